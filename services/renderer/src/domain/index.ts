@@ -1,0 +1,24 @@
+export { stripDiacritics } from './diacritics';
+export { analyzeSms, type SmsAnalysis, type SmsEncoding } from './sms-segments';
+export { applySmsPolicy, type SmsPart, type SmsPolicy, type SmsPolicyResult } from './sms-policy';
+export {
+  formatVnDate,
+  formatVnDateShort,
+  formatVnDateTime,
+  formatVnTime,
+  formatVnTimeRange,
+  InvalidDateError,
+  isSecret,
+  parseInstant,
+  secrecyLabel,
+  urgencyLabel,
+} from './vn-format';
+export { buildMeetingCalendar, foldLine, meetingUid, type CalendarMethod, type MeetingCalendarInput } from './calendar';
+export {
+  createTemplateEngine,
+  TemplateError,
+  type CompiledTemplate,
+  type CompileTemplateOptions,
+  type TemplateEngine,
+  type TemplateMode,
+} from './handlebars-engine';
