@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Thrown by a composition root when settings are wrong; the message names every bad setting. */
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
+    super(`${service}: refusing to start, bad configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates environment-style settings once, at start. Every bad setting is reported, not just
+ * the first, so an admin fixes the file in one go.
+ */
+export function parseSettings<S extends z.ZodType>(
+  service: string,
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join('.') || '(settings)';
+    const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+    const shown = value === undefined ? 'not set' : `got ${JSON.stringify(redactSetting(name, value))}`;
+    return `${name}: ${issue.message} (${shown})`;
+  });
+  throw new ConfigError(service, problems);
+}
+
+function redactSetting(name: string, value: string): string {
+  return /KEY|SECRET|PASSWORD|TOKEN|AUTH/i.test(name) ? '***' : value;
+}
+
+/** Common setting shapes, so every service words its rules the same way. */
+export const setting = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  bool: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  brokers: () =>
+    z
+      .string({ message: 'required: comma-separated host:port list, e.g. 127.0.0.1:9092' })
+      .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1, 'at least one broker')),
+  redisUrl: () => z.string({ message: 'required, e.g. redis://127.0.0.1:6379' }).regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};

@@ -1,0 +1,143 @@
+import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer, type ITopicConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from './log';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** Time to open a TCP connection to a broker. */
+  connectionTimeoutMs?: number;
+  /** Time a broker has to answer one request. */
+  requestTimeoutMs?: number;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose own logs go through our logger (warnings and errors only: it is chatty). */
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  if (settings.brokers.length === 0) throw new Error('createKafka: at least one broker is required');
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    connectionTimeout: settings.connectionTimeoutMs ?? 1000,
+    requestTimeout: settings.requestTimeoutMs ?? 10000,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 2000 },
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        log[LEVELS[level] ?? 'info']({ kafka: rest }, message);
+      },
+  });
+}
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+}
+
+/**
+ * Creates the topics that do not exist yet and waits for their leaders, so no consumer ever
+ * subscribes to a topic the broker does not host yet (a known KRaft pitfall with kafkajs).
+ */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.topic));
+  if (missing.length === 0) return [];
+  const topics: ITopicConfig[] = missing.map((s) => ({
+    topic: s.topic,
+    numPartitions: s.numPartitions,
+    replicationFactor: s.replicationFactor ?? -1,
+    configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
+  }));
+  try {
+    await admin.createTopics({ topics, waitForLeaders: true });
+  } catch (err) {
+    // Another replica may have created them between listTopics and createTopics.
+    if (!(err instanceof Error && /already exists/i.test(err.message))) throw err;
+  }
+  return missing.map((s) => s.topic);
+}
+
+/** An idempotent producer that waits for every in-sync replica: what "stored" means here. */
+export function createDurableProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { initialRetryTime: 100, retries: 3, maxRetryTime: 1000 },
+  });
+}
+
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+interface Pending {
+  message: OutgoingMessage;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Groups concurrent publishes into one produce request: while one request is in flight, new
+ * messages queue and leave together in the next one. At low load a message leaves at once; under
+ * load a batch forms by itself. Each caller's promise settles only when the broker acknowledged
+ * (or refused) its own message. One request at a time keeps per-key order.
+ */
+export class BatchingPublisher {
+  private queue: Pending[] = [];
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly options: { maxBatch: number; ackTimeoutMs: number },
+  ) {}
+
+  publish(message: OutgoingMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      if (!this.inFlight) this.inFlight = this.drain();
+    });
+  }
+
+  /** Resolves when everything queued so far has settled. */
+  async flush(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      const byTopic = new Map<string, Message[]>();
+      for (const { message } of batch) {
+        const list = byTopic.get(message.topic) ?? [];
+        list.push({ key: message.key, value: message.value, headers: message.headers });
+        byTopic.set(message.topic, list);
+      }
+      try {
+        await this.producer.sendBatch({
+          acks: -1,
+          timeout: this.options.ackTimeoutMs,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.inFlight = undefined;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * npm run bench:intake [-- --connections 64 --duration 20]
+ * Accepted events per second and latency at a fixed concurrency, against a real broker and Redis
+ * (local processes unless KAFKA_BROKERS / REDIS_URL are set). The intake runs in its own process
+ * so the load generator does not share its event loop.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadExample } from '@gateway/contracts';
+import { freePort, provideKafka, provideRedis } from '@gateway/infra';
+import { createKey } from '../src/cli/keys';
+
+async function main() {
+  const { values } = parseArgs({ options: { connections: { type: 'string', default: '64' }, duration: { type: 'string', default: '20' }, warmup: { type: 'string', default: '5' } } });
+  const connections = Number(values.connections);
+  const duration = Number(values.duration);
+  console.log(`bench:intake — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  const [kafka, redis] = await Promise.all([provideKafka(process.env), provideRedis(process.env)]);
+  console.log(`Kafka: ${kafka.kind} ${kafka.brokers.join(',')}   Redis: ${redis.kind} ${redis.url}`);
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-intake-'));
+  const topic = `bench-intake-${Date.now()}`;
+  const admin = new Kafka({ clientId: 'bench', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+  const keysFile = join(dir, 'keys.json');
+  const key = createKey(keysFile, 'bench', ['events:write']);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../src/main.ts')], {
+    env: { ...process.env, INTAKE_PORT: String(port), KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile, EVENTS_TOPIC: topic, LOG_LEVEL: 'warn', REDIS_KEY_PREFIX: `${topic}:` },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      if (i > 600) throw new Error('intake did not become ready in 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const template = loadExample('meeting-scheduled-hoi-nghi-bch') as Record<string, unknown> & { data: Record<string, unknown> };
+    let n = 0;
+    const run = (seconds: number, label: string) =>
+      autocannon({
+        url: `${url}/v1/events`,
+        connections,
+        duration: seconds,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        requests: [
+          {
+            setupRequest: (req) => {
+              n++;
+              // A distinct id and meeting per request: every event is new and spreads over partitions.
+              return { ...req, body: JSON.stringify({ ...template, id: `${label}-${n}`, data: { ...template.data, meetingId: `bench-${n % 5000}` } }) };
+            },
+          },
+        ],
+      });
+    if (Number(values.warmup) > 0) await run(Number(values.warmup), 'warmup');
+    const before = await sumOffsets(admin, topic);
+    const result = await run(duration, 'bench');
+    const after = await sumOffsets(admin, topic);
+    const accepted = result['2xx'];
+    const rows = [
+      ['connections', String(connections)],
+      ['duration (s)', String(duration)],
+      ['events accepted (202)', String(accepted)],
+      ['non-2xx / errors / timeouts', `${result.non2xx} / ${result.errors} / ${result.timeouts}`],
+      ['records written to Kafka', String(after - before)],
+      ['accepted events/s', (accepted / duration).toFixed(0)],
+      ['latency p50 (ms)', String(result.latency.p50)],
+      ['latency p90 (ms)', String(result.latency.p90)],
+      ['latency p99 (ms)', String(result.latency.p99)],
+      ['latency max (ms)', String(result.latency.max)],
+    ];
+    console.log('\n| measure | value |\n|---|---|');
+    for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+    if (after - before < accepted) throw new Error(`only ${after - before} records for ${accepted} accepted events`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await admin.disconnect();
+    await Promise.all([kafka.stop(), redis.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function sumOffsets(admin: ReturnType<Kafka['admin']>, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+import type { GatewayEvent } from '@gateway/contracts';
+import type { BatchingPublisher } from '@gateway/common';
+import { partitionKeyOf, type EventSink } from '../domain/accept-event';
+
+/** Writes the event, unchanged, as the record value; who sent it and when go into headers. */
+export function createKafkaEventSink(publisher: BatchingPublisher, topic: string): EventSink {
+  return {
+    publish(event: GatewayEvent, meta) {
+      return publisher.publish({
+        topic,
+        key: partitionKeyOf(event),
+        value: JSON.stringify(event),
+        headers: {
+          'content-type': 'application/json',
+          'event-type': event.type,
+          'event-id': event.id ?? '',
+          'correlation-id': meta.correlationId,
+          'api-key-name': meta.keyName,
+          'received-at': meta.receivedAt,
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import type { Logger } from '@gateway/common';
+import { KeyRing, parseKeysFile } from '../domain/keys';
+
+export class KeysFileError extends Error {}
+
+export function readKeyRing(path: string): KeyRing {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new KeysFileError(`cannot read the keys file ${path}: ${(err as Error).message}`);
+  }
+  const parsed = parseKeysFile(json);
+  if (!parsed.ok) throw new KeysFileError(`the keys file ${path} is invalid:\n  - ${parsed.problems.join('\n  - ')}`);
+  return new KeyRing(parsed.file);
+}
+
+/**
+ * Holds the current key ring and reloads it when the file changes, so a key created or revoked
+ * with the CLI takes effect without a restart. A broken edit keeps the previous keys.
+ */
+export function watchKeyRing(path: string, logger: Logger, intervalMs = 1000): { current: () => KeyRing; close: () => void } {
+  let ring = readKeyRing(path);
+  const onChange = () => {
+    try {
+      ring = readKeyRing(path);
+      logger.info({ keys: ring.size }, 'API keys reloaded');
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'keys file changed but is invalid; keeping the previous keys');
+    }
+  };
+  watchFile(path, { interval: intervalMs, persistent: false }, onChange);
+  return { current: () => ring, close: () => unwatchFile(path, onChange) };
+}

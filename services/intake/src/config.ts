@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { TOPICS } from '@gateway/contracts';
+import { parseSettings, setting } from '@gateway/common';
+
+export const intakeSettingsSchema = z.object({
+  INTAKE_HOST: z.string().default('127.0.0.1'),
+  INTAKE_PORT: setting.port(8080),
+  KAFKA_BROKERS: setting.brokers(),
+  KAFKA_CLIENT_ID: z.string().default('gateway-intake'),
+  REDIS_URL: setting.redisUrl(),
+  REDIS_KEY_PREFIX: z.string().default('gw:'),
+  GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file (create one with `npm run keys -- create`)' }).min(1),
+  EVENTS_TOPIC: z.string().default(TOPICS.events),
+  TOPIC_PARTITIONS: setting.positiveInt(12),
+  KAFKA_CREATE_TOPICS: setting.bool(true),
+  INTAKE_BODY_LIMIT_BYTES: setting.positiveInt(1024 * 1024),
+  INTAKE_PUBLISH_TIMEOUT_MS: setting.positiveInt(5000),
+  IDEMPOTENCY_TTL_SECONDS: setting.positiveInt(24 * 3600),
+  INTAKE_MAX_BATCH: setting.positiveInt(500),
+  SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),
+  LOG_LEVEL: setting.logLevel(),
+});
+
+export type IntakeSettings = z.output<typeof intakeSettingsSchema>;
+
+export function loadIntakeSettings(env: Record<string, string | undefined>): IntakeSettings {
+  return parseSettings('intake', intakeSettingsSchema, env);
+}

@@ -1,0 +1,197 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from '@gateway/common';
+import type { EventAcceptor, FieldIssue } from '../domain/accept-event';
+import type { KeyRing, Principal, Scope } from '../domain/keys';
+import type { IntakeMetrics } from '../metrics';
+
+export interface ReadinessReport {
+  kafka: boolean;
+  redis: boolean;
+}
+
+export interface HttpDeps {
+  accept: EventAcceptor;
+  keys: () => KeyRing;
+  metrics: IntakeMetrics;
+  readiness: () => Promise<ReadinessReport>;
+  logger: Logger;
+  bodyLimitBytes: number;
+}
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldIssue[];
+  [extra: string]: unknown;
+}
+
+/** RFC 9457 problem details; `type` points at the README section that explains the problem. */
+function sendProblem(res: Response, problem: Problem): void {
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+const PROBLEM_BASE = '/problems/';
+
+function isJsonContentType(value: string | undefined): boolean {
+  if (!value) return false;
+  const mime = value.split(';')[0]?.trim().toLowerCase() ?? '';
+  return mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
+}
+
+type AuthedRequest = Request & { principal?: Principal };
+
+function requireScope(deps: HttpDeps, scope: Scope) {
+  return (req: AuthedRequest, res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) {
+      res.set('WWW-Authenticate', 'Bearer realm="gateway"');
+      sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Authentication required', status: 401, detail: 'Send an API key as "Authorization: Bearer <key>".' });
+      return;
+    }
+    const principal = deps.keys().authenticate(match[1]);
+    if (!principal) {
+      res.set('WWW-Authenticate', 'Bearer realm="gateway", error="invalid_token"');
+      sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 });
+      return;
+    }
+    if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
+      deps.logger.warn({ key: principal.name, scope, path: req.path }, 'key lacks the required scope');
+      sendProblem(res, { type: `${PROBLEM_BASE}forbidden`, title: 'Missing scope', status: 403, detail: `This key does not have the "${scope}" scope.` });
+      return;
+    }
+    req.principal = principal;
+    next();
+  };
+}
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      deps.metrics.latency.observe({ method: req.method, route }, seconds);
+      const level = res.statusCode >= 500 ? 'warn' : 'debug';
+      deps.logger[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10, eventId: res.get('x-event-id'), key: (req as AuthedRequest).principal?.name }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const report = await deps.readiness();
+    const ready = report.kafka && report.redis;
+    res.status(ready ? 200 : 503).json({ ready, ...report });
+  });
+
+  app.get('/metrics', requireScope(deps, 'admin'), async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  const jsonBody = express.json({ limit: deps.bodyLimitBytes, type: (req) => isJsonContentType(req.headers['content-type']), strict: true });
+
+  app.post(
+    '/v1/events',
+    requireScope(deps, 'events:write'),
+    (req, res, next) => {
+      if (!isJsonContentType(req.get('content-type'))) {
+        deps.metrics.rejected.inc({ reason: 'content-type' });
+        sendProblem(res, {
+          type: `${PROBLEM_BASE}unsupported-media-type`,
+          title: 'Unsupported content type',
+          status: 415,
+          detail: `Send the event as JSON with "Content-Type: application/json" (got ${JSON.stringify(req.get('content-type') ?? 'none')}).`,
+        });
+        return;
+      }
+      next();
+    },
+    jsonBody,
+    async (req: AuthedRequest, res) => {
+      const principal = req.principal as Principal;
+      const idempotencyKey = req.get('idempotency-key');
+      if (idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{1,128}$/.test(idempotencyKey)) {
+        sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, errors: [{ path: 'header:Idempotency-Key', message: 'must be 1 to 128 characters of letters, digits, ".", "_", ":" or "-"' }] });
+        return;
+      }
+      const correlationId = req.get('x-correlation-id');
+      const outcome = await deps.accept(req.body as unknown, {
+        principal,
+        idempotencyKey,
+        correlationId: correlationId && /^[\w.:-]{1,128}$/.test(correlationId) ? correlationId : undefined,
+      });
+      switch (outcome.kind) {
+        case 'accepted':
+          res.set('x-event-id', outcome.eventId);
+          if (outcome.replayed) {
+            res.set('Idempotent-Replayed', 'true');
+            deps.metrics.replays.inc();
+          } else {
+            deps.metrics.accepted.inc({ type: String(outcome.body.type) });
+          }
+          res.status(202).json(outcome.body);
+          return;
+        case 'invalid':
+          deps.metrics.rejected.inc({ reason: 'invalid' });
+          sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'The event has invalid fields', status: 400, detail: `${outcome.issues.length} field(s) are invalid; see "errors".`, errors: outcome.issues });
+          return;
+        case 'unknown-type':
+          deps.metrics.rejected.inc({ reason: 'unknown-type' });
+          sendProblem(res, { type: `${PROBLEM_BASE}unknown-event-type`, title: 'Unknown event type', status: 422, detail: outcome.issues[0]?.message, errors: outcome.issues });
+          return;
+        case 'conflict':
+          deps.metrics.rejected.inc({ reason: 'conflict' });
+          sendProblem(res, { type: `${PROBLEM_BASE}idempotency-conflict`, title: 'The same id was used with a different body', status: 409, detail: `An event with id/Idempotency-Key "${outcome.eventId}" was already accepted with different content in the last 24 hours. Use a new id for a new event.` });
+          return;
+        case 'unavailable':
+          deps.metrics.publishFailures.inc();
+          deps.logger.warn({ eventId: outcome.eventId, reason: outcome.reason }, 'event not accepted: store unavailable');
+          res.set('Retry-After', String(outcome.retryAfterSeconds));
+          sendProblem(res, { type: `${PROBLEM_BASE}unavailable`, title: 'Temporarily unable to store events', status: 503, detail: `${outcome.reason}. Nothing was accepted; retry with the same id.` });
+          return;
+      }
+    },
+  );
+
+  app.use((req, res) => {
+    sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` });
+  });
+
+  // Body-parser errors carry a `type`; anything else is our bug and must not leak details.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string; limit?: number };
+    if (e.type === 'entity.too.large') {
+      deps.metrics.rejected.inc({ reason: 'too-large' });
+      sendProblem(res, { type: `${PROBLEM_BASE}too-large`, title: 'Event too large', status: 413, detail: `The body exceeds the limit of ${deps.bodyLimitBytes} bytes.` });
+      return;
+    }
+    if (e.type === 'entity.parse.failed') {
+      deps.metrics.rejected.inc({ reason: 'malformed-json' });
+      sendProblem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: `The body is not valid JSON: ${e.message ?? 'parse error'}.`, errors: [{ path: '(body)', message: 'not valid JSON, or not a JSON object' }] });
+      return;
+    }
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+      sendProblem(res, { type: `${PROBLEM_BASE}unsupported-media-type`, title: 'Unsupported encoding', status: 415, detail: 'Send UTF-8 JSON.' });
+      return;
+    }
+    if (e.type === 'request.aborted' || e.type === 'request.size.invalid' || (typeof e.status === 'number' && e.status >= 400 && e.status < 500)) {
+      sendProblem(res, { type: `${PROBLEM_BASE}bad-request`, title: 'Bad request', status: e.status ?? 400, detail: e.message });
+      return;
+    }
+    deps.logger.error({ err, path: req.path }, 'unhandled error');
+    sendProblem(res, { type: `${PROBLEM_BASE}internal`, title: 'Internal error', status: 500 });
+  });
+
+  return app;
+}

@@ -1,0 +1,143 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { BatchingPublisher, closeOnce, ConfigError, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type Logger } from '@gateway/common';
+import { createEventAcceptor } from './domain/accept-event';
+import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
+import { createKafkaEventSink } from './adapters/kafka-sink';
+import { KeysFileError, watchKeyRing } from './adapters/keys-file';
+import { createHttpApp, type ReadinessReport } from './entry-points/http';
+import { createIntakeMetrics } from './metrics';
+import { loadIntakeSettings, type IntakeSettings } from './config';
+
+export interface RunningIntake {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Composition root of the intake service: builds every client and adapter from validated
+ * settings. Starts even when Kafka is down (readyz says so, events get 503) and connects as soon
+ * as the broker answers.
+ */
+export async function startIntake(settings: IntakeSettings, options: { logger?: Logger } = {}): Promise<RunningIntake> {
+  const logger = options.logger ?? createLogger({ name: 'intake', level: settings.LOG_LEVEL });
+  const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
+  const metrics = createIntakeMetrics();
+
+  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: true });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable yet; retrying in the background'));
+
+  const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const producer = createDurableProducer(kafka);
+  const admin = kafka.admin();
+  const publisher = new BatchingPublisher(producer, { maxBatch: settings.INTAKE_MAX_BATCH, ackTimeoutMs: settings.INTAKE_PUBLISH_TIMEOUT_MS });
+
+  let stopping = false;
+  let kafkaConnected = false;
+  const connectKafka = async () => {
+    for (let delay = 250; !stopping; delay = Math.min(delay * 2, 5000)) {
+      try {
+        await admin.connect();
+        if (settings.KAFKA_CREATE_TOPICS) {
+          const created = await ensureTopics(admin, [{ topic: settings.EVENTS_TOPIC, numPartitions: settings.TOPIC_PARTITIONS }]);
+          if (created.length) logger.info({ topics: created }, 'created topics');
+        }
+        await producer.connect();
+        kafkaConnected = true;
+        logger.info({ brokers: settings.KAFKA_BROKERS }, 'connected to Kafka');
+        return;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, retryInMs: delay }, 'Kafka not reachable yet');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
+  const kafkaReady = connectKafka();
+
+  const accept = createEventAcceptor({
+    sink: createKafkaEventSink(publisher, settings.EVENTS_TOPIC),
+    idempotency: createRedisIdempotencyStore(redis, { prefix: settings.REDIS_KEY_PREFIX, retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 }),
+    publishTimeoutMs: settings.INTAKE_PUBLISH_TIMEOUT_MS,
+    onPublishSettled: (eventId, err) => {
+      if (err) logger.warn({ eventId, err: (err as Error).message }, 'publish failed');
+      else logger.info({ eventId }, 'event stored');
+    },
+  });
+
+  let lastReadiness: { at: number; report: Promise<ReadinessReport> } | undefined;
+  const readiness = () => {
+    // Probes are cached for a second so a busy load balancer cannot load the broker.
+    if (!lastReadiness || Date.now() - lastReadiness.at > 1000) {
+      const probe = async (): Promise<ReadinessReport> => {
+        const [k, r] = await Promise.allSettled([
+          kafkaConnected ? withTimeout(admin.describeCluster(), 1500, () => new Error('timeout')) : Promise.reject(new Error('not connected')),
+          withTimeout(redis.ping(), 1000, () => new Error('timeout')),
+        ]);
+        return { kafka: k.status === 'fulfilled', redis: r.status === 'fulfilled' };
+      };
+      lastReadiness = { at: Date.now(), report: probe() };
+    }
+    return lastReadiness.report;
+  };
+
+  const app = createHttpApp({ accept, keys: keys.current, metrics, readiness, logger, bodyLimitBytes: settings.INTAKE_BODY_LIMIT_BYTES });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(settings.INTAKE_PORT, settings.INTAKE_HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${settings.INTAKE_HOST === '0.0.0.0' ? '127.0.0.1' : settings.INTAKE_HOST}:${port}`;
+  logger.info({ url, keys: keys.current().size, topic: settings.EVENTS_TOPIC }, 'intake listening');
+
+  const stop = closeOnce(
+    [
+      ['stop accepting', () => new Promise<void>((resolve) => {
+        stopping = true;
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      })],
+      ['flush producer', () => publisher.flush()],
+      ['disconnect producer', () => producer.disconnect()],
+      ['disconnect admin', () => admin.disconnect()],
+      ['wait for kafka connect loop', () => kafkaReady],
+      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['stop watching keys', () => keys.close()],
+    ],
+    { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+  );
+  return { url, port, stop };
+}
+
+async function main(): Promise<void> {
+  let settings: IntakeSettings;
+  try {
+    settings = loadIntakeSettings(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  try {
+    const intake = await startIntake(settings);
+    const shutdown = (signal: string) => {
+      console.error(`intake: ${signal} received, shutting down`);
+      intake.stop().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (err) {
+    if (err instanceof KeysFileError) {
+      console.error(`intake: refusing to start: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) void main();

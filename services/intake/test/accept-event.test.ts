@@ -1,0 +1,102 @@
+import { loadExample, type GatewayEvent } from '@gateway/contracts';
+import { createEventAcceptor, type EventSink } from '../src/domain/accept-event';
+import type { BeginResult, IdempotencyStore, StoredAnswer } from '../src/domain/idempotency';
+import { fingerprint } from '../src/domain/idempotency';
+import { KeyRing, hashKey } from '../src/domain/keys';
+
+/** In-memory stand-in for the Redis store, with the same contract (pure logic test). */
+function memoryStore(): IdempotencyStore & { records: Map<string, { f: string; done?: StoredAnswer }> } {
+  const records = new Map<string, { f: string; done?: StoredAnswer }>();
+  return {
+    records,
+    async begin(scope, key, fp): Promise<BeginResult> {
+      const k = `${scope}:${key}`;
+      const cur = records.get(k);
+      if (!cur) {
+        records.set(k, { f: fp });
+        return { state: 'acquired' };
+      }
+      if (cur.f !== fp) return { state: 'conflict' };
+      return cur.done ? { state: 'done', answer: cur.done } : { state: 'pending' };
+    },
+    async complete(scope, key, fp, answer) {
+      const cur = records.get(`${scope}:${key}`);
+      if (cur?.f === fp && !cur.done) cur.done = answer;
+    },
+    async abandon(scope, key, fp) {
+      if (records.get(`${scope}:${key}`)?.f === fp) records.delete(`${scope}:${key}`);
+    },
+  };
+}
+
+const principal = new KeyRing({ keys: [{ name: 'src', sha256: hashKey('k'), scopes: ['events:write'] }] }).authenticate('k')!;
+
+function controllableSink() {
+  const published: GatewayEvent[] = [];
+  let gate: { release: () => void; fail: (e: Error) => void } | undefined;
+  let hold = false;
+  const sink: EventSink = {
+    publish(event) {
+      if (!hold) {
+        published.push(event);
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve, reject) => {
+        gate = {
+          release: () => {
+            published.push(event);
+            resolve();
+          },
+          fail: reject,
+        };
+      });
+    },
+  };
+  return { sink, published, holdNext: (h: boolean) => (hold = h), gate: () => gate };
+}
+
+describe('accepting an event (domain, with in-memory ports)', () => {
+  it('when the broker acknowledges after the timeout, then the client gets 503, and its retry is answered from the record without a second publish', async () => {
+    const store = memoryStore();
+    const s = controllableSink();
+    const accept = createEventAcceptor({ sink: s.sink, idempotency: store, publishTimeoutMs: 20 });
+    const event = loadExample('meeting-cancelled');
+    s.holdNext(true);
+    const first = await accept(event, { principal });
+    expect(first.kind).toBe('unavailable');
+    s.holdNext(false);
+    s.gate()?.release();
+    await new Promise((r) => setImmediate(r));
+    const retry = await accept(event, { principal });
+    expect(retry).toMatchObject({ kind: 'accepted', replayed: true });
+    expect(s.published).toHaveLength(1);
+  });
+
+  it('when the broker refuses, then 503 and the claim is freed so the retry publishes', async () => {
+    const store = memoryStore();
+    const s = controllableSink();
+    const accept = createEventAcceptor({ sink: s.sink, idempotency: store, publishTimeoutMs: 1000 });
+    const event = loadExample('meeting-cancelled');
+    s.holdNext(true);
+    const pending = accept(event, { principal });
+    await new Promise((r) => setImmediate(r));
+    s.gate()?.fail(new Error('NOT_ENOUGH_REPLICAS'));
+    expect(await pending).toMatchObject({ kind: 'unavailable', status: 503 });
+    s.holdNext(false);
+    expect(await accept(event, { principal })).toMatchObject({ kind: 'accepted', replayed: false });
+    expect(s.published).toHaveLength(1);
+  });
+
+  it('when the same id comes with another body, then conflict', async () => {
+    const s = controllableSink();
+    const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+    const event = loadExample('meeting-cancelled') as Record<string, unknown>;
+    expect((await accept(event, { principal })).kind).toBe('accepted');
+    expect((await accept({ ...event, source: 'khac' }, { principal })).kind).toBe('conflict');
+  });
+
+  it('when key order or whitespace differ, then the fingerprint is the same', () => {
+    expect(fingerprint({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(fingerprint(JSON.parse('{ "b": [1, {"d":3, "c":2}], "a": 1 }')));
+    expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 2 }));
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@gateway/common';
+import { loadIntakeSettings } from '../src/config';
+import { createKey } from '../src/cli/keys';
+import { hashKey, KeyRing, parseKeysFile } from '../src/domain/keys';
+
+describe('intake settings', () => {
+  it('when several settings are bad, then start is refused with a message naming each one', () => {
+    let error: unknown;
+    try {
+      loadIntakeSettings({ INTAKE_PORT: 'eighty', KAFKA_BROKERS: 'localhost', REDIS_URL: 'http://x', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['INTAKE_PORT', 'KAFKA_BROKERS', 'REDIS_URL', 'GATEWAY_KEYS_FILE', 'LOG_LEVEL']) expect(message).toContain(name);
+  });
+
+  it('when only the required settings are given, then the documented defaults apply', () => {
+    const s = loadIntakeSettings({ KAFKA_BROKERS: '127.0.0.1:9092', REDIS_URL: 'redis://127.0.0.1:6379', GATEWAY_KEYS_FILE: 'keys.json' });
+    expect(s).toMatchObject({ INTAKE_PORT: 8080, TOPIC_PARTITIONS: 12, INTAKE_BODY_LIMIT_BYTES: 1048576, IDEMPOTENCY_TTL_SECONDS: 86400, KAFKA_BROKERS: ['127.0.0.1:9092'] });
+  });
+});
+
+describe('API keys', () => {
+  it('when a key is created, then the file holds only its SHA-256 and the key authenticates with its scopes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-keys-'));
+    try {
+      const file = join(dir, 'keys.json');
+      const key = createKey(file, 'he-thong-hop', ['events:write']);
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toContain(key);
+      expect(text).toContain(hashKey(key));
+      const parsed = parseKeysFile(JSON.parse(text));
+      if (!parsed.ok) throw new Error(parsed.problems.join());
+      const ring = new KeyRing(parsed.file);
+      expect(ring.authenticate(key)?.scopes.has('events:write')).toBe(true);
+      expect(ring.authenticate(`${key}x`)).toBeUndefined();
+      expect(() => createKey(file, 'he-thong-hop', ['admin'])).toThrow(/already exists/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when a key is revoked, then it no longer authenticates', () => {
+    const ring = new KeyRing({ keys: [{ name: 'cu', sha256: hashKey('k1'), scopes: ['admin'], revokedAt: '2026-01-01T00:00:00Z' }] });
+    expect(ring.authenticate('k1')).toBeUndefined();
+  });
+
+  it('when the keys file has an unknown scope or a plain key, then parsing names the field', () => {
+    const parsed = parseKeysFile({ keys: [{ name: 'x', sha256: 'gw_plainkey', scopes: ['events:delete'] }] });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.problems.join('\n')).toContain('keys.0.sha256');
+      expect(parsed.problems.join('\n')).toContain('keys.0.scopes.0');
+    }
+  });
+});
