@@ -102,7 +102,22 @@ function override(national: string): boolean {
  * Normalizes a phone number to E.164, defaulting to Vietnam. Reasons never repeat the number
  * itself, because they end up in API answers and logs where phone numbers must stay masked.
  */
+// The same cadres appear in event after event; full-metadata validation is the costliest step of
+// parsing an event, and the function is pure, so results are remembered (bounded, cleared when full).
+const MEMO_LIMIT = 20_000;
+const memo = new Map<string, PhoneResult>();
+
 export function normalizePhone(input: string): PhoneResult {
+  if (typeof input !== 'string') return normalizePhoneUncached(input);
+  const known = memo.get(input);
+  if (known) return known;
+  const result = Object.freeze(normalizePhoneUncached(input));
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(input, result);
+  return result;
+}
+
+function normalizePhoneUncached(input: string): PhoneResult {
   if (typeof input !== 'string') return { ok: false, reason: `must be a phone number as a string, ${EXAMPLE}` };
   const trimmed = input.trim();
   if (trimmed === '') return { ok: false, reason: `must not be empty; give a phone number, ${EXAMPLE}` };

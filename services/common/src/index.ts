@@ -2,3 +2,6 @@ export * from './config';
 export * from './log';
 export * from './lifecycle';
 export * from './kafka';
+export * from './keys';
+export * from './keys-file';
+export * from './http';

@@ -10,8 +10,10 @@ export interface KafkaSettings {
   requestTimeoutMs?: number;
 }
 
+// kafkajs logs every retried request at ERROR (e.g. "coordinator is loading" while a broker
+// starts); what is really an error reaches the caller as a rejected promise, so these are warnings.
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
+  [logLevel.ERROR]: 'warn',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
@@ -32,6 +34,9 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
+        // Our producers limit retries on purpose (a request must fail within its timeout so the
+        // caller can answer 503); downstream deduplication by event id covers the rare duplicate.
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         log[LEVELS[level] ?? 'info']({ kafka: rest }, message);
       },
   });

@@ -30,7 +30,9 @@ async function main() {
   const keysFile = join(dir, 'keys.json');
   const key = createKey(keysFile, 'bench', ['events:write']);
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../src/main.ts')], {
+  // BENCH_PROFILE=<dir> writes a V8 CPU profile of the intake process there.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', resolve(__dirname, '../src/main.ts')], {
     env: { ...process.env, INTAKE_PORT: String(port), KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile, EVENTS_TOPIC: topic, LOG_LEVEL: 'warn', REDIS_KEY_PREFIX: `${topic}:` },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -2,7 +2,7 @@ import { loadExample, type GatewayEvent } from '@gateway/contracts';
 import { createEventAcceptor, type EventSink } from '../src/domain/accept-event';
 import type { BeginResult, IdempotencyStore, StoredAnswer } from '../src/domain/idempotency';
 import { fingerprint } from '../src/domain/idempotency';
-import { KeyRing, hashKey } from '../src/domain/keys';
+import { KeyRing, hashKey } from '@gateway/common';
 
 /** In-memory stand-in for the Redis store, with the same contract (pure logic test). */
 function memoryStore(): IdempotencyStore & { records: Map<string, { f: string; done?: StoredAnswer }> } {
@@ -95,8 +95,18 @@ describe('accepting an event (domain, with in-memory ports)', () => {
     expect((await accept({ ...event, source: 'khac' }, { principal })).kind).toBe('conflict');
   });
 
-  it('when key order or whitespace differ, then the fingerprint is the same', () => {
-    expect(fingerprint({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(fingerprint(JSON.parse('{ "b": [1, {"d":3, "c":2}], "a": 1 }')));
-    expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 2 }));
+  it('when two bodies differ only in key order and phone format, then they are the same event', async () => {
+    const s = controllableSink();
+    const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+    const event = loadExample('document-dispatched-hoa-toc') as { data: { recipients: unknown[] } } & Record<string, unknown>;
+    const reordered = Object.fromEntries(Object.entries(event).reverse());
+    const localPhone = { ...event, data: { ...event.data, recipients: [...event.data.recipients, { id: 'nv-moi', name: 'Lê Văn Mới', phone: '0905 123 456' }] } };
+    const e164Phone = { ...event, data: { ...event.data, recipients: [...event.data.recipients, { id: 'nv-moi', name: 'Lê Văn Mới', phone: '+84905123456' }] } };
+    expect(fingerprint(reordered)).not.toBe(fingerprint(event)); // raw JSON differs...
+    expect(await accept(event, { principal })).toMatchObject({ kind: 'accepted', replayed: false });
+    expect(await accept(reordered, { principal })).toMatchObject({ kind: 'accepted', replayed: true }); // ...the event does not
+    const other = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+    expect(await other(localPhone, { principal })).toMatchObject({ replayed: false });
+    expect(await other(e164Phone, { principal })).toMatchObject({ replayed: true });
   });
 });

@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@gateway/common';
+import { ConfigError, hashKey, KeyRing, parseKeysFile } from '@gateway/common';
 import { loadIntakeSettings } from '../src/config';
 import { createKey } from '../src/cli/keys';
-import { hashKey, KeyRing, parseKeysFile } from '../src/domain/keys';
 
 describe('intake settings', () => {
   it('when several settings are bad, then start is refused with a message naming each one', () => {

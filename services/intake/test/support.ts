@@ -5,6 +5,7 @@ import { createLogger } from '@gateway/common';
 import { startIntake, type RunningIntake } from '../src/main';
 import { loadIntakeSettings } from '../src/config';
 import { createKey } from '../src/cli/keys';
+import { waitFor } from '../../../tests/support/infra';
 
 export interface TestIntake extends RunningIntake {
   keys: { writer: string; reader: string; admin: string };
@@ -33,6 +34,7 @@ export async function startTestIntake(options: { brokers: string[]; redisUrl: st
     LOG_LEVEL: 'silent',
   });
   const intake = await startIntake(settings, { logger: createLogger({ name: 'intake-test', level: 'silent' }) });
+  await waitFor(async () => (await fetch(`${intake.url}/readyz`)).ok, { timeoutMs: 30000 });
   return {
     ...intake,
     keys,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateKey, hashKey, parseKeysFile, SCOPES, type KeysFile, type Scope } from '../domain/keys';
+import { generateKey, hashKey, parseKeysFile, SCOPES, type KeysFile, type Scope } from '@gateway/common';
 
 const USAGE = `Manage gateway API keys (only their SHA-256 is stored).
 

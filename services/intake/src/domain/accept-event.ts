@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseEvent, type GatewayEvent } from '@gateway/contracts';
-import type { Principal } from './keys';
+import type { Principal } from '@gateway/common';
 import { fingerprint, type IdempotencyStore, type StoredAnswer } from './idempotency';
 
 /** Port: stores one event durably (for us: acknowledged by every in-sync Kafka replica). */
@@ -102,7 +102,7 @@ export function createEventAcceptor(deps: AcceptorDeps) {
       return { kind: 'accepted', status: 202, body: answer.body, replayed: false, eventId };
     }
 
-    const fp = fingerprint(body);
+    const fp = fingerprint(event);
     const scope = ctx.principal.name;
     const deadline = Date.now() + duplicateWaitMs;
     for (let attempt = 0; ; attempt++) {

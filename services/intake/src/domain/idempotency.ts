@@ -23,16 +23,11 @@ export interface IdempotencyStore {
   abandon(scope: string, key: string, fingerprint: string): Promise<void>;
 }
 
-/** A stable digest of a JSON value: key order and whitespace do not change it. */
-export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.keys(value)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${entries.join(',')}}`;
+/**
+ * A digest of a parsed event. The contracts build their output in schema order (not input order)
+ * and normalize phones, so two bodies that differ only in key order, whitespace or phone format
+ * have the same fingerprint, without a canonicalizing pass of our own.
+ */
+export function fingerprint(parsedEvent: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parsedEvent)).digest('hex');
 }

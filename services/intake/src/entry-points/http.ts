@@ -1,7 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from '@gateway/common';
-import type { EventAcceptor, FieldIssue } from '../domain/accept-event';
-import type { KeyRing, Principal, Scope } from '../domain/keys';
+import { PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import type { EventAcceptor } from '../domain/accept-event';
 import type { IntakeMetrics } from '../metrics';
 
 export interface ReadinessReport {
@@ -18,56 +17,14 @@ export interface HttpDeps {
   bodyLimitBytes: number;
 }
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldIssue[];
-  [extra: string]: unknown;
-}
-
-/** RFC 9457 problem details; `type` points at the README section that explains the problem. */
-function sendProblem(res: Response, problem: Problem): void {
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
-}
-
-const PROBLEM_BASE = '/problems/';
-
 function isJsonContentType(value: string | undefined): boolean {
   if (!value) return false;
   const mime = value.split(';')[0]?.trim().toLowerCase() ?? '';
   return mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
 }
 
-type AuthedRequest = Request & { principal?: Principal };
-
-function requireScope(deps: HttpDeps, scope: Scope) {
-  return (req: AuthedRequest, res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) {
-      res.set('WWW-Authenticate', 'Bearer realm="gateway"');
-      sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Authentication required', status: 401, detail: 'Send an API key as "Authorization: Bearer <key>".' });
-      return;
-    }
-    const principal = deps.keys().authenticate(match[1]);
-    if (!principal) {
-      res.set('WWW-Authenticate', 'Bearer realm="gateway", error="invalid_token"');
-      sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 });
-      return;
-    }
-    if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
-      deps.logger.warn({ key: principal.name, scope, path: req.path }, 'key lacks the required scope');
-      sendProblem(res, { type: `${PROBLEM_BASE}forbidden`, title: 'Missing scope', status: 403, detail: `This key does not have the "${scope}" scope.` });
-      return;
-    }
-    req.principal = principal;
-    next();
-  };
-}
-
 export function createHttpApp(deps: HttpDeps): express.Express {
+  const requireScope = (d: HttpDeps, scope: Scope) => requireScopeWith({ keys: d.keys, logger: d.logger }, scope);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -79,7 +36,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
       deps.metrics.latency.observe({ method: req.method, route }, seconds);
-      const level = res.statusCode >= 500 ? 'warn' : 'debug';
+      const level = res.statusCode >= 500 && route !== '/readyz' ? 'warn' : 'debug';
       deps.logger[level]({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10, eventId: res.get('x-event-id'), key: (req as AuthedRequest).principal?.name }, 'request');
     });
     next();

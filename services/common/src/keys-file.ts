@@ -1,6 +1,6 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import type { Logger } from '@gateway/common';
-import { KeyRing, parseKeysFile } from '../domain/keys';
+import type { Logger } from './log';
+import { KeyRing, parseKeysFile } from './keys';
 
 export class KeysFileError extends Error {}
 
