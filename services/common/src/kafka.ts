@@ -1,4 +1,5 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer, type ITopicConfig, type LogEntry } from 'kafkajs';
+import type { TopicSpec } from '@gateway/contracts';
 import type { Logger } from './log';
 
 export interface KafkaSettings {
@@ -42,13 +43,6 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   });
 }
 
-export interface TopicSpec {
-  topic: string;
-  numPartitions: number;
-  replicationFactor?: number;
-  configs?: Record<string, string>;
-}
-
 /**
  * Creates the topics that do not exist yet and waits for their leaders, so no consumer ever
  * subscribes to a topic the broker does not host yet (a known KRaft pitfall with kafkajs).
@@ -60,8 +54,8 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<st
   const topics: ITopicConfig[] = missing.map((s) => ({
     topic: s.topic,
     numPartitions: s.numPartitions,
-    replicationFactor: s.replicationFactor ?? -1,
-    configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
+    replicationFactor: -1,
+    configEntries: s.configs ?? [],
   }));
   try {
     await admin.createTopics({ topics, waitForLeaders: true });
@@ -145,4 +139,31 @@ export class BatchingPublisher {
     }
     this.inFlight = undefined;
   }
+}
+
+/**
+ * Sends many records as a few produce requests, each under `maxBytes` (the broker refuses a record
+ * batch over its message.max.bytes, 1 MiB by default), waiting for every in-sync replica.
+ * `between` runs after each request (e.g. a consumer heartbeat during a long fan-out).
+ */
+export async function sendChunked(producer: Producer, records: OutgoingMessage[], options: { maxBytes?: number; timeoutMs?: number; between?: () => Promise<void> } = {}): Promise<void> {
+  const maxBytes = options.maxBytes ?? 768 * 1024;
+  let chunk = new Map<string, Message[]>();
+  let bytes = 0;
+  const flush = async () => {
+    if (chunk.size === 0) return;
+    await producer.sendBatch({ acks: -1, timeout: options.timeoutMs ?? 30000, topicMessages: [...chunk].map(([topic, messages]) => ({ topic, messages })) });
+    chunk = new Map();
+    bytes = 0;
+    await options.between?.();
+  };
+  for (const r of records) {
+    const size = Buffer.byteLength(r.value) + r.key.length + 64;
+    if (bytes + size > maxBytes) await flush();
+    const list = chunk.get(r.topic) ?? [];
+    list.push({ key: r.key, value: r.value, headers: r.headers });
+    chunk.set(r.topic, list);
+    bytes += size;
+  }
+  await flush();
 }

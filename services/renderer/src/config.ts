@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { parseSettings, setting } from '@gateway/common';
+
+export const rendererSettingsSchema = z.object({
+  RENDERER_HOST: z.string().default('127.0.0.1'),
+  RENDERER_PORT: setting.port(8081),
+  KAFKA_BROKERS: setting.brokers(),
+  KAFKA_CLIENT_ID: z.string().default('gateway-renderer'),
+  RENDERER_GROUP_ID: z.string().default('gateway-renderer'),
+  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
+  TOPIC_PARTITIONS: setting.positiveInt(12),
+  KAFKA_CREATE_TOPICS: setting.bool(true),
+  REDIS_URL: setting.redisUrl(),
+  REDIS_KEY_PREFIX: z.string().default('gw:'),
+  GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
+  TEMPLATES_DIR: z.string().default(resolve(__dirname, '../../../templates')),
+  AGENCY_NAME: z.string().min(1).default('Văn phòng Thành ủy'),
+  AGENCY_EMAIL_FROM: z.email({ message: 'must be an email address' }).default('thongbao@example.gov.vn'),
+  CALENDAR_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name').default('lichhop.example.gov.vn'),
+  RENDERER_CONCURRENCY: setting.positiveInt(3),
+  SHUTDOWN_TIMEOUT_MS: setting.positiveInt(15000),
+  LOG_LEVEL: setting.logLevel(),
+});
+
+export type RendererSettings = z.output<typeof rendererSettingsSchema>;
+
+export function loadRendererSettings(env: Record<string, string | undefined>): RendererSettings {
+  return parseSettings('renderer', rendererSettingsSchema, env);
+}

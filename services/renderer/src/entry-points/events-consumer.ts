@@ -1,0 +1,92 @@
+import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
+import { parseEvent, type DeadLetter, type Topics } from '@gateway/contracts';
+import { sendChunked, type Logger } from '@gateway/common';
+import { TemplateError, InvalidDateError } from '../domain';
+import { processEvent, type ProcessorDeps } from '../pipeline/process-event';
+
+export interface EventsConsumerDeps {
+  consumer: Consumer;
+  producer: Producer;
+  processor: Omit<ProcessorDeps, 'topics'>;
+  topics: Topics;
+  logger: Logger;
+  service: string;
+  partitionsConsumedConcurrently?: number;
+  onProcessed?: (summary: { eventId: string; rendered: number; skipped: number; ms: number }) => void;
+}
+
+/** Errors that a retry cannot fix: the event is dead-lettered with the reason and committed. */
+function isPoison(err: unknown): boolean {
+  return err instanceof TemplateError || err instanceof InvalidDateError || err instanceof RangeError || err instanceof TypeError;
+}
+
+function headerString(message: KafkaMessage, name: string): string | undefined {
+  const h = message.headers?.[name];
+  if (h === undefined) return undefined;
+  return Buffer.isBuffer(h) ? h.toString('utf8') : Array.isArray(h) ? String(h[0]) : String(h);
+}
+
+/**
+ * consume → publish → commit. Offsets are committed only after everything an event produced was
+ * acknowledged, so a crash anywhere re-processes the event; its message ids are deterministic, so
+ * the copies are recognised downstream. Poison events go to the dead-letter topic and are committed;
+ * infrastructure errors are thrown, and kafkajs retries the same offset.
+ */
+export async function runEventsConsumer(deps: EventsConsumerDeps): Promise<void> {
+  const { consumer, producer, topics, logger } = deps;
+  await consumer.subscribe({ topics: [topics.events], fromBeginning: true });
+
+  const deadLetter = async (topic: string, partition: number, message: KafkaMessage, reason: string, issues?: DeadLetter['issues']) => {
+    const record: DeadLetter = {
+      sourceTopic: topic,
+      partition,
+      offset: message.offset,
+      ...(message.key ? { key: message.key.toString('utf8') } : {}),
+      value: message.value?.toString('utf8') ?? '',
+      reason,
+      ...(issues ? { issues } : {}),
+      service: deps.service,
+      at: new Date().toISOString(),
+    };
+    await producer.send({ topic: topics.deadLetter, acks: -1, messages: [{ key: record.key ?? null, value: JSON.stringify(record), headers: { 'source-topic': topic, reason: reason.slice(0, 200) } }] });
+    logger.warn({ topic, partition, offset: message.offset, reason }, 'event dead-lettered');
+  };
+
+  await consumer.run({
+    partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 3,
+    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      const started = Date.now();
+      let json: unknown;
+      try {
+        json = JSON.parse(message.value?.toString('utf8') ?? '');
+      } catch (err) {
+        await deadLetter(topic, partition, message, `not JSON: ${(err as Error).message}`);
+        return;
+      }
+      const parsed = parseEvent(json);
+      if (!parsed.ok) {
+        await deadLetter(topic, partition, message, parsed.kind === 'unknown-type' ? 'unknown event type' : 'the event does not match the contracts', parsed.issues.slice(0, 100));
+        return;
+      }
+      const event = parsed.event;
+      if (!event.id) {
+        await deadLetter(topic, partition, message, 'the event has no id (intake assigns one; was it written by something else?)');
+        return;
+      }
+      const correlationId = headerString(message, 'correlation-id') ?? event.id;
+      let result;
+      try {
+        result = await processEvent(event, correlationId, { ...deps.processor, topics });
+      } catch (err) {
+        if (!isPoison(err)) throw err;
+        await deadLetter(topic, partition, message, `rendering failed: ${(err as Error).message}`);
+        return;
+      }
+      await sendChunked(producer, result.records, { between: heartbeat });
+      if (result.unresolved.length > 0) logger.warn({ eventId: event.id, unresolved: result.unresolved.slice(0, 20), count: result.unresolved.length }, 'some recipients could not be resolved');
+      const ms = Date.now() - started;
+      logger.info({ eventId: event.id, type: event.type, recipients: result.recipients, rendered: result.rendered, skipped: result.skipped, ms }, 'event rendered');
+      deps.onProcessed?.({ eventId: event.id, rendered: result.rendered, skipped: result.skipped, ms });
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export { startRenderer, type RunningRenderer } from './main';
+export { loadRendererSettings, type RendererSettings } from './config';

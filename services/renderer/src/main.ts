@@ -1,0 +1,122 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
+import { closeOnce, ConfigError, createDurableProducer, createKafka, createLogger, ensureTopics, KeysFileError, PROBLEM_BASE, sendProblem, watchKeyRing, withTimeout, type Logger } from '@gateway/common';
+import { createTemplateEngine } from './domain';
+import { loadTemplates, createRenderer } from './render';
+import { createDirectoryRouter, createRedisDirectoryStore } from './directory';
+import { createRedisSequenceStore } from './pipeline/sequence-store';
+import { runEventsConsumer } from './entry-points/events-consumer';
+import { loadRendererSettings, type RendererSettings } from './config';
+
+export interface RunningRenderer {
+  url: string;
+  topics: Topics;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Composition root of the templating service: the events consumer (events topic → channel
+ * topics) and the directory API. Templates are compiled once here; a broken template stops the
+ * start with the file named.
+ */
+export async function startRenderer(settings: RendererSettings, options: { logger?: Logger } = {}): Promise<RunningRenderer> {
+  const logger = options.logger ?? createLogger({ name: 'renderer', level: settings.LOG_LEVEL });
+  const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
+  const renderer = createRenderer({
+    templates: loadTemplates(settings.TEMPLATES_DIR, createTemplateEngine()),
+    agency: { name: settings.AGENCY_NAME, emailFrom: settings.AGENCY_EMAIL_FROM, calendarDomain: settings.CALENDAR_DOMAIN },
+  });
+  const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
+
+  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const directory = createRedisDirectoryStore(redis, { prefix: `${settings.REDIS_KEY_PREFIX}dir:` });
+  const sequences = createRedisSequenceStore(redis, { prefix: settings.REDIS_KEY_PREFIX });
+
+  const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  if (settings.KAFKA_CREATE_TOPICS) {
+    const created = await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics));
+    if (created.length) logger.info({ topics: created }, 'created topics');
+  }
+  const producer = createDurableProducer(kafka);
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: settings.RENDERER_GROUP_ID, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 });
+  await consumer.connect();
+  let consuming = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (consuming = true));
+  consumer.on(consumer.events.CRASH, (e) => {
+    consuming = false;
+    logger.error({ err: String(e.payload.error), restart: e.payload.restart }, 'events consumer crashed');
+  });
+  await runEventsConsumer({
+    consumer,
+    producer,
+    topics,
+    logger,
+    service: 'renderer',
+    processor: { directory, sequences, renderer },
+    partitionsConsumedConcurrently: settings.RENDERER_CONCURRENCY,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const [k, r] = await Promise.allSettled([withTimeout(admin.describeCluster(), 1500, () => new Error('timeout')), withTimeout(redis.ping(), 1000, () => new Error('timeout'))]);
+    const report = { kafka: k.status === 'fulfilled', redis: r.status === 'fulfilled', consuming };
+    const ready = report.kafka && report.redis && report.consuming;
+    res.status(ready ? 200 : 503).json({ ready, ...report });
+  });
+  app.use('/v1/directory', createDirectoryRouter({ store: directory, keys: keys.current, logger }));
+  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(settings.RENDERER_PORT, settings.RENDERER_HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${settings.RENDERER_HOST === '0.0.0.0' ? '127.0.0.1' : settings.RENDERER_HOST}:${port}`;
+  logger.info({ url, events: topics.events }, 'renderer consuming events; directory API listening');
+
+  const stop = closeOnce(
+    [
+      ['stop http', () => new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      })],
+      ['stop consumer (finishes the event in progress)', () => consumer.disconnect()],
+      ['disconnect producer', () => producer.disconnect()],
+      ['disconnect admin', () => admin.disconnect()],
+      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['stop watching keys', () => keys.close()],
+    ],
+    { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+  );
+  return { url, topics, stop };
+}
+
+async function main(): Promise<void> {
+  try {
+    const renderer = await startRenderer(loadRendererSettings(process.env));
+    const shutdown = (signal: string) => {
+      console.error(`renderer: ${signal} received, shutting down`);
+      void renderer.stop().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof KeysFileError) {
+      console.error(`renderer: refusing to start: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) void main();

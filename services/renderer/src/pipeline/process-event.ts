@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { isMeetingEvent, type Channel, type DeliveryStatus, type GatewayEvent, type Topics } from '@gateway/contracts';
+import { chooseChannels, resolveRecipients, type DirectoryReader, type UnresolvedRecipient } from '../directory';
+import { isSkipped, type Renderer } from '../render';
+import type { SequenceStore } from './sequence-store';
+
+export interface OutputRecord {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export interface ProcessorDeps {
+  directory: DirectoryReader;
+  sequences: SequenceStore;
+  renderer: Renderer;
+  topics: Topics;
+  now?: () => Date;
+}
+
+export interface ProcessResult {
+  records: OutputRecord[];
+  rendered: number;
+  skipped: number;
+  recipients: number;
+  unresolved: UnresolvedRecipient[];
+}
+
+/**
+ * The same event, recipient and channel always give the same id: re-processing an event after a
+ * crash publishes the same ids, and the channel workers' claims make the copies no-ops.
+ */
+export function messageIdFor(eventId: string, recipientId: string, channel: Channel): string {
+  const digest = createHash('sha256').update(`${eventId}\n${recipientId}\n${channel}`).digest('hex');
+  return `m-${digest.slice(0, 32)}`;
+}
+
+/**
+ * One event → one message per recipient per usable channel (on the channel topics, keyed by
+ * recipient so one person's messages stay in order) and a `rendered` or `skipped` status for each.
+ * Template errors are thrown (the caller dead-letters the event); infrastructure errors too (the
+ * caller retries).
+ */
+export async function processEvent(event: GatewayEvent, correlationId: string, deps: ProcessorDeps): Promise<ProcessResult> {
+  const eventId = event.id as string;
+  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const entries = isMeetingEvent(event) ? event.data.participants : event.data.recipients;
+  const { people, unresolved } = await resolveRecipients(entries, deps.directory);
+  const sequence = isMeetingEvent(event) ? await deps.sequences.sequenceFor(event.data.meetingId, eventId) : undefined;
+  const prepared = deps.renderer.prepareEvent(event, { sequence });
+
+  const records: OutputRecord[] = [];
+  let rendered = 0;
+  let skipped = 0;
+  const headers = { 'event-id': eventId, 'event-type': event.type, 'correlation-id': correlationId };
+  const status = (s: DeliveryStatus) => records.push({ topic: deps.topics.status, key: s.messageId, value: JSON.stringify(s), headers: { ...headers, 'message-status': s.status } });
+
+  for (const person of people) {
+    const choice = chooseChannels(person, event.data.urgency);
+    for (const skip of choice.skipped) {
+      skipped++;
+      status({ messageId: messageIdFor(eventId, person.id, skip.channel), eventId, channel: skip.channel, status: 'skipped', at: now, reason: skip.reason });
+    }
+    if (choice.channels.length === 0) continue;
+    const results = deps.renderer.renderMessages(prepared, person, choice.channels, {
+      messageIdFor: (channel) => messageIdFor(eventId, person.id, channel),
+      correlationId,
+      now,
+      sequence,
+    });
+    for (const result of results) {
+      if (isSkipped(result)) {
+        skipped++;
+        status({ messageId: result.id, eventId, channel: result.channel, status: 'skipped', at: now, reason: result.reason });
+        continue;
+      }
+      rendered++;
+      records.push({ topic: deps.topics[result.channel], key: person.id, value: JSON.stringify(result), headers: { ...headers, 'message-id': result.id } });
+      status({ messageId: result.id, eventId, channel: result.channel, status: 'rendered', at: now });
+    }
+  }
+  return { records, rendered, skipped, recipients: people.length, unresolved };
+}
