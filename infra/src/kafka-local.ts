@@ -1,0 +1,656 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Kafka, logLevel } from 'kafkajs';
+import { freePorts } from './ports';
+import { guardChild, removeDir, type ChildGuard } from './reaper';
+
+/**
+ * A real single-node Apache Kafka (KRaft: broker + controller in one JVM) run from the jars that
+ * infra/kafka/pom.xml fetches from Maven Central. No Docker needed; Java 17+ and Maven are.
+ */
+
+export const KAFKA_HOME = path.resolve(__dirname, '..', 'kafka');
+const POM_FILE = path.join(KAFKA_HOME, 'pom.xml');
+const LOG4J_CONFIG = path.join(KAFKA_HOME, 'log4j2.xml');
+const DEFAULT_LIBS_DIR = path.join(KAFKA_HOME, 'libs');
+/** Written last into the libs dir; holds a hash of pom.xml so that changing the version re-fetches. */
+const LIBS_MARKER = '.complete';
+const LOG_TAIL_LINES = 80;
+
+export interface KafkaLibsOptions {
+  libsDir?: string;
+  pomFile?: string;
+  logger?: (line: string) => void;
+  /** For a first run that downloads ~45 MB of jars. */
+  timeoutMs?: number;
+}
+
+export interface LocalKafkaOptions {
+  /**
+   * Root dir: server.properties, data/ (log.dirs) and broker.log. A dir that already holds a formatted
+   * broker is reused as is (not reformatted). Default: a fresh os.tmpdir()/gateway-kafka-* dir.
+   */
+  dataDir?: string;
+  port?: number;
+  controllerPort?: number;
+  heapMb?: number;
+  /** Every line the broker and the storage tool print, plus our own notes (those start with "[infra]"). */
+  logger?: (line: string) => void;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+  libsDir?: string;
+  /** Extra JVM flags, after the defaults (e.g. '-XX:+HeapDumpOnOutOfMemoryError'). */
+  jvmOptions?: string[];
+  /** Overrides or additions to server.properties. */
+  properties?: Record<string, string | number | boolean>;
+}
+
+export interface LocalKafka {
+  readonly brokers: string[];
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly dataDir: string;
+  /** pid of the broker JVM (changes after start()). */
+  readonly pid: number;
+  /** Kafka version of the jars in use. */
+  readonly version: string;
+  /** Milliseconds from spawning the JVM (format included) to ready, for the last start. */
+  readonly startupMs: number;
+  /** Full broker output of this handle (all runs). */
+  readonly logFile: string;
+  /**
+   * SIGTERM, wait, SIGKILL after stopTimeoutMs. Keeps the data dir so start() can bring the same broker
+   * back; remove() deletes it (and so does the watchdog for a temp dir if this process dies).
+   * Idempotent: a second call returns the same promise.
+   */
+  stop(): Promise<void>;
+  /** Starts again on the same ports and data dir, without reformatting. No-op while running. */
+  start(): Promise<void>;
+  /** stop() and delete the data dir. */
+  remove(): Promise<void>;
+  /** Resolves with the reason ("exit code 1", "signal SIGKILL") when the current JVM exits, for whatever cause. */
+  waitForExit(): Promise<string>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Jars
+
+const libsInFlight = new Map<string, Promise<string>>();
+
+function fileHash(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+function libsComplete(libsDir: string, fingerprint: string): boolean {
+  try {
+    return fs.readFileSync(path.join(libsDir, LIBS_MARKER), 'utf8').trim() === fingerprint;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Fetches the broker's jars into infra/kafka/libs once (a marker file records success for this pom.xml).
+ * Safe when several processes call it at once: a lock dir lets one run Maven (concurrent Maven runs
+ * can corrupt a shared ~/.m2 while downloading) while the others wait, and the jars are filled into a
+ * temp dir and renamed into place, so a crash never leaves a libs dir that looks complete.
+ */
+export function ensureKafkaLibs(options: KafkaLibsOptions = {}): Promise<string> {
+  const libsDir = path.resolve(options.libsDir ?? DEFAULT_LIBS_DIR);
+  const pomFile = path.resolve(options.pomFile ?? POM_FILE);
+  const fingerprint = fileHash(pomFile);
+  if (libsComplete(libsDir, fingerprint)) return Promise.resolve(libsDir);
+
+  let pending = libsInFlight.get(libsDir);
+  if (!pending) {
+    pending = withDirLock(`${libsDir}.lock`, options.timeoutMs ?? 600_000, async () =>
+      libsComplete(libsDir, fingerprint) ? libsDir : fetchKafkaLibs(libsDir, pomFile, fingerprint, options),
+    ).finally(() => libsInFlight.delete(libsDir));
+    libsInFlight.set(libsDir, pending);
+  }
+  return pending;
+}
+
+/**
+ * A cross-process lock: mkdir is atomic. The holder's pid is written inside, so a lock left by a
+ * dead process is taken over at once; one without a pid file (crash right after mkdir) after a minute.
+ */
+async function withDirLock<T>(lockDir: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let stale = false;
+    try {
+      const holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+      stale = holder > 0 && !processAlive(holder);
+    } catch {
+      try {
+        stale = Date.now() - fs.statSync(lockDir).mtimeMs > 60_000;
+      } catch {
+        // released meanwhile: try again
+      }
+    }
+    if (stale) {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lockDir} (remove it if no other process is fetching Kafka jars)`);
+    await sleep(500);
+  }
+  try {
+    fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+    return await fn();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function fetchKafkaLibs(libsDir: string, pomFile: string, fingerprint: string, options: KafkaLibsOptions): Promise<string> {
+  const suffix = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const tmpDir = `${libsDir}.tmp-${suffix}`;
+  const started = Date.now();
+  options.logger?.(`[infra] Fetching the Kafka jars with Maven into ${libsDir} (once) ...`);
+  try {
+    const args = ['-q', '-B', '-f', pomFile, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmpDir}`];
+    const result = await runCommand('mvn', args, { cwd: path.dirname(pomFile), timeoutMs: options.timeoutMs ?? 600_000 });
+    if (result.code !== 0) {
+      throw new Error(`mvn ${args.join(' ')} failed (${result.code}):\n${tail(result.output, 40)}`);
+    }
+    if (!fs.readdirSync(tmpDir).some((name) => /^kafka_2\.13-.*\.jar$/.test(name))) {
+      throw new Error(`Maven finished but ${tmpDir} holds no kafka_2.13 jar`);
+    }
+    fs.writeFileSync(path.join(tmpDir, LIBS_MARKER), `${fingerprint}\n`);
+    installDir(tmpDir, libsDir, fingerprint, suffix);
+    options.logger?.(`[infra] Kafka jars fetched in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return libsDir;
+  } finally {
+    await removeDir(tmpDir);
+  }
+}
+
+/** Moves a complete temp dir into place, replacing a stale or partial one, tolerating a concurrent winner. */
+function installDir(tmpDir: string, libsDir: string, fingerprint: string, suffix: string): void {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      fs.renameSync(tmpDir, libsDir);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw err;
+      if (libsComplete(libsDir, fingerprint)) return; // another process won the race
+      // A stale (other pom) or partial dir is in the way: move it aside, then retry.
+      const old = `${libsDir}.old-${suffix}-${attempt}`;
+      try {
+        fs.renameSync(libsDir, old);
+        fs.rmSync(old, { recursive: true, force: true });
+      } catch {
+        // someone else moved it first
+      }
+    }
+  }
+  if (!libsComplete(libsDir, fingerprint)) throw new Error(`Could not install Kafka jars into ${libsDir}`);
+}
+
+/** The Kafka version of the jars in libsDir (from the kafka_2.13-X.jar name). */
+export function kafkaVersionOf(libsDir: string = DEFAULT_LIBS_DIR): string {
+  for (const name of fs.readdirSync(libsDir)) {
+    const match = /^kafka_2\.13-(.+)\.jar$/.exec(name);
+    if (match?.[1]) return match[1];
+  }
+  throw new Error(`No kafka_2.13 jar in ${libsDir}`);
+}
+
+/** The Kafka version pinned in infra/kafka/pom.xml (also used for the apache/kafka image tag). */
+export function pinnedKafkaVersion(pomFile: string = POM_FILE): string {
+  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(pomFile, 'utf8'));
+  if (!match?.[1]) throw new Error(`No <kafka.version> in ${pomFile}`);
+  return match[1].trim();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Readiness (also used for external and containerised brokers)
+
+export interface WaitForKafkaOptions {
+  timeoutMs?: number;
+  /** Checked between attempts: a non-empty string aborts the wait with that reason (e.g. "the JVM exited"). */
+  abortReason?: () => string | undefined;
+  /** Only a cluster with this id counts: another broker already on the port must not pass for ours. */
+  expectClusterId?: string;
+}
+
+/**
+ * Resolves once the cluster answers describeCluster, can create (and delete) a topic with a leader, and
+ * has a group coordinator. The last step makes the broker create __consumer_offsets now, so the first
+ * consumer of a test does not spend seconds on "coordinator not available" retries.
+ */
+export async function waitForKafka(brokers: string[], options: WaitForKafkaOptions = {}): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const kafka = new Kafka({
+    clientId: 'gateway-infra-ready',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 5_000,
+    // One try per attempt: the loop below retries, checks the deadline and whether the broker died.
+    retry: { retries: 0 },
+  });
+  const probeTopic = `gateway-ready-${crypto.randomBytes(4).toString('hex')}`;
+  const probeGroup = `gateway-ready-${crypto.randomBytes(4).toString('hex')}`;
+  const steps: Array<[string, (admin: ReturnType<Kafka['admin']>) => Promise<unknown>]> = [
+    [
+      'describeCluster',
+      async (admin) => {
+        const { clusterId } = await admin.describeCluster();
+        if (options.expectClusterId !== undefined && clusterId !== options.expectClusterId) {
+          throw new Error(`the broker on ${brokers.join(',')} belongs to cluster ${clusterId}, not ours (${options.expectClusterId})`);
+        }
+      },
+    ],
+    [
+      'createTopics',
+      (admin) => admin.createTopics({ topics: [{ topic: probeTopic, numPartitions: 1 }], waitForLeaders: true, timeout: 5_000 }),
+    ],
+    [
+      'deleteTopics',
+      // An attempt that timed out may still have deleted it: "unknown topic" then means done.
+      (admin) =>
+        admin.deleteTopics({ topics: [probeTopic], timeout: 5_000 }).catch((err: unknown) => {
+          if (!/UNKNOWN_TOPIC|does not host this topic/i.test(`${(err as { type?: string }).type ?? ''} ${String(err)}`)) throw err;
+        }),
+    ],
+    [
+      'group coordinator',
+      // describeCluster first: it loads the broker list, which describeGroups alone does not.
+      async (admin) => {
+        await admin.describeCluster();
+        await admin.describeGroups([probeGroup]);
+      },
+    ],
+  ];
+
+  let lastError = 'no attempt yet';
+  for (const [name, step] of steps) {
+    for (;;) {
+      const aborted = options.abortReason?.();
+      if (aborted) throw new Error(aborted);
+      if (Date.now() > deadline) throw new Error(`Kafka at ${brokers.join(',')} not ready: ${name} kept failing (${lastError})`);
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        await step(admin);
+        break;
+      } catch (err) {
+        lastError = err instanceof Error ? err.message : String(err);
+        await sleep(200);
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The broker
+
+/** A KRaft cluster id: 16 random bytes, base64url (22 chars); Kafka rejects ids that start with '-'. */
+export function randomClusterId(): string {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+/** The cluster.id that format wrote into meta.properties. */
+function readClusterId(logDir: string): string | undefined {
+  try {
+    return /^cluster\.id=(.+)$/m.exec(fs.readFileSync(path.join(logDir, 'meta.properties'), 'utf8'))?.[1]?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function serverProperties(port: number, controllerPort: number, logDir: string, extra: LocalKafkaOptions['properties']): string {
+  const props: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    // Static voter set: with it, format must NOT get --standalone (4.1+ refuses both).
+    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'log.dirs': logDir,
+    // Code must create its topics; a typo must not silently create one.
+    'auto.create.topics.enable': false,
+    // One node: every internal topic with one replica and one partition (defaults are 3 and 50:
+    // 50 partitions of __transaction_state or the share-group state take seconds to create).
+    'offsets.topic.replication.factor': 1,
+    'offsets.topic.num.partitions': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.num.partitions': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'share.coordinator.state.topic.num.partitions': 1,
+    // Consumers join at once instead of after 3 s; tests may use short session timeouts.
+    'group.initial.rebalance.delay.ms': 0,
+    'group.min.session.timeout.ms': 1_000,
+    // 2 cores: few threads. The cleaner's default 128 MB dedupe buffer would eat a quarter of the heap.
+    'num.network.threads': 2,
+    'num.io.threads': 2,
+    'background.threads': 2,
+    'num.recovery.threads.per.data.dir': 1,
+    'log.cleaner.threads': 1,
+    'log.cleaner.dedupe.buffer.size': 8 * 1024 * 1024,
+    ...extra,
+  };
+  return `${Object.entries(props)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join('\n')}\n`;
+}
+
+class LocalKafkaBroker implements LocalKafka {
+  readonly brokers: string[];
+  readonly logFile: string;
+  readonly version: string;
+  startupMs = 0;
+
+  private readonly propsFile: string;
+  private readonly logDir: string;
+  private readonly logTail: string[] = [];
+  private child: ChildProcess | undefined;
+  private guard: ChildGuard | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private exitReason: string | undefined;
+  private stopping: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
+  /** Incremented by each start(); see start(). */
+  private run = 0;
+  /** The run the current `stopping` belongs to. */
+  private stopRun = -1;
+  private removed = false;
+
+  constructor(
+    readonly port: number,
+    readonly controllerPort: number,
+    readonly dataDir: string,
+    private readonly ownsDataDir: boolean,
+    private readonly libsDir: string,
+    private readonly options: LocalKafkaOptions,
+  ) {
+    this.brokers = [`127.0.0.1:${port}`];
+    this.propsFile = path.join(dataDir, 'server.properties');
+    this.logDir = path.join(dataDir, 'data');
+    this.logFile = path.join(dataDir, 'broker.log');
+    this.version = kafkaVersionOf(libsDir);
+  }
+
+  get pid(): number {
+    return this.child?.pid ?? -1;
+  }
+
+  private get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /**
+   * Each start() begins a new "run"; stop() belongs to the run it was called in. So a second stop() in
+   * the same run returns the same promise, a stop() during a start aborts that start, and a start()
+   * after a stop() really starts again (waiting for the stop to finish first).
+   */
+  start(): Promise<void> {
+    if (this.removed) return Promise.reject(new Error(`Kafka at ${this.brokers[0]} was removed; start a new one`));
+    const stopRequested = this.stopRun === this.run;
+    if (this.starting && !stopRequested) return this.starting;
+    if (this.running && !stopRequested) return Promise.resolve();
+    const previous = this.starting;
+    const run = ++this.run;
+    const starting = (async () => {
+      if (previous) await previous.catch(() => undefined);
+      await this.doStart(run);
+    })().finally(() => {
+      if (this.starting === starting) this.starting = undefined;
+    });
+    this.starting = starting;
+    return starting;
+  }
+
+  private async doStart(run: number): Promise<void> {
+    const aborted = (): boolean => this.stopRun === run || this.removed;
+    // The stop of an earlier run may still be in progress.
+    if (this.stopping) await this.stopping;
+    if (aborted()) throw new Error(`Kafka at ${this.brokers[0]} was stopped while starting`);
+    const started = Date.now();
+    fs.mkdirSync(this.logDir, { recursive: true });
+    fs.writeFileSync(this.propsFile, serverProperties(this.port, this.controllerPort, this.logDir, this.options.properties));
+    // Format only a fresh dir: formatting a formatted one fails, and restart must keep the data.
+    if (!fs.existsSync(path.join(this.logDir, 'meta.properties'))) {
+      const format = await runCommand(this.javaBin(), [...this.jvmArgs(256), 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', this.propsFile], {
+        timeoutMs: 120_000,
+        onLine: (line) => this.onLine(line),
+      });
+      if (format.code !== 0) throw new Error(`Kafka storage format failed (${format.code}):\n${tail(format.output, 30)}`);
+    }
+    if (aborted()) throw new Error(`Kafka at ${this.brokers[0]} was stopped while starting`);
+    this.spawnBroker();
+    try {
+      await waitForKafka(this.brokers, {
+        timeoutMs: this.options.startTimeoutMs ?? 120_000,
+        abortReason: () => this.exitReason && `Kafka exited before it was ready (${this.exitReason})`,
+        expectClusterId: readClusterId(this.logDir),
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await this.stop();
+      throw new Error(`${message}\nLast broker log lines (${this.logFile}):\n${this.logTail.join('\n')}`);
+    }
+    this.startupMs = Date.now() - started;
+  }
+
+  stop(): Promise<void> {
+    if (!this.stopping || this.stopRun !== this.run) {
+      const previous = this.stopping;
+      this.stopRun = this.run;
+      this.stopping = (async () => {
+        if (previous) await previous;
+        await this.doStop();
+      })();
+    }
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    const child = this.child;
+    if (child && this.running) {
+      // SIGTERM lets Kafka shut down cleanly (flush, close the metadata log), so a restart recovers fast.
+      child.kill('SIGTERM');
+      const timeoutMs = this.options.stopTimeoutMs ?? 20_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        this.exited.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        this.onLine(`[infra] Kafka did not stop within ${timeoutMs} ms: SIGKILL`);
+        child.kill('SIGKILL');
+      }
+    }
+    await this.exited;
+    this.guard?.release();
+  }
+
+  async waitForExit(): Promise<string> {
+    await this.exited;
+    return this.exitReason ?? 'not running';
+  }
+
+  async remove(): Promise<void> {
+    this.removed = true;
+    if (this.starting) await this.starting.catch(() => undefined);
+    await this.stop();
+    await removeDir(this.dataDir);
+  }
+
+  private javaBin(): string {
+    return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  }
+
+  private jvmArgs(heapMb: number): string[] {
+    return [
+      `-Xmx${heapMb}m`,
+      `-Xms${Math.min(heapMb, 128)}m`,
+      // 2 cores: the serial collector needs no GC threads, and ends a JVM faster than G1.
+      '-XX:+UseSerialGC',
+      // C1 only: ~20% faster start and far less compile CPU; a test broker never needs C2's peak speed.
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+      ...(this.options.jvmOptions ?? []),
+      '-cp',
+      // The JVM expands this wildcard itself (no shell involved).
+      `${this.libsDir}${path.sep}*`,
+    ];
+  }
+
+  private spawnBroker(): void {
+    this.exitReason = undefined;
+    const child = spawn(this.javaBin(), [...this.jvmArgs(this.options.heapMb ?? 512), 'kafka.Kafka', this.propsFile], {
+      cwd: this.dataDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: a terminal's Ctrl-C goes to Node only, which stops the broker in order
+      // (or dies, and the watchdog stops it); otherwise the JVM would race our stop() on its own.
+      detached: true,
+    });
+    this.child = child;
+    this.exited = new Promise<void>((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitReason = signal ? `signal ${signal}` : `exit code ${code}`;
+        resolve();
+      });
+      child.once('error', (err) => {
+        // spawn failed (no java): there will be no 'exit'.
+        this.exitReason = `could not run ${this.javaBin()}: ${err.message}`;
+        resolve();
+      });
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
+    }
+    if (child.pid !== undefined) {
+      this.guard = guardChild(child, { removeOnOrphan: this.ownsDataDir ? [this.dataDir] : [], graceMs: this.options.stopTimeoutMs ?? 20_000 });
+    }
+  }
+
+  private onLine(line: string): void {
+    this.logTail.push(line);
+    if (this.logTail.length > LOG_TAIL_LINES) this.logTail.shift();
+    try {
+      fs.appendFileSync(this.logFile, `${line}\n`);
+    } catch {
+      // the data dir may be gone (remove() racing the last lines)
+    }
+    this.options.logger?.(line);
+  }
+}
+
+/**
+ * Starts a fresh single-node Kafka on free loopback ports and resolves once it is ready (see waitForKafka).
+ * Ports picked here can be taken by someone else before the JVM binds them: on "address in use" it
+ * retries with new ports (not when the caller chose the ports).
+ */
+export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<LocalKafka> {
+  const libsDir = await ensureKafkaLibs({ libsDir: options.libsDir, logger: options.logger });
+  const portsGiven = options.port !== undefined || options.controllerPort !== undefined;
+  const attempts = portsGiven ? 1 : 3;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const picked = await freePorts(3);
+    const port = options.port ?? picked[0] ?? 0;
+    const controllerPort = options.controllerPort ?? picked.find((p) => p !== port) ?? 0;
+    if (!port || !controllerPort || port === controllerPort) throw new Error(`Kafka needs two distinct ports (got ${port} and ${controllerPort})`);
+    const ownsDataDir = options.dataDir === undefined;
+    const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-kafka-'));
+    fs.mkdirSync(dataDir, { recursive: true });
+    const broker = new LocalKafkaBroker(port, controllerPort, path.resolve(dataDir), ownsDataDir, libsDir, options);
+    try {
+      await broker.start();
+      return broker;
+    } catch (err) {
+      lastError = err;
+      if (ownsDataDir) await removeDir(dataDir);
+      const portClash = err instanceof Error && /Address already in use|BindException/.test(err.message);
+      if (!portClash) break;
+    }
+  }
+  throw lastError;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Small helpers
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function tail(text: string, lines: number): string {
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+interface CommandResult {
+  code: number;
+  output: string;
+}
+
+/** Runs a command to completion, collecting stdout+stderr; a missing binary becomes a clear error. */
+function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; timeoutMs: number; onLine?: (line: string) => void },
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const guard = child.pid !== undefined ? guardChild(child) : undefined;
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      guard?.release();
+      const hint = command === 'mvn' ? ' (Apache Maven is needed to fetch the Kafka jars: apt-get install maven)' : ' (Java 17+ is needed to run Kafka)';
+      reject(new Error(`Could not run ${command}: ${err.message}${hint}`));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      guard?.release();
+      for (const line of output.split('\n')) if (line) options.onLine?.(line);
+      resolve({ code: code ?? (signal ? 128 : 1), output });
+    });
+  });
+}
