@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Admin, type Message, type Producer, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { TopicSpec } from '@gateway/contracts';
 import type { Logger } from './log';
 
@@ -64,6 +64,19 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<st
     if (!(err instanceof Error && /already exists/i.test(err.message))) throw err;
   }
   return missing.map((s) => s.topic);
+}
+
+/**
+ * A producer for one event's fan-out: several requests in flight at once. Not idempotent (that
+ * needs one request in flight); a retried request may write a record twice, which the
+ * deterministic message ids downstream make harmless.
+ */
+export function createFanoutProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 2000 },
+  });
 }
 
 /** An idempotent producer that waits for every in-sync replica: what "stored" means here. */
@@ -142,28 +155,48 @@ export class BatchingPublisher {
 }
 
 /**
- * Sends many records as a few produce requests, each under `maxBytes` (the broker refuses a record
- * batch over its message.max.bytes, 1 MiB by default), waiting for every in-sync replica.
+ * Sends many records as a few produce requests, each under `maxBytes` (every partition's record
+ * batch must stay under the broker's message.max.bytes, 1 MiB by default; with keys spread over
+ * the partitions a request can carry several MiB), waiting for every in-sync replica. Up to
+ * `concurrency` requests are in flight at once: use it only where the order between the records
+ * of one call does not matter (one event's fan-out: one record per recipient and channel).
  * `between` runs after each request (e.g. a consumer heartbeat during a long fan-out).
  */
-export async function sendChunked(producer: Producer, records: OutgoingMessage[], options: { maxBytes?: number; timeoutMs?: number; between?: () => Promise<void> } = {}): Promise<void> {
+export async function sendChunked(
+  producer: Producer,
+  records: OutgoingMessage[],
+  options: { maxBytes?: number; timeoutMs?: number; concurrency?: number; gzip?: boolean; between?: () => Promise<void> } = {},
+): Promise<void> {
   const maxBytes = options.maxBytes ?? 768 * 1024;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const chunks: Array<Map<string, Message[]>> = [];
   let chunk = new Map<string, Message[]>();
   let bytes = 0;
-  const flush = async () => {
-    if (chunk.size === 0) return;
-    await producer.sendBatch({ acks: -1, timeout: options.timeoutMs ?? 30000, topicMessages: [...chunk].map(([topic, messages]) => ({ topic, messages })) });
-    chunk = new Map();
-    bytes = 0;
-    await options.between?.();
-  };
   for (const r of records) {
     const size = Buffer.byteLength(r.value) + r.key.length + 64;
-    if (bytes + size > maxBytes) await flush();
+    if (bytes + size > maxBytes && chunk.size > 0) {
+      chunks.push(chunk);
+      chunk = new Map();
+      bytes = 0;
+    }
     const list = chunk.get(r.topic) ?? [];
     list.push({ key: r.key, value: r.value, headers: r.headers });
     chunk.set(r.topic, list);
     bytes += size;
   }
-  await flush();
+  if (chunk.size > 0) chunks.push(chunk);
+  let next = 0;
+  const lane = async () => {
+    while (next < chunks.length) {
+      const current = chunks[next++] as Map<string, Message[]>;
+      await producer.sendBatch({
+        acks: -1,
+        timeout: options.timeoutMs ?? 30000,
+        ...(options.gzip ? { compression: CompressionTypes.GZIP } : {}),
+        topicMessages: [...current].map(([topic, messages]) => ({ topic, messages })),
+      });
+      await options.between?.();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, lane));
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { closeOnce, ConfigError, createDurableProducer, createKafka, createLogger, ensureTopics, KeysFileError, PROBLEM_BASE, sendProblem, watchKeyRing, withTimeout, type Logger } from '@gateway/common';
+import { closeOnce, ConfigError, createFanoutProducer, createKafka, createLogger, ensureTopics, KeysFileError, PROBLEM_BASE, sendProblem, watchKeyRing, withTimeout, type Logger } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter, createRedisDirectoryStore } from './directory';
@@ -43,7 +43,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
     const created = await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics));
     if (created.length) logger.info({ topics: created }, 'created topics');
   }
-  const producer = createDurableProducer(kafka);
+  const producer = createFanoutProducer(kafka);
   await producer.connect();
   const consumer = kafka.consumer({ groupId: settings.RENDERER_GROUP_ID, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 });
   await consumer.connect();

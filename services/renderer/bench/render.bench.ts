@@ -1,0 +1,106 @@
+/**
+ * npm run bench:render
+ * (1) Rendered messages per second on one core (render only, no I/O), per example event.
+ * (2) A 10,000-participant meeting (one directory group) × 3 channels (SMS, email, in-app): the
+ *     time from producing the event to every channel message acknowledged by Kafka, through the
+ *     real renderer service, broker and Redis (local processes unless KAFKA_BROKERS/REDIS_URL).
+ */
+import { resolve } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Redis } from 'ioredis';
+import { allTopics, loadExample, withPrefix, type ExampleName } from '@gateway/contracts';
+import { createLogger } from '@gateway/common';
+import { provideKafka, provideRedis } from '@gateway/infra';
+import { measureRenderThroughput } from '../src/render';
+import { createRedisDirectoryStore } from '../src/directory';
+import { loadRendererSettings } from '../src/config';
+import { startRenderer } from '../src/main';
+
+const TEMPLATES = resolve(__dirname, '../../../templates');
+const AGENCY = { name: 'Văn phòng Thành ủy Đà Nẵng', emailFrom: 'thongbao@danang.gov.vn', calendarDomain: 'lichhop.danang.gov.vn' };
+
+async function main() {
+  const { values } = parseArgs({ options: { participants: { type: 'string', default: '10000' }, skipE2e: { type: 'boolean', default: false } } });
+  const participants = Number(values.participants);
+  console.log(`bench:render — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+  console.log('(1) Render only, one core, 10,000 recipients per event after a warm-up\n');
+  console.log('| event | channels | messages | ms | messages/s |\n|---|---|---|---|---|');
+  const cases: Array<[ExampleName, Array<'sms' | 'email' | 'push' | 'inapp'>]> = [
+    ['meeting-scheduled-hoi-nghi-bch', ['sms', 'email', 'inapp']],
+    ['meeting-updated-chuyen-chieu', ['sms', 'email', 'inapp']],
+    ['document-dispatched-hoa-toc', ['sms', 'email', 'push', 'inapp']],
+    ['document-dispatched-mat', ['sms', 'email', 'push', 'inapp']],
+  ];
+  for (const [example, channels] of cases) {
+    const r = measureRenderThroughput({ templatesDir: TEMPLATES, agency: AGENCY, example, recipients: 10_000, channels, warmupRecipients: 5_000 });
+    console.log(`| ${example} | ${channels.join('+')} | ${r.messages} | ${r.ms.toFixed(0)} | ${Math.round(r.messagesPerSecond).toLocaleString('en-US')} |`);
+  }
+  if (values.skipE2e) return;
+
+  console.log(`\n(2) ${participants.toLocaleString('en-US')} participants × 3 channels through Kafka (12 partitions) and the renderer service\n`);
+    const [kafkaInfra, redisInfra] = await Promise.all([provideKafka(process.env), provideRedis(process.env)]);
+  const prefix = `bench-render-${Date.now()}`;
+  const topics = withPrefix(prefix);
+  const kafka = new Kafka({ clientId: 'bench', brokers: kafkaInfra.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: allTopics(topics).map((topic) => ({ topic, numPartitions: 12 })), waitForLeaders: true });
+  const redis = new Redis(redisInfra.url);
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-render-'));
+  writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [] }));
+  try {
+    const store = createRedisDirectoryStore(redis, { prefix: `${prefix}:dir:` });
+    const people = Array.from({ length: participants }, (_, i) => {
+      const n = String(i).padStart(5, '0');
+      return { id: `cb-${n}`, name: `Nguyễn Văn Thành ${n}`, title: 'Bí thư Đảng ủy', unit: `Đảng ủy phường ${n}`, phone: `+8490${String(1_000_000 + i).slice(-7)}`, email: `canbo${n}@danang.gov.vn`, userId: `u-${n}`, channels: ['sms', 'email', 'inapp'] as Array<'sms' | 'email' | 'inapp'> };
+    });
+    await store.upsertPeople(people);
+    await store.upsertGroup({ id: 'toan-thanh-pho', name: 'Toàn thành phố', members: people.map((p) => p.id), groups: [] });
+
+    const renderer = await startRenderer(
+      loadRendererSettings({ RENDERER_PORT: '0', KAFKA_BROKERS: kafkaInfra.brokers.join(','), REDIS_URL: redisInfra.url, REDIS_KEY_PREFIX: `${prefix}:`, GATEWAY_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PREFIX: prefix, KAFKA_CREATE_TOPICS: 'false', RENDERER_GROUP_ID: `${prefix}-g`, LOG_LEVEL: 'warn' }),
+      { logger: createLogger({ name: 'renderer', level: 'warn' }) },
+    );
+    const producer = kafka.producer();
+    await producer.connect();
+    const sum = async (topic: string) => (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0);
+    const expected = participants;
+    const run = async (n: number) => {
+      const example = loadExample('meeting-scheduled-hoi-nghi-bch') as { data: Record<string, unknown> };
+      const event = { ...example, id: `${prefix}-e${n}`, data: { ...example.data, meetingId: `${prefix}-m${n}`, participants: ['group:toan-thanh-pho'] } };
+      const before = await Promise.all([topics.sms, topics.email, topics.inapp].map(sum));
+      const t0 = Date.now();
+      await producer.send({ topic: topics.events, acks: -1, messages: [{ key: event.data.meetingId as string, value: JSON.stringify(event) }] });
+      for (;;) {
+        // A metadata hiccup while the broker is busy is not a result: ask again.
+        const now = await Promise.all([topics.sms, topics.email, topics.inapp].map(sum)).catch(() => [0, 0, 0]);
+        if (now.every((v, i) => v - (before[i] ?? 0) >= expected)) break;
+        if (Date.now() - t0 > 120_000) throw new Error(`timed out: ${now.map((v, i) => v - (before[i] ?? 0)).join('/')} of ${expected}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return Date.now() - t0;
+    };
+    const warm = await run(0);
+    const times = [await run(1), await run(2), await run(3)];
+    console.log('| run | messages (3 channels) | event → all acknowledged (ms) |\n|---|---|---|');
+    console.log(`| cold (first event) | ${3 * expected} | ${warm} |`);
+    times.forEach((t, i) => console.log(`| warm #${i + 1} | ${3 * expected} | ${t} |`));
+    await producer.disconnect();
+    await renderer.stop();
+  } finally {
+    await admin.disconnect();
+    redis.disconnect();
+    await Promise.all([kafkaInfra.stop(), redisInfra.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
