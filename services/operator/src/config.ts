@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { parseSettings, setting } from '@gateway/common';
+
+export const operatorSettingsSchema = z.object({
+  OPERATOR_HOST: z.string().default('127.0.0.1'),
+  OPERATOR_PORT: setting.port(8082),
+  KAFKA_BROKERS: setting.brokers(),
+  KAFKA_CLIENT_ID: z.string().default('gateway-operator'),
+  STATUS_GROUP_ID: z.string().default('gateway-status-projection'),
+  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
+  REDIS_URL: setting.redisUrl(),
+  REDIS_KEY_PREFIX: z.string().default('gw:'),
+  GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
+  STATUS_RETENTION_DAYS: setting.positiveInt(90),
+  SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),
+  LOG_LEVEL: setting.logLevel(),
+});
+
+export type OperatorSettings = z.output<typeof operatorSettingsSchema>;
+
+export function loadOperatorSettings(env: Record<string, string | undefined>): OperatorSettings {
+  return parseSettings('operator', operatorSettingsSchema, env);
+}

@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { TOPICS, withPrefix } from '@gateway/contracts';
+import { closeOnce, ConfigError, createKafka, createLogger, KeysFileError, watchKeyRing, withTimeout, type Logger } from '@gateway/common';
+import { createRedisStatusStore } from './projection/status-store';
+import { runStatusProjection } from './projection/status-consumer';
+import { createOperatorApp } from './entry-points/http';
+import { loadOperatorSettings, type OperatorSettings } from './config';
+
+export interface RunningOperator {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** Composition root of the operator service: the status projection and the notifications API. */
+export async function startOperator(settings: OperatorSettings, options: { logger?: Logger } = {}): Promise<RunningOperator> {
+  const logger = options.logger ?? createLogger({ name: 'operator', level: settings.LOG_LEVEL });
+  const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
+  const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
+  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const store = createRedisStatusStore(redis, { prefix: settings.REDIS_KEY_PREFIX, retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000 });
+
+  const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  const consumer = kafka.consumer({ groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false });
+  await consumer.connect();
+  await runStatusProjection({ consumer, topic: topics.status, store, logger });
+
+  const readiness = async () => {
+    const [k, r] = await Promise.allSettled([withTimeout(admin.describeCluster(), 1500, () => new Error('timeout')), withTimeout(redis.ping(), 1000, () => new Error('timeout'))]);
+    return { kafka: k.status === 'fulfilled', redis: r.status === 'fulfilled' };
+  };
+  const app = createOperatorApp({ store, keys: keys.current, logger, readiness });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(settings.OPERATOR_PORT, settings.OPERATOR_HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${settings.OPERATOR_HOST === '0.0.0.0' ? '127.0.0.1' : settings.OPERATOR_HOST}:${port}`;
+  logger.info({ url, status: topics.status }, 'operator API listening; projecting statuses');
+
+  const stop = closeOnce(
+    [
+      ['stop http', () => new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      })],
+      ['stop status projection', () => consumer.disconnect()],
+      ['disconnect admin', () => admin.disconnect()],
+      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['stop watching keys', () => keys.close()],
+    ],
+    { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+  );
+  return { url, stop };
+}
+
+async function main(): Promise<void> {
+  try {
+    const operator = await startOperator(loadOperatorSettings(process.env));
+    const shutdown = () => void operator.stop().then(() => process.exit(0));
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof KeysFileError) {
+      console.error(`operator: refusing to start: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) void main();
