@@ -1,4 +1,4 @@
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { Logger } from './log';
 import { KeyRing, parseKeysFile } from './keys';
 
@@ -21,7 +21,14 @@ export function readKeyRing(path: string): KeyRing {
  * with the CLI takes effect without a restart. A broken edit keeps the previous keys.
  */
 export function watchKeyRing(path: string, logger: Logger, intervalMs = 1000): { current: () => KeyRing; close: () => void } {
-  let ring = readKeyRing(path);
+  // A missing file is a fresh install: start with no keys (every request gets 401) and pick the
+  // file up as soon as the CLI creates it. A file that exists but is broken still stops the start.
+  let ring: KeyRing;
+  if (existsSync(path)) ring = readKeyRing(path);
+  else {
+    ring = new KeyRing({ keys: [] });
+    logger.warn({ path }, 'no API keys file yet: every request is refused until a key is created (npm run keys -- create)');
+  }
   const onChange = () => {
     try {
       ring = readKeyRing(path);
