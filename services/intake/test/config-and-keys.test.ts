@@ -58,3 +58,21 @@ describe('API keys', () => {
     }
   });
 });
+
+describe('keys file watching', () => {
+  it('when the keys file does not exist yet, then every key is refused until the CLI creates it, and then it works without a restart', async () => {
+    const { watchKeyRing, createLogger } = await import('@gateway/common');
+    const { waitFor } = await import('../../../tests/support/infra');
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-keys-watch-'));
+    const file = join(dir, 'keys.json');
+    const ring = watchKeyRing(file, createLogger({ name: 't', level: 'silent' }), 50);
+    try {
+      expect(ring.current().size).toBe(0);
+      const key = createKey(file, 'moi-tao', ['events:write']);
+      await waitFor(() => ring.current().authenticate(key) !== undefined, { timeoutMs: 5000 });
+    } finally {
+      ring.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
