@@ -207,7 +207,7 @@ describe('in-app inbox over a real Redis and real HTTP', () => {
 
     const read = await api(replica, 'POST', `/v1/inbox/${ids[0]}/read?userId=nv-an`);
     expect(read).toEqual({ status: 200, body: { id: ids[0], read: true, changed: true, unread: 2 } });
-    expect(reads).toEqual([{ messageId: messages[0]?.id, userId: 'nv-an', at: '2025-09-29T02:00:00.000Z' }]);
+    expect(reads).toEqual([{ messageId: messages[0]?.id, eventId: messages[0]?.eventId, userId: 'nv-an', at: '2025-09-29T02:00:00.000Z' }]);
     // Another tab or device learns it was read.
     const [notice] = await watcher.waitForEvents(1, { type: 'read' });
     expect(JSON.parse(notice?.data ?? '{}')).toEqual({ ids: [ids[0]] });

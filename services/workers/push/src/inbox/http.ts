@@ -7,6 +7,7 @@ import { isInboxItemId, type InboxStore } from './store';
 /** A user read an in-app item; the service records it as the message's `read` status. */
 export interface ReadReceipt {
   messageId: string;
+  eventId: string;
   userId: string;
   /** ISO 8601. */
   at: string;
@@ -62,9 +63,9 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
   router.use('/v1/inbox', requireScope({ keys: deps.keys, logger }, 'notifications:read'));
 
   /** Records each read; a read that cannot be recorded is undone so the user's next read records it. */
-  async function recordReads(userId: string, items: Array<{ id: string; messageId: string }>): Promise<number> {
+  async function recordReads(userId: string, items: Array<{ id: string; messageId: string; eventId: string }>): Promise<number> {
     const at = now().toISOString();
-    const results = await Promise.allSettled(items.map((item) => Promise.resolve().then(() => deps.onRead({ messageId: item.messageId, userId, at }))));
+    const results = await Promise.allSettled(items.map((item) => Promise.resolve().then(() => deps.onRead({ messageId: item.messageId, eventId: item.eventId, userId, at }))));
     const failed = items.filter((_, i) => results[i]?.status === 'rejected');
     if (failed.length > 0) {
       const reason = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as unknown;
@@ -130,7 +131,7 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
       sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'No such inbox item', status: 404, detail: `User "${userId}" has no inbox item "${itemId}".` });
       return;
     }
-    if (result.changed && (await recordReads(userId, [{ id: itemId, messageId: result.messageId }])) > 0) {
+    if (result.changed && (await recordReads(userId, [{ id: itemId, messageId: result.messageId, eventId: result.eventId }])) > 0) {
       statusUnavailable(res);
       return;
     }

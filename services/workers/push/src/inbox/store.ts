@@ -52,9 +52,9 @@ export interface InboxStore {
   latestId(userId: string): Promise<string | undefined>;
   unreadCount(userId: string): Promise<number>;
   /** `changed` is true only for the call that turned the item from unread to read. */
-  markRead(userId: string, itemId: string): Promise<{ found: false } | { found: true; changed: boolean; messageId: string }>;
+  markRead(userId: string, itemId: string): Promise<{ found: false } | { found: true; changed: boolean; messageId: string; eventId: string }>;
   /** Marks every unread item read; returns those it changed. */
-  markAllRead(userId: string): Promise<Array<{ id: string; messageId: string }>>;
+  markAllRead(userId: string): Promise<Array<{ id: string; messageId: string; eventId: string }>>;
   /** Undoes a read whose status could not be recorded, so the next read records it. */
   markUnread(userId: string, itemIds: string[]): Promise<void>;
   /** Resolves once the subscription is active: anything stored after that is announced to it. */
@@ -124,7 +124,7 @@ local entry = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #entry == 0 then return {0, 0, ''} end
 local changed = redis.call('SREM', KEYS[2], ARGV[1])
 if changed == 1 then redis.call('PUBLISH', ARGV[2], '{"type":"read","ids":["' .. ARGV[1] .. '"]}') end
-return {1, changed, entry[1][2][2]}
+return {1, changed, entry[1][2][2], entry[1][2][4]}
 `;
 
 // KEYS: stream, unread set. ARGV: channel. Returns id, message id pairs.
@@ -137,6 +137,7 @@ for _, id in ipairs(ids) do
   if #entry > 0 then
     table.insert(out, id)
     table.insert(out, entry[1][2][2])
+    table.insert(out, entry[1][2][4])
     table.insert(quoted, '"' .. id .. '"')
   end
 end
@@ -150,8 +151,18 @@ type RawEntry = [id: string, fields: string[]];
 interface Scripted {
   gwInboxAdd(stream: string, ids: string, unread: string, messageId: string, json: string, max: number, ttl: number, channel: string): Promise<[string, number]>;
   gwInboxList(stream: string, unread: string, end: string, count: number): Promise<[RawEntry[], number[], number]>;
-  gwInboxMarkRead(stream: string, unread: string, itemId: string, channel: string): Promise<[number, number, string]>;
+  gwInboxMarkRead(stream: string, unread: string, itemId: string, channel: string): Promise<[number, number, string, string]>;
   gwInboxMarkAllRead(stream: string, unread: string, channel: string): Promise<string[]>;
+}
+
+/** The event an item came from, for the `read` status; stored items always carry it. */
+function eventIdOf(json: string | undefined): string {
+  try {
+    const id = (JSON.parse(json ?? '{}') as { eventId?: unknown }).eventId;
+    return typeof id === 'string' ? id : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function entryOf([id, fields]: RawEntry): InboxEntry | undefined {
@@ -273,15 +284,15 @@ export function createRedisInboxStore(redis: Redis, options: RedisInboxStoreOpti
     async markRead(userId, itemId) {
       if (!isInboxItemId(itemId)) return { found: false };
       const k = keys(userId);
-      const [found, changed, messageId] = await r.gwInboxMarkRead(k.stream, k.unread, itemId, k.channel);
-      return found === 1 ? { found: true, changed: changed === 1, messageId } : { found: false };
+      const [found, changed, messageId, json] = await r.gwInboxMarkRead(k.stream, k.unread, itemId, k.channel);
+      return found === 1 ? { found: true, changed: changed === 1, messageId, eventId: eventIdOf(json) } : { found: false };
     },
 
     async markAllRead(userId) {
       const k = keys(userId);
       const flat = await r.gwInboxMarkAllRead(k.stream, k.unread, k.channel);
-      const out: Array<{ id: string; messageId: string }> = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] as string, messageId: flat[i + 1] as string });
+      const out: Array<{ id: string; messageId: string; eventId: string }> = [];
+      for (let i = 0; i + 2 < flat.length; i += 3) out.push({ id: flat[i] as string, messageId: flat[i + 1] as string, eventId: eventIdOf(flat[i + 2]) });
       return out.sort((a, b) => compareItemIds(a.id, b.id));
     },
 

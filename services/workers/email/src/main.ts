@@ -1,0 +1,51 @@
+import { ConfigError, createLogger, parseSettings, type Logger } from '@gateway/common';
+import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
+import { createSmtpSender } from './smtp-sender';
+import { emailSettingsSchema, toSmtpSenderSettings, type EmailSettings } from './settings';
+
+export interface RunningEmailWorker {
+  worker: RunningChannelWorker;
+  stop: () => Promise<void>;
+}
+
+/** Every bad setting, of the core and of SMTP, in one message. */
+export function loadEmailWorkerSettings(env: Record<string, string | undefined>): { core: WorkerSettings; email: EmailSettings } {
+  const problems = new SettingsProblems('worker-email');
+  const core = problems.take(() => loadWorkerSettings('email', env));
+  const email = problems.take(() => parseSettings('worker-email', emailSettingsSchema, env));
+  problems.check();
+  return { core: core as WorkerSettings, email: email as EmailSettings };
+}
+
+/** Composition root of the email worker: the SMTP pool behind the channel worker core. */
+export async function startEmailWorker(settings: { core: WorkerSettings; email: EmailSettings }, options: { logger?: Logger } = {}): Promise<RunningEmailWorker> {
+  const logger = options.logger ?? createLogger({ name: 'worker-email', level: settings.core.logLevel });
+  const sender = createSmtpSender(toSmtpSenderSettings(settings.email), { logger });
+  let worker: RunningChannelWorker;
+  try {
+    worker = await startChannelWorker({ channel: 'email', sender, settings: settings.core, logger });
+  } catch (err) {
+    await sender.close();
+    throw err;
+  }
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= worker.stop().finally(() => sender.close()));
+  return { worker, stop };
+}
+
+async function main(): Promise<void> {
+  try {
+    const running = await startEmailWorker(loadEmailWorkerSettings(process.env));
+    const shutdown = () => void running.stop().then(() => process.exit(0));
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,130 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { closeOnce, ConfigError, createLogger, parseSettings, PROBLEM_BASE, sendProblem, setting, watchKeyRing, type Logger } from '@gateway/common';
+import { deliveryStatusSchema } from '@gateway/contracts';
+import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
+import { createWebPushSender } from './web-push-sender';
+import { createRedisSubscriptionStore } from './subscriptions/store';
+import { createPushRouter } from './subscriptions/http';
+import { createRedisInboxStore } from './inbox/store';
+import { createInboxSender } from './inbox/sender';
+import { createInboxRouter } from './inbox/http';
+import { pushSettingsSchema, type PushSettings } from './settings';
+
+const httpSettingsSchema = z.object({
+  PUSH_HOST: z.string().default('127.0.0.1'),
+  PUSH_PORT: setting.port(8083),
+  GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
+});
+
+export interface PushWorkerSettings {
+  push: WorkerSettings;
+  inapp: WorkerSettings;
+  web: PushSettings;
+  http: z.output<typeof httpSettingsSchema>;
+}
+
+export function loadPushWorkerSettings(env: Record<string, string | undefined>): PushWorkerSettings {
+  const problems = new SettingsProblems('worker-push');
+  const push = problems.take(() => loadWorkerSettings('push', env));
+  const inapp = problems.take(() => loadWorkerSettings('inapp', env, 'worker-inapp'));
+  const web = problems.take(() => parseSettings('worker-push', pushSettingsSchema, env));
+  const http = problems.take(() => parseSettings('worker-push', httpSettingsSchema, env));
+  problems.check();
+  return { push: push as WorkerSettings, inapp: inapp as WorkerSettings, web: web as PushSettings, http: http as PushWorkerSettings['http'] };
+}
+
+export interface RunningPushWorker {
+  url: string;
+  push: RunningChannelWorker;
+  inapp: RunningChannelWorker;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Composition root for what reaches a user's browser: the web push and in-app inbox channel
+ * workers, and the HTTP API the agency web app uses (push subscriptions, inbox, live stream).
+ */
+export async function startPushWorker(settings: PushWorkerSettings, options: { logger?: Logger } = {}): Promise<RunningPushWorker> {
+  const logger = options.logger ?? createLogger({ name: 'worker-push', level: settings.push.logLevel });
+  const keys = watchKeyRing(settings.http.GATEWAY_KEYS_FILE, logger);
+  const redis = new Redis(settings.push.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const prefix = settings.push.redis.keyPrefix;
+  const subscriptions = createRedisSubscriptionStore(redis, { prefix: `${prefix}push:`, maxPerUser: settings.web.WEB_PUSH_MAX_SUBSCRIPTIONS_PER_USER });
+  const inbox = createRedisInboxStore(redis, { prefix: `${prefix}inbox:`, maxItemsPerUser: settings.web.INBOX_MAX_ITEMS_PER_USER, retentionSeconds: settings.web.INBOX_RETENTION_DAYS * 24 * 3600, logger });
+  const pushSender = createWebPushSender({
+    store: subscriptions,
+    vapid: { subject: settings.web.WEB_PUSH_VAPID_SUBJECT, publicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, privateKey: settings.web.WEB_PUSH_VAPID_PRIVATE_KEY },
+    ttlSeconds: settings.web.WEB_PUSH_TTL_SECONDS,
+    timeoutMs: settings.web.WEB_PUSH_TIMEOUT_MS,
+    maxPayloadBytes: settings.web.WEB_PUSH_MAX_PAYLOAD_BYTES,
+    logger,
+  });
+  const push = await startChannelWorker({ channel: 'push', sender: pushSender, settings: settings.push, logger, redis });
+  const inapp = await startChannelWorker({ channel: 'inapp', sender: createInboxSender(inbox), settings: settings.inapp, logger, redis });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(createPushRouter({ store: subscriptions, keys: keys.current, logger, vapidPublicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, allowedEndpointHosts: settings.web.WEB_PUSH_ENDPOINT_HOSTS }));
+  app.use(
+    createInboxRouter({
+      store: inbox,
+      keys: keys.current,
+      logger,
+      heartbeatMs: settings.web.INBOX_SSE_HEARTBEAT_MS,
+      // Reading an item in the inbox is the strongest proof of delivery we get: a `read` status.
+      onRead: async ({ messageId, eventId, at }) => {
+        const status = deliveryStatusSchema.parse({ messageId, eventId, channel: 'inapp', status: 'read', at });
+        await inapp.publish({ topic: inapp.topics.status, key: messageId, value: JSON.stringify(status), headers: { 'message-status': 'read' } });
+      },
+    }),
+  );
+  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(settings.http.PUSH_PORT, settings.http.PUSH_HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${settings.http.PUSH_HOST === '0.0.0.0' ? '127.0.0.1' : settings.http.PUSH_HOST}:${port}`;
+  logger.info({ url }, 'push and inbox workers running; subscriptions and inbox API listening');
+
+  const stop = closeOnce(
+    [
+      ['stop http', () => new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })],
+      ['stop push worker', () => push.stop()],
+      ['stop inbox worker', () => inapp.stop()],
+      ['close push sender', () => pushSender.close()],
+      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['stop watching keys', () => keys.close()],
+    ],
+    { timeoutMs: 15000, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+  );
+  return { url, push, inapp, stop };
+}
+
+async function main(): Promise<void> {
+  try {
+    const running = await startPushWorker(loadPushWorkerSettings(process.env));
+    const shutdown = () => void running.stop().then(() => process.exit(0));
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) void main();
