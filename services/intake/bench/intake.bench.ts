@@ -16,7 +16,7 @@ import { freePort, provideKafka, provideRedis } from '@gateway/infra';
 import { createKey } from '../src/cli/keys';
 
 async function main() {
-  const { values } = parseArgs({ options: { connections: { type: 'string', default: '64' }, duration: { type: 'string', default: '20' }, warmup: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ options: { workers: { type: 'string', default: '1' }, connections: { type: 'string', default: '64' }, duration: { type: 'string', default: '20' }, warmup: { type: 'string', default: '5' } } });
   const connections = Number(values.connections);
   const duration = Number(values.duration);
   console.log(`bench:intake — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
@@ -33,7 +33,7 @@ async function main() {
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of the intake process there.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', resolve(__dirname, '../src/main.ts')], {
-    env: { ...process.env, INTAKE_PORT: String(port), KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile, EVENTS_TOPIC: topic, LOG_LEVEL: 'warn', REDIS_KEY_PREFIX: `${topic}:` },
+    env: { ...process.env, INTAKE_PORT: String(port), KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile, EVENTS_TOPIC: topic, LOG_LEVEL: 'warn', INTAKE_WORKERS: values.workers, REDIS_KEY_PREFIX: `${topic}:` },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -69,6 +69,7 @@ async function main() {
     const after = await sumOffsets(admin, topic);
     const accepted = result['2xx'];
     const rows = [
+      ['intake processes', String(values.workers)],
       ['connections', String(connections)],
       ['duration (s)', String(duration)],
       ['events accepted (202)', String(accepted)],

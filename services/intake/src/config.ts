@@ -5,6 +5,8 @@ import { parseSettings, setting } from '@gateway/common';
 export const intakeSettingsSchema = z.object({
   INTAKE_HOST: z.string().default('127.0.0.1'),
   INTAKE_PORT: setting.port(8080),
+  /** Processes sharing the port (node:cluster); each has its own producer and Redis connection. */
+  INTAKE_WORKERS: setting.positiveInt(1),
   KAFKA_BROKERS: setting.brokers(),
   KAFKA_CLIENT_ID: z.string().default('gateway-intake'),
   REDIS_URL: setting.redisUrl(),

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
@@ -137,6 +138,27 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  if (settings.INTAKE_WORKERS > 1 && cluster.isPrimary) {
+    // The primary only supervises: a worker that dies is replaced, SIGTERM is passed on.
+    let stopping = false;
+    for (let i = 0; i < settings.INTAKE_WORKERS; i++) cluster.fork();
+    cluster.on('exit', (worker, code) => {
+      if (!stopping) {
+        console.error(`intake: worker ${worker.process.pid} exited (${code}); starting another`);
+        cluster.fork();
+      }
+    });
+    const shutdown = () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      cluster.on('exit', () => {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      });
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+    return;
   }
   try {
     const intake = await startIntake(settings);
