@@ -1,1 +1,15 @@
 export * from './ports';
+export { DEFAULT_RETRY_POLICY, backoffCeiling, checkRetryPolicy, longestSchedule, retryDelay, type RetryPolicy } from './domain/backoff';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './domain/circuit-breaker';
+export { ThrottledError, asProviderError } from './domain/errors';
+export { createFailoverSender, type FailoverSender } from './domain/failover';
+export { deliveryStatus, type IncomingRecord } from './domain/records';
+export { ClaimStore, type ClaimResult, type FinalClaim } from './data-access/claims';
+export { DelayQueue, type DelayedItem } from './data-access/delay-queue';
+export { FailedRecordStore, type FailedRecord } from './data-access/failed-records';
+export { workerKeys, type WorkerKeys } from './data-access/keys';
+export { RedisRateLimiter, rateLimited, type RateLimit } from './data-access/rate-limiter';
+export { RetryMover } from './entry-points/retry-mover';
+export type { Outcome } from './pipeline/deliver';
+export { channelSettingNames, SettingsProblems, loadWorkerSettings, workerChannelSettingsSchema, workerCommonSettingsSchema, type WorkerSettings } from './settings';
+export { startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';

@@ -1,0 +1,60 @@
+import type { Redis } from 'ioredis';
+import type { Channel, ChannelMessage } from '@gateway/contracts';
+import type { ErrorClass } from '../ports';
+import type { ClaimStore, FinalClaim } from './claims';
+import { checkExec } from './delay-queue';
+import type { WorkerKeys } from './keys';
+
+type MessageRecipientOf = ChannelMessage['recipient'];
+
+/** What an operator sees for a message that was given up, with everything needed to resend it. */
+export interface FailedRecord {
+  messageId: string;
+  eventId: string;
+  channel: Channel;
+  recipient: MessageRecipientOf;
+  /** failed: a permanent error; dead: transient errors until the attempts ran out. */
+  state: 'failed' | 'dead';
+  reason: string;
+  errorClass: ErrorClass;
+  code?: string;
+  provider?: string;
+  providerAnswer?: string;
+  attempts: number;
+  at: string;
+  message: ChannelMessage;
+}
+
+/** Failed records under `failed:<id>` (JSON) plus `failed:index` (ids by time), written with the final claim in one MULTI. */
+export class FailedRecordStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: WorkerKeys,
+    private readonly options: { ttlMs: number },
+  ) {}
+
+  async record(record: FailedRecord, claims: ClaimStore): Promise<void> {
+    const claim: FinalClaim = { state: record.state, at: record.at, attempt: record.attempts };
+    const [claimKey, claimValue, claimTtl] = claims.finalCommand(record.messageId, claim);
+    await this.redis
+      .multi()
+      .set(this.keys.failed(record.messageId), JSON.stringify(record), 'PX', this.options.ttlMs)
+      .zadd(this.keys.failedIndex, Date.parse(record.at), record.messageId)
+      .set(claimKey, claimValue, 'PX', claimTtl)
+      .exec()
+      .then(checkExec);
+  }
+
+  async get(messageId: string): Promise<FailedRecord | undefined> {
+    const raw = await this.redis.get(this.keys.failed(messageId));
+    return raw === null ? undefined : (JSON.parse(raw) as FailedRecord);
+  }
+
+  /** Newest first. */
+  async list(options: { limit?: number } = {}): Promise<FailedRecord[]> {
+    const ids = await this.redis.zrevrange(this.keys.failedIndex, 0, (options.limit ?? 100) - 1);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.keys.failed(id)));
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as FailedRecord);
+  }
+}

@@ -1,0 +1,173 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
+import { BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, type Logger, type OutgoingMessage } from '@gateway/common';
+import type { ChannelSender } from './ports';
+import { ClaimStore } from './data-access/claims';
+import { DelayQueue } from './data-access/delay-queue';
+import { FailedRecordStore } from './data-access/failed-records';
+import { workerKeys, type WorkerKeys } from './data-access/keys';
+import { rateLimited, RedisRateLimiter } from './data-access/rate-limiter';
+import { createBatchHandler } from './entry-points/batch-handler';
+import { RetryMover } from './entry-points/retry-mover';
+import { deliver, type Outcome } from './pipeline/deliver';
+import type { WorkerSettings } from './settings';
+
+export type WorkerCounters = Record<Outcome, number> & { moved: number };
+
+export interface ChannelWorkerOptions<C extends Channel> {
+  channel: C;
+  sender: ChannelSender<MessageOf<C>>;
+  settings: WorkerSettings;
+  logger: Logger;
+  /** Defaults to the settings' TOPIC_PREFIX (or the standard names). */
+  topics?: Topics;
+  /** A Redis client to share (not closed by stop); otherwise one is made from the settings. */
+  redis?: Redis;
+}
+
+export interface RunningChannelWorker {
+  readonly channel: Channel;
+  readonly topics: Topics;
+  readonly groupId: string;
+  /** Resolves when this replica first joined its group and got its partitions. */
+  readonly joined: Promise<void>;
+  /** What this replica did so far. */
+  counters(): WorkerCounters;
+  readonly keys: WorkerKeys;
+  readonly failedRecords: FailedRecordStore;
+  /** Publishes a record (e.g. a status from a provider callback) with the worker's durable producer; resolves when acknowledged. */
+  publish(record: OutgoingMessage): Promise<void>;
+  /** Stop fetching, finish what is in flight, flush, close; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition of one channel worker replica: a consumer of the channel topic and its retry topic
+ * (one group per channel), the delivery pipeline with claims, retries, dead letters and statuses,
+ * and the retry mover. Every dependency comes from the arguments; nothing reads the environment.
+ */
+export async function startChannelWorker<C extends Channel>(options: ChannelWorkerOptions<C>): Promise<RunningChannelWorker> {
+  const { channel, settings } = options;
+  if (settings.channel !== channel) throw new Error(`startChannelWorker: settings are for ${settings.channel}, not ${channel}`);
+  const logger = options.logger.child({ component: `worker-${channel}` });
+  const topics = options.topics ?? (settings.kafka.topicPrefix ? withPrefix(settings.kafka.topicPrefix) : TOPICS);
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const keys = workerKeys(settings.redis.keyPrefix, channel);
+
+  const ownRedis = !options.redis;
+  const redis = options.redis ?? new Redis(settings.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
+  if (ownRedis) redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const claims = new ClaimStore(redis, keys, { ...settings.claim, owner });
+  const delay = new DelayQueue(redis, keys);
+  const failedRecords = new FailedRecordStore(redis, keys, { ttlMs: settings.failedRecordTtlMs });
+  const limiter = new RedisRateLimiter(redis, keys.rate);
+  const sender: ChannelSender<MessageOf<C>> = settings.rateLimit ? rateLimited(options.sender, limiter, settings.rateLimit, `${channel}:${options.sender.name}`) : options.sender;
+
+  const kafka: Kafka = createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const cleanups: Array<[string, () => Promise<unknown> | unknown]> = [];
+  const stopping = { aborted: false };
+  const counters: WorkerCounters = { sent: 0, duplicate: 0, retrying: 0, deferred: 0, failed: 0, dead: 0, invalid: 0, moved: 0 };
+
+  try {
+    if (settings.kafka.createTopics) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const created = await ensureTopics(admin, topicSpecs(settings.kafka.partitions, topics).filter((s) => [topics[channel], topics.retry[channel], topics.status, topics.deadLetter].includes(s.topic)));
+        if (created.length) logger.info({ topics: created }, 'created topics');
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    const producer = createDurableProducer(kafka);
+    await producer.connect();
+    cleanups.push(['disconnect producer', () => producer.disconnect()]);
+    const publisher = new BatchingPublisher(producer, { maxBatch: 1000, ackTimeoutMs: 30_000 });
+
+    const mover = new RetryMover({
+      delay,
+      producer,
+      retryTopic: topics.retry[channel],
+      logger,
+      ...settings.mover,
+      onMoved: (n) => (counters.moved += n),
+    });
+
+    const consumer = kafka.consumer({
+      groupId: settings.kafka.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: settings.kafka.sessionTimeoutMs,
+      heartbeatInterval: settings.kafka.heartbeatIntervalMs,
+      rebalanceTimeout: Math.max(60_000, settings.kafka.sessionTimeoutMs),
+      maxWaitTimeInMs: 500,
+    });
+    let resolveJoined: () => void = () => undefined;
+    const joined = new Promise<void>((resolve) => (resolveJoined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined the consumer group');
+      resolveJoined();
+    });
+    consumer.on(consumer.events.CRASH, (e) => logger.error({ err: String(e.payload.error), restart: e.payload.restart }, 'consumer crashed'));
+    await consumer.connect();
+    cleanups.unshift(['stop consumer (finishes in-flight messages, commits)', () => consumer.disconnect()]);
+    await consumer.subscribe({ topics: [topics[channel], topics.retry[channel]], fromBeginning: true });
+
+    const handle = createBatchHandler({
+      concurrency: settings.concurrency,
+      logger,
+      publish: (out) => publisher.publish(out),
+      onSettled: (outcome) => (counters[outcome] += 1),
+      handle: (record, publish) =>
+        deliver(record, {
+          channel,
+          sender: sender as ChannelSender,
+          claims,
+          delay,
+          failed: failedRecords,
+          policy: settings.retry,
+          topics,
+          service: settings.service,
+          sendTimeoutMs: settings.sendTimeoutMs,
+          leaseMs: settings.claim.leaseMs,
+          busyRetryMs: Math.min(settings.claim.leaseMs, 30_000),
+          logger,
+          publish,
+          onScheduled: (dueAt) => mover.notify(dueAt),
+          stopping,
+        }),
+    });
+    await consumer.run({ partitionsConsumedConcurrently: settings.partitionsConcurrently, eachBatchAutoResolve: false, eachBatch: handle });
+    mover.start();
+
+    // After the consumer (its in-flight batches publish and commit first), before the producer.
+    cleanups.splice(1, 0, ['stop retry mover', () => mover.stop()], ['flush statuses', () => publisher.flush()]);
+    cleanups.push(['close sender', () => options.sender.close?.()]);
+    if (ownRedis) cleanups.push(['close redis', () => redis.quit().catch(() => redis.disconnect())]);
+
+    logger.info({ topics: [topics[channel], topics.retry[channel]], groupId: settings.kafka.groupId, owner, sender: options.sender.name }, 'channel worker started');
+
+    const close = closeOnce(
+      [['stop new claims', () => (stopping.aborted = true)], ...cleanups],
+      { timeoutMs: settings.shutdownTimeoutMs, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+    );
+    return {
+      channel,
+      topics,
+      groupId: settings.kafka.groupId,
+      joined,
+      keys,
+      failedRecords,
+      counters: () => ({ ...counters }),
+      publish: (record) => publisher.publish(record),
+      stop: close,
+    };
+  } catch (err) {
+    // A half-started worker must not leave connections behind.
+    for (const [, step] of cleanups) await Promise.resolve().then(step).catch(() => undefined);
+    if (ownRedis) redis.disconnect();
+    throw err;
+  }
+}

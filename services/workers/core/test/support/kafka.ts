@@ -1,0 +1,121 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { ChannelMessageInput, DeadLetter, DeliveryStatus, SmsMessage } from '@gateway/contracts';
+import { kafkaBrokers, uniqueName, waitFor } from '../../../../../tests/support/infra';
+
+/** Test helpers shared by the worker core and channel worker tests. */
+
+export function testKafka(clientId = 'worker-test'): Kafka {
+  return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+/**
+ * Creates the topics and waits until every partition has a leader. Retries what a KRaft broker
+ * answers while it is still settling ("does not host this topic-partition" right after a create),
+ * which would otherwise fail a test on a loaded machine for a reason unrelated to it.
+ */
+export async function createTestTopics(topics: string[], partitions: number): Promise<void> {
+  const admin = testKafka('worker-test-admin').admin();
+  await admin.connect();
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true, timeout: 15_000 });
+        break;
+      } catch (err) {
+        const retriable = (err as { retriable?: boolean }).retriable === true || /does not host|leader|already exists/i.test((err as Error).message);
+        if (!retriable || attempt >= 8) throw err;
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+    await waitFor(
+      async () => {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics });
+        return found.length === topics.length && found.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0));
+      },
+      { timeoutMs: 30_000, intervalMs: 200, message: `leaders for ${topics.join(', ')}` },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function connectedProducer(): Promise<Producer> {
+  const producer = testKafka('worker-test-producer').producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  return producer;
+}
+
+export interface Collected {
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Reads a topic from the beginning, for as long as the test runs, into an array a test polls with
+ * waitFor. Unlike readAllMessages it does not stop at a count, so "nothing more arrived" can be checked too.
+ */
+export async function collectTopic(topic: string): Promise<{ records: Collected[]; json<T>(): T[]; stop: () => Promise<void> }> {
+  const consumer = testKafka('worker-test-collector').consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 200 });
+  const records: Collected[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const headers: Record<string, string> = {};
+      for (const [name, raw] of Object.entries(message.headers ?? {})) {
+        const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+        if (v !== undefined) headers[name] = v.toString();
+      }
+      records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers, partition, offset: message.offset });
+    },
+  });
+  return {
+    records,
+    json: <T>() => records.map((r) => JSON.parse(r.value) as T),
+    stop: () => consumer.disconnect().catch(() => undefined),
+  };
+}
+
+export function statusesOf(records: Collected[], messageId?: string): DeliveryStatus[] {
+  return records.map((r) => JSON.parse(r.value) as DeliveryStatus).filter((s) => messageId === undefined || s.messageId === messageId);
+}
+
+export function deadLettersOf(records: Collected[]): DeadLetter[] {
+  return records.map((r) => JSON.parse(r.value) as DeadLetter);
+}
+
+/** A valid SMS message; `n` makes the id, the recipient and the phone distinct. */
+export function smsMessage(prefix: string, n: number, overrides: Partial<SmsMessage> = {}): ChannelMessageInput {
+  const phone = `+8490${String(n % 10_000_000).padStart(7, '0')}`;
+  return {
+    id: `${prefix}-sms-${n}`,
+    eventId: `${prefix}-event`,
+    eventType: 'meeting.scheduled',
+    correlationId: `${prefix}-corr`,
+    createdAt: '2025-09-26T08:00:00+07:00',
+    urgency: 'thuong',
+    recipient: { id: `${prefix}-person-${n}`, name: 'Nguyễn Văn An', phone },
+    channel: 'sms',
+    text: 'Kính mời đồng chí dự Hội nghị BCH Đảng bộ thành phố lúc 08 giờ 00, Thứ Hai, ngày 29/9/2025.',
+    encoding: 'UCS-2',
+    segments: 2,
+    diacritics: 'keep',
+    attempt: 1,
+    ...overrides,
+  } as ChannelMessageInput;
+}
+
+/** Produces messages keyed by recipient id (as the renderer does), in chunks, acks=all. */
+export async function produceMessages(producer: Producer, topic: string, messages: ChannelMessageInput[], keyOf: (m: ChannelMessageInput, i: number) => string = (m) => m.recipient.id): Promise<void> {
+  for (let i = 0; i < messages.length; i += 500) {
+    const chunk = messages.slice(i, i + 500);
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: chunk.map((m, j) => ({ key: keyOf(m, i + j), value: JSON.stringify(m), headers: { 'message-id': m.id, 'event-id': m.eventId, 'correlation-id': m.correlationId } })),
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import express, { type Router } from 'express';
+import { deliveryStatusSchema, type DeliveryStatus, type Topics } from '@gateway/contracts';
+import { PROBLEM_BASE, sendProblem, type Logger } from '@gateway/common';
+import { validateTwilioRequest } from '../providers/twilio-signature';
+
+export interface TwilioCallbackOptions {
+  authToken: string;
+  /** The public URL Twilio calls (what we put in StatusCallback, without the query): proxies change the URL the app sees. */
+  publicUrl: string;
+  topics: Topics;
+  /** Sends one status record and resolves when Kafka acknowledged it. */
+  publish: (record: { topic: string; key: string; value: string; headers: Record<string, string> }) => Promise<void>;
+  logger: Logger;
+  /** The provider name in the published status. */
+  provider?: string;
+}
+
+/** Twilio's final MessageStatus values → our statuses; intermediate ones (queued, sent, …) add nothing. */
+const FINAL: Readonly<Record<string, 'delivered' | 'undelivered'>> = { delivered: 'delivered', undelivered: 'undelivered', failed: 'undelivered' };
+
+/**
+ * POST /v1/callbacks/twilio?messageId=…&eventId=…: Twilio's status callback. The signature is
+ * checked against the configured public URL plus the query Twilio called, with the form fields;
+ * a bad or missing one gets 403 and publishes nothing.
+ */
+export function createTwilioCallbackRouter(options: TwilioCallbackOptions): Router {
+  const router = express.Router();
+  const provider = options.provider ?? 'twilio';
+  const log = options.logger.child({ component: 'twilio-callbacks' });
+  router.post('/', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries((req.body ?? {}) as Record<string, unknown>)) if (typeof value === 'string') params[name] = value;
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    const signedUrl = `${options.publicUrl}${query}`;
+    if (!validateTwilioRequest(options.authToken, req.get('x-twilio-signature'), signedUrl, params)) {
+      log.warn({ path: req.path, hasSignature: Boolean(req.get('x-twilio-signature')) }, 'twilio callback refused: bad signature');
+      sendProblem(res, { type: `${PROBLEM_BASE}forbidden`, title: 'Invalid Twilio signature', status: 403 });
+      return;
+    }
+    const messageId = typeof req.query.messageId === 'string' ? req.query.messageId : undefined;
+    const eventId = typeof req.query.eventId === 'string' ? req.query.eventId : undefined;
+    const state = FINAL[params.MessageStatus ?? ''];
+    if (!state) {
+      res.status(204).end();
+      return;
+    }
+    const candidate: DeliveryStatus = {
+      messageId: messageId ?? '',
+      eventId: eventId ?? '',
+      channel: 'sms',
+      status: state,
+      at: new Date().toISOString(),
+      provider,
+      ...(params.MessageSid ? { providerMessageId: params.MessageSid } : {}),
+      ...(params.ErrorCode ? { error: { class: 'permanent' as const, code: params.ErrorCode, message: `twilio ${params.MessageStatus} (error ${params.ErrorCode})` } } : {}),
+    };
+    const parsed = deliveryStatusSchema.safeParse(candidate);
+    if (!parsed.success) {
+      // Signed by Twilio but not one of ours (a StatusCallback set by someone else): nothing to record.
+      sendProblem(res, { type: `${PROBLEM_BASE}invalid-callback`, title: 'The callback does not name one of our messages', status: 400 });
+      return;
+    }
+    try {
+      await options.publish({ topic: options.topics.status, key: parsed.data.messageId, value: JSON.stringify(parsed.data), headers: { 'event-id': parsed.data.eventId, 'message-status': state, 'message-id': parsed.data.messageId } });
+    } catch (err) {
+      log.error({ err: (err as Error).message, messageId }, 'could not publish the delivery status');
+      // Twilio retries a callback that failed; a 503 asks for exactly that.
+      sendProblem(res, { type: `${PROBLEM_BASE}unavailable`, title: 'Status could not be stored, try again', status: 503 });
+      return;
+    }
+    res.status(204).end();
+  });
+  return router;
+}

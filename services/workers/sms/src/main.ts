@@ -1,0 +1,132 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { closeOnce, ConfigError, createLogger, PROBLEM_BASE, sendProblem, withTimeout, type Logger } from '@gateway/common';
+import { createFailoverSender, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RunningChannelWorker } from '@gateway/worker-core';
+import type { SmsMessage } from '@gateway/contracts';
+import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
+import { EsmsSmsSender } from './providers/esms';
+import { TwilioSmsSender, type SmsSender } from './providers/twilio';
+import { createTwilioCallbackRouter } from './entry-points/twilio-callbacks';
+
+export interface RunningSmsWorker {
+  /** Base URL of the HTTP endpoint (health, Twilio callbacks). */
+  url: string;
+  worker: RunningChannelWorker;
+  sender: FailoverSender<SmsMessage>;
+  stop: () => Promise<void>;
+}
+
+function buildProvider(p: SmsProviderSettings, fetchImpl: typeof fetch | undefined): SmsSender {
+  if (p.kind === 'twilio') {
+    return new TwilioSmsSender({
+      accountSid: p.accountSid,
+      authToken: p.apiKey?.secret ?? p.authToken,
+      apiKeySid: p.apiKey?.sid,
+      from: p.from,
+      messagingServiceSid: p.messagingServiceSid,
+      statusCallbackUrl: p.statusCallbackUrl,
+      baseUrl: p.baseUrl,
+      timeoutMs: p.timeoutMs,
+      fetch: fetchImpl,
+    });
+  }
+  return new EsmsSmsSender({ apiKey: p.apiKey, secretKey: p.secretKey, brandname: p.brandname, smsType: p.smsType, callbackUrl: p.callbackUrl, sandbox: p.sandbox, baseUrl: p.baseUrl, timeoutMs: p.timeoutMs, fetch: fetchImpl });
+}
+
+/**
+ * Composition root of the SMS worker: providers in order behind circuit breakers (each under its
+ * own rate limit, shared through Redis), the channel worker core, and the HTTP endpoint for health
+ * and Twilio's status callbacks.
+ */
+export async function startSmsWorker(settings: SmsWorkerSettings, options: { logger?: Logger; fetch?: typeof fetch } = {}): Promise<RunningSmsWorker> {
+  const logger = options.logger ?? createLogger({ name: 'worker-sms', level: settings.core.logLevel });
+  const redis = new Redis(settings.core.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const limiter = new RedisRateLimiter(redis, workerKeys(settings.core.redis.keyPrefix, 'sms').rate);
+
+  const providers = settings.sms.providers.map((p) => {
+    const sender = buildProvider(p, options.fetch);
+    return p.rate.perSecond > 0 ? rateLimited(sender, limiter, { ...p.rate, maxWaitMs: settings.core.rateLimitMaxWaitMs }, `sms:${sender.name}`) : sender;
+  });
+  const sender = createFailoverSender(providers, settings.sms.circuit);
+
+  let worker: RunningChannelWorker;
+  try {
+    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis });
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  let joined = false;
+  void worker.joined.then(() => (joined = true));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const redisUp = await withTimeout(redis.ping(), 1000, () => new Error('timeout')).then(() => true, () => false);
+    const ready = redisUp && joined;
+    res.status(ready ? 200 : 503).json({ ready, redis: redisUp, consuming: joined, circuits: sender.circuits() });
+  });
+  const twilio = settings.sms.providers.find((p) => p.kind === 'twilio');
+  if (twilio?.kind === 'twilio' && twilio.statusCallbackUrl) {
+    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl, topics: worker.topics, publish: (r) => worker.publish(r), logger }));
+  }
+  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  let server: Server;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = app.listen(settings.sms.http.port, settings.sms.http.host, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    await worker.stop();
+    redis.disconnect();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${settings.sms.http.host === '0.0.0.0' ? '127.0.0.1' : settings.sms.http.host}:${port}`;
+  logger.info({ url, providers: settings.sms.providers.map((p) => p.kind) }, 'sms worker started');
+
+  const stop = closeOnce(
+    [
+      [
+        'stop http',
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      ],
+      ['stop channel worker', () => worker.stop()],
+      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+    ],
+    { timeoutMs: settings.core.shutdownTimeoutMs + 2000, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+  );
+  return { url, worker, sender, stop };
+}
+
+async function main(): Promise<void> {
+  try {
+    const running = await startSmsWorker(loadSmsWorkerSettings(process.env));
+    const shutdown = (signal: string) => {
+      console.error(`worker-sms: ${signal} received, shutting down`);
+      void running.stop().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`worker-sms: refusing to start: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,88 @@
+import { channelMessageSchema, type SmsMessage } from '@gateway/contracts';
+import { ProviderError } from '@gateway/worker-core';
+import { smsMessage } from '../../../core/test/support/kafka';
+import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '../../test/support/loopback-providers';
+import { classifyTwilioError, TwilioSmsSender } from './twilio';
+
+describe('Twilio error classification', () => {
+  it.each([
+    [429, '20429', 'transient'],
+    [500, '20500', 'transient'],
+    [502, undefined, 'transient'],
+    [503, '20503', 'transient'],
+    [408, undefined, 'transient'],
+    [400, '21211', 'permanent'],
+    [400, '21610', 'permanent'],
+    [400, '21614', 'permanent'],
+    [400, '21408', 'permanent'],
+    [400, '21617', 'permanent'],
+    [400, '99999', 'permanent'],
+    [401, '20003', 'permanent'],
+    [404, '20404', 'permanent'],
+  ] as const)('HTTP %i with code %s is %s', (status, code, expected) => {
+    expect(classifyTwilioError(status, code)).toBe(expected);
+  });
+});
+
+describe('Twilio adapter against a loopback Messages API', () => {
+  let server: LoopbackTwilio;
+  const account = twilioAccount();
+  const message = channelMessageSchema.parse(smsMessage('twilio-unit', 7)) as SmsMessage;
+  const sender = (extra: Partial<ConstructorParameters<typeof TwilioSmsSender>[0]> = {}) =>
+    new TwilioSmsSender({ accountSid: account.sid, authToken: account.token, from: '+15005550006', baseUrl: server.url, statusCallbackUrl: 'https://gw.example.gov.vn/v1/callbacks/twilio', timeoutMs: 2000, ...extra });
+
+  beforeAll(async () => {
+    server = await startLoopbackTwilio([account]);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  beforeEach(() => {
+    server.answer = () => ({ kind: 'accept' });
+  });
+
+  it('when Twilio accepts, then the result carries the SM sid, and the request had To, From, Body and a StatusCallback naming our message', async () => {
+    const result = await sender().send(message);
+    expect(result).toMatchObject({ provider: 'twilio', providerMessageId: expect.stringMatching(/^SM[0-9a-f]{32}$/) });
+    const request = server.requests[server.requests.length - 1];
+    expect(request).toMatchObject({ to: message.recipient.phone, from: '+15005550006', body: message.text, messageId: message.id });
+    expect(new URL(request?.statusCallback ?? '').searchParams.get('eventId')).toBe(message.eventId);
+  });
+
+  it('when Twilio answers 21211, then a permanent error with the code, the reason and the answer', async () => {
+    server.answer = () => ({ kind: 'error', status: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
+    const err = (await sender().send(message).catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.errorClass).toBe('permanent');
+    expect(err.details).toMatchObject({ provider: 'twilio', code: '21211', answer: expect.stringContaining('not a valid phone number') });
+    expect(err.message).toContain("invalid 'To' phone number");
+  });
+
+  it('when Twilio answers 429 with Retry-After, then a transient error that asks for that wait', async () => {
+    server.answer = () => ({ kind: 'error', status: 429, code: 20429, message: 'Too Many Requests', retryAfterSeconds: 7 });
+    await expect(sender().send(message)).rejects.toMatchObject({ errorClass: 'transient', details: { code: '20429', retryAfterMs: 7000 } });
+  });
+
+  it('when the connection drops without an answer, or nothing listens, then a transient network error', async () => {
+    server.answer = () => ({ kind: 'hang-up' });
+    await expect(sender().send(message)).rejects.toMatchObject({ errorClass: 'transient' });
+    const gone = await startLoopbackTwilio([account]);
+    await gone.close();
+    await expect(sender({ baseUrl: gone.url }).send(message)).rejects.toMatchObject({ errorClass: 'transient', details: { code: 'ECONNREFUSED' } });
+  });
+
+  it('when the credentials are wrong, then Twilio\'s 401 is permanent for the message', async () => {
+    await expect(sender({ authToken: 'wrong-token-wrong-token' }).send(message)).rejects.toMatchObject({ errorClass: 'permanent', details: { code: '20003' } });
+  });
+
+  it('when the recipient has no phone, then it is permanent without any request', async () => {
+    const before = server.requests.length;
+    await expect(sender().send({ ...message, recipient: { id: 'x', name: 'Không có số' } })).rejects.toMatchObject({ errorClass: 'permanent', details: { code: 'NO_PHONE' } });
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('when it is built with bad settings, then it refuses', () => {
+    expect(() => new TwilioSmsSender({ accountSid: 'AC123', authToken: 't', from: '+1' })).toThrow(/accountSid/);
+    expect(() => new TwilioSmsSender({ accountSid: account.sid, authToken: 't' })).toThrow(/exactly one/);
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * npm run bench:pipeline [-- --scenario burst|rate|big|all --procs 1|2]
+ * Notifications per second from the intake to loopback providers (a Twilio-speaking HTTP server
+ * and an SMTP server, in their own process), with latency from the intake's 202 to the provider
+ * accepting each message:
+ *   burst: 200 meeting invitations × 50 recipients on SMS + email (20,000 messages), posted at once;
+ *   rate:  the same load offered at 1,000 notifications/s (10 events/s);
+ *   big:   one 10,000-person invitation (a directory group) on SMS + email.
+ * The gateway runs as it would in production (intake, renderer, SMS and email workers; one
+ * process, or --procs 2: intake+renderer and the workers apart), on a real Kafka and Redis.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { Redis } from 'ioredis';
+import { allTopics, loadExample, withPrefix } from '@gateway/contracts';
+import { generateKey, hashKey } from '@gateway/common';
+import { freePort, provideKafka, provideRedis } from '@gateway/infra';
+import { createRedisDirectoryStore } from '../../services/renderer/src/directory';
+import { messageIdFor } from '../../services/renderer/src/pipeline/process-event';
+
+interface Received {
+  channel: 'sms' | 'email';
+  id: string;
+  at: number;
+}
+
+const ROOT = resolve(__dirname, '../..');
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+
+async function main() {
+  const { values } = parseArgs({ options: { scenario: { type: 'string', default: 'all' }, procs: { type: 'string', default: '1' }, events: { type: 'string', default: '200' }, recipients: { type: 'string', default: '50' }, big: { type: 'string', default: '10000' } } });
+  const events = Number(values.events);
+  const recipients = Number(values.recipients);
+  console.log(`bench:pipeline — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, gateway in ${values.procs} process(es)`);
+  const [kafka, redisInfra] = await Promise.all([provideKafka(process.env), provideRedis(process.env)]);
+  const prefix = `bench-pipe-${Date.now()}`;
+  const topics = withPrefix(prefix);
+  const admin = new Kafka({ clientId: 'bench', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: allTopics(topics).map((topic) => ({ topic, numPartitions: 12 })), waitForLeaders: true });
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-pipeline-'));
+  const key = generateKey();
+  writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ name: 'bench', sha256: hashKey(key), scopes: ['admin'] }] }));
+
+  const received = new Map<string, Received>();
+  let duplicates = 0;
+  const sinks = fork(resolve(__dirname, 'sinks.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ports = await new Promise<{ twilioPort: number; smtpPort: number }>((res) => sinks.once('message', (m) => res(m as { twilioPort: number; smtpPort: number })));
+  sinks.on('message', (m: { type: string; items?: Received[] }) => {
+    if (m.type !== 'batch' || !m.items) return;
+    for (const r of m.items) {
+      const k = `${r.channel}:${r.id}`;
+      if (received.has(k)) duplicates++;
+      else received.set(k, r);
+    }
+  });
+
+  const intakePort = await freePort();
+  const base = {
+    ...process.env,
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    REDIS_URL: redisInfra.url,
+    REDIS_KEY_PREFIX: `${prefix}:`,
+    TOPIC_PREFIX: prefix,
+    KAFKA_CREATE_TOPICS: 'false',
+    GATEWAY_KEYS_FILE: join(dir, 'keys.json'),
+    LOG_LEVEL: 'warn',
+    INTAKE_PORT: String(intakePort),
+    RENDERER_PORT: '0',
+    SMS_HTTP_PORT: '0',
+    SMS_PROVIDERS: 'twilio',
+    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+    TWILIO_AUTH_TOKEN: 'bench-auth-token-0123456789',
+    TWILIO_FROM: '+15005550006',
+    TWILIO_BASE_URL: `http://127.0.0.1:${ports.twilioPort}`,
+    TWILIO_STATUS_CALLBACK_URL: 'http://127.0.0.1:9/v1/callbacks/twilio',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(ports.smtpPort),
+    EMAIL_FROM: 'Văn phòng Thành ủy <thongbao@danang.gov.vn>',
+    SMS_RETRY_BASE_MS: '200',
+    EMAIL_RETRY_BASE_MS: '200',
+  };
+  const layouts = values.procs === '2' ? ['intake,renderer', 'sms,email'] : ['intake,renderer,sms,email'];
+  const gateways: ChildProcess[] = layouts.map((services) =>
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/gateway/src/main.ts')], { env: { ...base, GATEWAY_SERVICES: services }, stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
+  const url = `http://127.0.0.1:${intakePort}`;
+  const redis = new Redis(redisInfra.url);
+  try {
+    for (let i = 0; ; i++) {
+      if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+      if (i > 600) throw new Error('the gateway did not become ready in 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const template = loadExample('meeting-scheduled-hoi-nghi-bch') as { data: Record<string, unknown> };
+    const people = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({ id: `${tag}-${i}`, name: `Nguyễn Văn ${i}`, phone: `+8490${String(1_000_000 + i).slice(-7)}`, email: `cb${i}@danang.gov.vn`, channels: ['sms', 'email'] }));
+    const accepted = new Map<string, number>();
+    const expectedIds = new Set<string>();
+    const post = async (eventId: string, participants: unknown[]) => {
+      const body = JSON.stringify({ ...template, id: eventId, data: { ...template.data, meetingId: `m-${eventId}`, participants } });
+      for (;;) {
+        const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+        await res.arrayBuffer();
+        if (res.status === 202) break;
+        if (res.status !== 503) throw new Error(`intake answered ${res.status}`);
+      }
+      accepted.set(eventId, Date.now());
+    };
+    const expect = (eventId: string, ids: string[]) => {
+      for (const pid of ids) for (const ch of ['sms', 'email'] as const) expectedIds.add(`${ch}:${messageIdFor(eventId, pid, ch)}`);
+    };
+    const waitAll = async (timeoutMs: number) => {
+      const t0 = Date.now();
+      for (;;) {
+        let got = 0;
+        for (const id of expectedIds) if (received.has(id)) got++;
+        if (got === expectedIds.size) return;
+        if (Date.now() - t0 > timeoutMs) throw new Error(`timed out: ${got} of ${expectedIds.size} delivered`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const report = (label: string, started: number) => {
+      const lat: number[] = [];
+      let last = 0;
+      for (const id of expectedIds) {
+        const r = received.get(id);
+        if (!r) continue;
+        last = Math.max(last, r.at);
+        lat.push(r.at - (eventOf.get(id) ?? r.at));
+      }
+      lat.sort((a, b) => a - b);
+      const wall = (last - started) / 1000;
+      console.log(`| ${label} | ${expectedIds.size} | ${duplicates} | ${wall.toFixed(2)} | ${Math.round(expectedIds.size / wall).toLocaleString('en-US')} | ${pct(lat, 50)} | ${pct(lat, 95)} | ${pct(lat, 99)} | ${lat[lat.length - 1]} |`);
+    };
+    const eventOf = new Map<string, number>();
+    // Latency is measured from the 202 of the message's own event.
+    const bindLatency = (eventId: string, ids: string[]) => {
+      const at = accepted.get(eventId) ?? Date.now();
+      for (const pid of ids) for (const ch of ['sms', 'email'] as const) eventOf.set(`${ch}:${messageIdFor(eventId, pid, ch)}`, at);
+    };
+    const reset = () => {
+      expectedIds.clear();
+      eventOf.clear();
+      duplicates = 0;
+    };
+
+    // Warm-up: JIT, connections, consumer groups.
+    for (let i = 0; i < 5; i++) {
+      const ps = people(recipients, `w${i}`);
+      expect(`${prefix}-warm-${i}`, ps.map((p) => p.id));
+      await post(`${prefix}-warm-${i}`, ps);
+    }
+    await waitAll(120_000);
+    reset();
+    console.log('\n| scenario | messages | duplicates | wall s | msgs/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|---|');
+
+    const runs = values.scenario === 'all' ? ['burst', 'rate', 'big'] : [String(values.scenario)];
+    for (const scenario of runs) {
+      if (scenario === 'burst' || scenario === 'rate') {
+        const batch = Array.from({ length: events }, (_, i) => ({ id: `${prefix}-${scenario}-${i}`, ps: people(recipients, `${scenario}${i}`) }));
+        for (const e of batch) expect(e.id, e.ps.map((p) => p.id));
+        const started = Date.now();
+        if (scenario === 'burst') {
+          let next = 0;
+          await Promise.all(Array.from({ length: 64 }, async () => {
+            while (next < batch.length) {
+              const e = batch[next++] as (typeof batch)[number];
+              await post(e.id, e.ps);
+              bindLatency(e.id, e.ps.map((p) => p.id));
+            }
+          }));
+        } else {
+          // 10 events/s × 100 messages = 1,000 notifications/s offered, on a fixed schedule.
+          await Promise.all(batch.map(async (e, i) => {
+            await new Promise((r) => setTimeout(r, started + i * 100 - Date.now()));
+            await post(e.id, e.ps);
+            bindLatency(e.id, e.ps.map((p) => p.id));
+          }));
+        }
+        await waitAll(180_000);
+        report(scenario === 'burst' ? `burst ${events}×${recipients}×2` : `rate 1,000/s offered (${events} events)`, started);
+        reset();
+      } else if (scenario === 'big') {
+        const n = Number(values.big);
+        const store = createRedisDirectoryStore(redis, { prefix: `${prefix}:dir:` });
+        const ps = people(n, 'big').map((p) => ({ ...p, channels: ['sms', 'email'] as Array<'sms' | 'email'> }));
+        await store.upsertPeople(ps);
+        await store.upsertGroup({ id: 'toan-thanh-pho', name: 'Toàn thành phố', members: ps.map((p) => p.id), groups: [] });
+        const id = `${prefix}-big`;
+        expect(id, ps.map((p) => p.id));
+        const started = Date.now();
+        await post(id, ['group:toan-thanh-pho']);
+        bindLatency(id, ps.map((p) => p.id));
+        await waitAll(180_000);
+        report(`one invitation to ${n.toLocaleString('en-US')} people`, started);
+        reset();
+      }
+    }
+  } finally {
+    for (const g of gateways) g.kill('SIGTERM');
+    await Promise.all(gateways.map((g) => new Promise((r) => (g.exitCode !== null ? r(null) : g.once('exit', r)))));
+    sinks.kill();
+    redis.disconnect();
+    await admin.disconnect();
+    await Promise.all([kafka.stop(), redisInfra.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
