@@ -29,7 +29,6 @@ function buildProvider(p: SmsProviderSettings, fetchImpl: typeof fetch | undefin
       statusCallbackUrl: p.statusCallbackUrl,
       baseUrl: p.baseUrl,
       timeoutMs: p.timeoutMs,
-      fetch: fetchImpl,
     });
   }
   return new EsmsSmsSender({ apiKey: p.apiKey, secretKey: p.secretKey, brandname: p.brandname, smsType: p.smsType, callbackUrl: p.callbackUrl, sandbox: p.sandbox, baseUrl: p.baseUrl, timeoutMs: p.timeoutMs, fetch: fetchImpl });

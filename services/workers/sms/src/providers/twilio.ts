@@ -1,3 +1,8 @@
+import http from 'node:http';
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
+
+type RequestOptions<TData> = RequestClient.RequestOptions<TData>;
 import type { SmsMessage } from '@gateway/contracts';
 import { ProviderError, type ChannelSender, type ErrorClass, type SendResult } from '@gateway/worker-core';
 import { networkError, parseRetryAfter, trimAnswer } from './http';
@@ -41,39 +46,59 @@ export interface TwilioSenderOptions {
   baseUrl?: string;
   timeoutMs?: number;
   name?: string;
-  fetch?: typeof fetch;
 }
 
-interface TwilioErrorBody {
-  code?: number | string;
-  message?: string;
-  more_info?: string;
-  status?: number;
+class TooManyRequests extends Error {
+  constructor(
+    readonly answer: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super('twilio 429: too many requests');
+  }
+}
+
+/** Routes twilio's own RequestClient (axios, form encoding, auth, answers) to another base URL. */
+class BaseUrlRequestClient extends twilio.RequestClient {
+  private readonly base: URL;
+
+  constructor(baseUrl: string, options: { timeout: number }) {
+    super({ timeout: options.timeout, keepAlive: true, maxSockets: 64 });
+    this.base = new URL(baseUrl);
+    // twilio's client sets an https.Agent; a loopback test server speaks plain http.
+    if (this.base.protocol === 'http:') this.axios.defaults.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  }
+
+  override async request<TData>(opts: RequestOptions<TData>) {
+    const u = new URL(opts.uri);
+    u.protocol = this.base.protocol;
+    u.host = this.base.host;
+    const response = await super.request<TData>({ ...opts, uri: u.href });
+    // twilio's RestException drops the headers; a 429's Retry-After must reach the retry schedule.
+    if (response.statusCode === 429) {
+      const headers = (response.headers ?? {}) as Record<string, string | undefined>;
+      throw new TooManyRequests(JSON.stringify(response.body ?? ''), parseRetryAfter(headers['retry-after'] ?? null));
+    }
+    return response;
+  }
 }
 
 /**
- * Twilio's Messages API (POST /2010-04-01/Accounts/{sid}/Messages.json, form-encoded, Basic auth),
- * spoken directly over fetch: the same request and answers the twilio package's RequestClient
- * makes, without its dependency tree. Twilio has no idempotency key for Messages, so this adapter
- * cannot close the duplicate window (see the README).
+ * Twilio's Messages API through the official twilio client. Its HTTP client is twilio's own
+ * RequestClient, pointed at `baseUrl` (https://api.twilio.com in production, a loopback server that
+ * speaks the same API in tests). Twilio has no idempotency key for Messages, so this adapter cannot
+ * close the duplicate window (see the README).
  */
 export class TwilioSmsSender implements SmsSender {
   readonly name: string;
-  private readonly url: string;
-  private readonly authorization: string;
-  private readonly timeoutMs: number;
-  private readonly fetch: typeof fetch;
+  private readonly client: twilio.Twilio;
 
   constructor(private readonly options: TwilioSenderOptions) {
     if (!/^AC[0-9a-fA-F]{32}$/.test(options.accountSid)) throw new Error('TwilioSmsSender: accountSid must look like AC followed by 32 hex digits');
     if (!options.authToken) throw new Error('TwilioSmsSender: authToken is required');
     if (!options.from === !options.messagingServiceSid) throw new Error('TwilioSmsSender: set exactly one of from and messagingServiceSid');
     this.name = options.name ?? 'twilio';
-    const base = new URL(options.baseUrl ?? 'https://api.twilio.com');
-    this.url = new URL(`/2010-04-01/Accounts/${options.accountSid}/Messages.json`, base).href;
-    this.authorization = `Basic ${Buffer.from(`${options.apiKeySid ?? options.accountSid}:${options.authToken}`).toString('base64')}`;
-    this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.fetch = options.fetch ?? fetch;
+    const httpClient = new BaseUrlRequestClient(options.baseUrl ?? 'https://api.twilio.com', { timeout: options.timeoutMs ?? 15_000 });
+    this.client = twilio(options.apiKeySid ?? options.accountSid, options.authToken, { accountSid: options.accountSid, httpClient });
   }
 
   statusCallbackFor(message: SmsMessage): string | undefined {
@@ -87,49 +112,48 @@ export class TwilioSmsSender implements SmsSender {
   async send(message: SmsMessage): Promise<SendResult> {
     const to = message.recipient.phone;
     if (!to) throw new ProviderError('the recipient has no phone number', 'permanent', { provider: this.name, code: 'NO_PHONE' });
-    const form = new URLSearchParams({ To: to, Body: message.text });
-    if (this.options.from) form.set('From', this.options.from);
-    if (this.options.messagingServiceSid) form.set('MessagingServiceSid', this.options.messagingServiceSid);
     const callback = this.statusCallbackFor(message);
-    if (callback) form.set('StatusCallback', callback);
-
-    let response: Response;
-    let text: string;
     try {
-      response = await this.fetch(this.url, {
-        method: 'POST',
-        headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form.toString(),
-        signal: AbortSignal.timeout(this.timeoutMs),
+      const created = await this.client.messages.create({
+        to,
+        body: message.text,
+        ...(this.options.from ? { from: this.options.from } : {}),
+        ...(this.options.messagingServiceSid ? { messagingServiceSid: this.options.messagingServiceSid } : {}),
+        ...(callback ? { statusCallback: callback } : {}),
       });
-      text = await response.text();
+      return { provider: this.name, providerMessageId: created.sid };
     } catch (err) {
-      throw networkError(err, this.name);
+      throw this.classify(err);
     }
-    if (response.ok) {
-      let sid: string | undefined;
+  }
+
+  private classify(err: unknown): ProviderError {
+    if (err instanceof TooManyRequests) {
+      let code = 'HTTP_429';
       try {
-        sid = (JSON.parse(text) as { sid?: unknown }).sid as string | undefined;
+        const body = JSON.parse(err.answer) as unknown;
+        const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { code?: unknown };
+        if (parsed.code !== undefined) code = String(parsed.code);
       } catch {
-        // 2xx is Twilio's word that the message was created; an unreadable body does not undo that.
+        // not Twilio's JSON; the HTTP status says enough
       }
-      return { provider: this.name, providerMessageId: typeof sid === 'string' ? sid : undefined };
+      return new ProviderError(err.message, 'transient', { provider: this.name, code, answer: trimAnswer(err.answer), ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) });
     }
-    let body: TwilioErrorBody = {};
-    try {
-      body = JSON.parse(text) as TwilioErrorBody;
-    } catch {
-      // e.g. an HTML page from a proxy
+    const e = err as { status?: unknown; code?: unknown; message?: string; moreInfo?: string };
+    // A RestException: Twilio answered with an error document.
+    if (typeof e?.status === 'number' && e.status >= 400) {
+      const code = e.code === undefined ? undefined : String(e.code);
+      const errorClass = classifyTwilioError(e.status, code);
+      const known = code ? TWILIO_PERMANENT_CODES[code] : undefined;
+      const reason = known ?? e.message ?? `HTTP ${e.status}`;
+      return new ProviderError(`twilio ${e.status}${code ? ` (${code})` : ''}: ${reason}`, errorClass, {
+        provider: this.name,
+        code: code ?? `HTTP_${e.status}`,
+        answer: trimAnswer(JSON.stringify({ status: e.status, code: e.code, message: e.message, more_info: e.moreInfo })),
+      });
     }
-    const code = body.code === undefined ? undefined : String(body.code);
-    const errorClass = classifyTwilioError(response.status, code);
-    const known = code ? TWILIO_PERMANENT_CODES[code] : undefined;
-    const reason = known ?? body.message ?? `HTTP ${response.status}`;
-    throw new ProviderError(`twilio ${response.status}${code ? ` (${code})` : ''}: ${reason}`, errorClass, {
-      provider: this.name,
-      code: code ?? `HTTP_${response.status}`,
-      answer: trimAnswer(text),
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
-    });
+    const axiosCode = (err as { code?: string }).code;
+    if (axiosCode === 'ECONNABORTED' || axiosCode === 'ETIMEDOUT') return new ProviderError(`${this.name}: no answer in time`, 'transient', { provider: this.name, code: 'TIMEOUT' });
+    return networkError(err, this.name);
   }
 }
