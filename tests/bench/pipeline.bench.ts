@@ -96,6 +96,7 @@ async function main() {
       if (i > 600) throw new Error('the gateway did not become ready in 60 s');
       await new Promise((r) => setTimeout(r, 100));
     }
+    process.stderr.write('  gateway ready\n');
     const template = loadExample('meeting-scheduled-hoi-nghi-bch') as { data: Record<string, unknown> };
     const people = (n: number, tag: string) =>
       Array.from({ length: n }, (_, i) => ({ id: `${tag}-${i}`, name: `Nguyễn Văn ${i}`, phone: `+8490${String(1_000_000 + i).slice(-7)}`, email: `cb${i}@danang.gov.vn`, channels: ['sms', 'email'] }));
@@ -103,11 +104,14 @@ async function main() {
     const expectedIds = new Set<string>();
     const post = async (eventId: string, participants: unknown[]) => {
       const body = JSON.stringify({ ...template, id: eventId, data: { ...template.data, meetingId: `m-${eventId}`, participants } });
-      for (;;) {
+      for (let tries = 1; ; tries++) {
+        if (tries > 100) throw new Error(`intake kept refusing ${eventId}`);
         const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
-        await res.arrayBuffer();
+        const answer = await res.text();
         if (res.status === 202) break;
+        process.stderr.write(`  intake answered ${res.status}: ${answer.slice(0, 300)}\n`);
         if (res.status !== 503) throw new Error(`intake answered ${res.status}`);
+        await new Promise((r) => setTimeout(r, 200));
       }
       accepted.set(eventId, Date.now());
     };
@@ -116,11 +120,16 @@ async function main() {
     };
     const waitAll = async (timeoutMs: number) => {
       const t0 = Date.now();
+      let lastNote = t0;
       for (;;) {
         let got = 0;
         for (const id of expectedIds) if (received.has(id)) got++;
         if (got === expectedIds.size) return;
-        if (Date.now() - t0 > timeoutMs) throw new Error(`timed out: ${got} of ${expectedIds.size} delivered`);
+        if (Date.now() - t0 > timeoutMs) throw new Error(`timed out: ${got} of ${expectedIds.size} delivered (${received.size} received in all)`);
+        if (Date.now() - lastNote > 5000) {
+          lastNote = Date.now();
+          process.stderr.write(`  … ${got} of ${expectedIds.size} delivered\n`);
+        }
         await new Promise((r) => setTimeout(r, 100));
       }
     };
@@ -203,7 +212,11 @@ async function main() {
     }
   } finally {
     for (const g of gateways) g.kill('SIGTERM');
-    await Promise.all(gateways.map((g) => new Promise((r) => (g.exitCode !== null ? r(null) : g.once('exit', r)))));
+    const exited = Promise.all(gateways.map((g) => new Promise((r) => (g.exitCode !== null ? r(null) : g.once('exit', r)))));
+    if ((await Promise.race([exited.then(() => 'ok'), new Promise((r) => setTimeout(() => r('late'), 20_000))])) === 'late') {
+      console.error('the gateway did not stop within 20 s of SIGTERM; killing it');
+      for (const g of gateways) g.kill('SIGKILL');
+    }
     sinks.kill();
     redis.disconnect();
     await admin.disconnect();

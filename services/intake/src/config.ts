@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TOPICS } from '@gateway/contracts';
+import { TOPICS, withPrefix } from '@gateway/contracts';
 import { parseSettings, setting } from '@gateway/common';
 
 export const intakeSettingsSchema = z.object({
@@ -12,7 +12,10 @@ export const intakeSettingsSchema = z.object({
   REDIS_URL: setting.redisUrl(),
   REDIS_KEY_PREFIX: z.string().default('gw:'),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file (create one with `npm run keys -- create`)' }).min(1),
-  EVENTS_TOPIC: z.string().default(TOPICS.events),
+  /** Prefix for every topic name, as in the other services. */
+  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
+  /** Overrides the events topic name; by default it follows TOPIC_PREFIX. */
+  EVENTS_TOPIC: z.string().min(1).optional(),
   TOPIC_PARTITIONS: setting.positiveInt(12),
   KAFKA_CREATE_TOPICS: setting.bool(true),
   INTAKE_BODY_LIMIT_BYTES: setting.positiveInt(1024 * 1024),
@@ -23,8 +26,9 @@ export const intakeSettingsSchema = z.object({
   LOG_LEVEL: setting.logLevel(),
 });
 
-export type IntakeSettings = z.output<typeof intakeSettingsSchema>;
+export type IntakeSettings = Omit<z.output<typeof intakeSettingsSchema>, 'EVENTS_TOPIC'> & { EVENTS_TOPIC: string };
 
 export function loadIntakeSettings(env: Record<string, string | undefined>): IntakeSettings {
-  return parseSettings('intake', intakeSettingsSchema, env);
+  const s = parseSettings('intake', intakeSettingsSchema, env);
+  return { ...s, EVENTS_TOPIC: s.EVENTS_TOPIC ?? (s.TOPIC_PREFIX ? withPrefix(s.TOPIC_PREFIX).events : TOPICS.events) };
 }
