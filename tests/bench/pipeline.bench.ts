@@ -84,9 +84,11 @@ async function main() {
     SMS_RETRY_BASE_MS: '200',
     EMAIL_RETRY_BASE_MS: '200',
   };
-  const layouts = values.procs === '2' ? ['intake,renderer', 'sms,email'] : ['intake,renderer,sms,email'];
+  // Where the services run: one process, or split so the email worker (the heaviest) has its own.
+  const layouts = values.procs === '3' ? ['intake,renderer', 'sms', 'email'] : values.procs === '2' ? ['intake,renderer,sms', 'email'] : ['intake,renderer,sms,email'];
   const gateways: ChildProcess[] = layouts.map((services) =>
-    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/gateway/src/main.ts')], { env: { ...base, GATEWAY_SERVICES: services }, stdio: ['ignore', 'ignore', 'inherit'] }),
+    // BENCH_PROFILE=<dir> writes a V8 CPU profile of each gateway process there.
+    spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : []), '--import', 'tsx', join(ROOT, 'services/gateway/src/main.ts')], { env: { ...base, GATEWAY_SERVICES: services }, stdio: ['ignore', 'ignore', 'inherit'] }),
   );
   const url = `http://127.0.0.1:${intakePort}`;
   const redis = new Redis(redisInfra.url);
@@ -144,6 +146,16 @@ async function main() {
       }
       lat.sort((a, b) => a - b);
       const wall = (last - started) / 1000;
+      const byChannel = (['sms', 'email'] as const).map((ch) => {
+        const ls: number[] = [];
+        for (const id of expectedIds) if (id.startsWith(`${ch}:`)) {
+          const r = received.get(id);
+          if (r) ls.push(r.at - (eventOf.get(id) ?? r.at));
+        }
+        ls.sort((a, b) => a - b);
+        return `${ch} p50 ${pct(ls, 50)} / p99 ${pct(ls, 99)} ms`;
+      });
+      process.stderr.write(`  ${label}: ${byChannel.join('; ')}\n`);
       console.log(`| ${label} | ${expectedIds.size} | ${duplicates} | ${wall.toFixed(2)} | ${Math.round(expectedIds.size / wall).toLocaleString('en-US')} | ${pct(lat, 50)} | ${pct(lat, 95)} | ${pct(lat, 99)} | ${lat[lat.length - 1]} |`);
     };
     const eventOf = new Map<string, number>();
