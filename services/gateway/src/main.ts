@@ -63,12 +63,13 @@ export async function startServices(names: ServiceName[], env: Record<string, st
 
   const running: RunningService[] = [];
   try {
-    // The consumers first, so that events accepted by the intake are picked up at once.
+    // The renderer first (it creates every topic when KAFKA_CREATE_TOPICS is on), then the other
+    // consumers, the intake last, so that accepted events are picked up at once.
+    if (settings.renderer) running.push({ name: 'renderer', ...(await startRenderer(settings.renderer, { logger: createLogger({ name: 'renderer', level }) })) });
     if (settings.operator) running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: createLogger({ name: 'operator', level }) })) });
     if (settings.sms) running.push({ name: 'sms', ...(await startSmsWorker(settings.sms, { logger: createLogger({ name: 'worker-sms', level }) })) });
     if (settings.email) running.push({ name: 'email', ...(await startEmailWorker(settings.email, { logger: createLogger({ name: 'worker-email', level }) })) });
     if (settings.push) running.push({ name: 'push', ...(await startPushWorker(settings.push, { logger: createLogger({ name: 'worker-push', level }) })) });
-    if (settings.renderer) running.push({ name: 'renderer', ...(await startRenderer(settings.renderer, { logger: createLogger({ name: 'renderer', level }) })) });
     if (settings.intake) running.push({ name: 'intake', ...(await startIntake(settings.intake, { logger: createLogger({ name: 'intake', level }) })) });
   } catch (err) {
     await stopServices(running);

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadExample } from '@gateway/contracts';
+import { EXAMPLE_NAMES, loadExample } from '@gateway/contracts';
 import { freePort, provideKafka, provideRedis } from '@gateway/infra';
 import { createKey } from '../src/cli/keys';
 
@@ -44,10 +44,17 @@ async function main() {
       if (i > 600) throw new Error('intake did not become ready in 60 s');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const template = loadExample('meeting-scheduled-hoi-nghi-bch') as Record<string, unknown> & { data: Record<string, unknown> };
-    const shaped = JSON.stringify({ ...template, id: '\u0000ID\u0000', data: { ...template.data, meetingId: '\u0000MID\u0000' } });
-    const [head = '', rest = ''] = shaped.split('\\u0000ID\\u0000');
-    const [middle = '', tail = ''] = rest.split('\\u0000MID\\u0000');
+    // The six example events in turn (invitation, change, cancellation, hỏa tốc, mật, recall): the
+    // mix a city office sends, 0.9–3 KB each. Ids and partition keys are spliced into
+    // pre-serialized JSON so the load generator takes little of the shared CPU.
+    const shapes = EXAMPLE_NAMES.map((name) => {
+      const example = loadExample(name) as Record<string, unknown> & { data: Record<string, unknown> };
+      const keyField = 'meetingId' in example.data ? 'meetingId' : 'documentId';
+      const shaped = JSON.stringify({ ...example, id: '@@ID@@', data: { ...example.data, [keyField]: '@@KEY@@' } });
+      const [head = '', rest = ''] = shaped.split('@@ID@@');
+      const [middle = '', tail = ''] = rest.split('@@KEY@@');
+      return { head, middle, tail };
+    });
     let n = 0;
     const run = (seconds: number, label: string) =>
       autocannon({
@@ -60,9 +67,9 @@ async function main() {
           {
             setupRequest: (req) => {
               n++;
-              // A distinct id and meeting per request: every event is new and spreads over partitions.
-              // Spliced into pre-serialized JSON so the load generator spends little of the shared CPU.
-              return { ...req, body: `${head}${label}-${n}${middle}bench-${n % 5000}${tail}` };
+              // A distinct id and key per request: every event is new and spreads over partitions.
+              const shape = shapes[n % shapes.length] as (typeof shapes)[number];
+              return { ...req, body: `${shape.head}${label}-${n}${shape.middle}bench-${n % 5000}${shape.tail}` };
             },
           },
         ],

@@ -8,6 +8,8 @@ export const operatorSettingsSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('gateway-operator'),
   STATUS_GROUP_ID: z.string().default('gateway-status-projection'),
   TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
+  TOPIC_PARTITIONS: setting.positiveInt(12),
+  KAFKA_CREATE_TOPICS: setting.bool(true),
   REDIS_URL: setting.redisUrl(),
   REDIS_KEY_PREFIX: z.string().default('gw:'),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),

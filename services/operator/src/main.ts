@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { TOPICS, withPrefix } from '@gateway/contracts';
-import { closeOnce, ConfigError, createKafka, createLogger, KeysFileError, watchKeyRing, withTimeout, type Logger } from '@gateway/common';
+import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
+import { closeOnce, ConfigError, createKafka, ensureTopics, createLogger, KeysFileError, watchKeyRing, withTimeout, type Logger } from '@gateway/common';
 import { createRedisStatusStore } from './projection/status-store';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
@@ -25,6 +25,7 @@ export async function startOperator(settings: OperatorSettings, options: { logge
   const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
   const admin = kafka.admin();
   await admin.connect();
+  if (settings.KAFKA_CREATE_TOPICS) await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics).filter((t) => t.topic === topics.status));
   const consumer = kafka.consumer({ groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false });
   await consumer.connect();
   await runStatusProjection({ consumer, topic: topics.status, store, logger });

@@ -83,10 +83,11 @@ export async function runEventsConsumer(deps: EventsConsumerDeps): Promise<void>
         return;
       }
       // Rendered emails are ~9 KB of repetitive HTML: gzip cuts what the broker writes by ~3.5×.
+      const rendered = Date.now();
       await sendChunked(producer, result.records, { between: heartbeat, concurrency: 4, gzip: true, maxBytes: 2 * 1024 * 1024 });
       if (result.unresolved.length > 0) logger.warn({ eventId: event.id, unresolved: result.unresolved.slice(0, 20), count: result.unresolved.length }, 'some recipients could not be resolved');
       const ms = Date.now() - started;
-      logger.info({ eventId: event.id, type: event.type, recipients: result.recipients, rendered: result.rendered, skipped: result.skipped, ms }, 'event rendered');
+      logger.info({ eventId: event.id, type: event.type, recipients: result.recipients, rendered: result.rendered, skipped: result.skipped, ms, renderMs: rendered - started, publishMs: Date.now() - rendered }, 'event rendered');
       deps.onProcessed?.({ eventId: event.id, rendered: result.rendered, skipped: result.skipped, ms });
     },
   });
