@@ -23,8 +23,9 @@ export function parseSettings<S extends z.ZodType>(
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const name = issue.path.map(String).join('.') || '(settings)';
-    const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+    // A setting is one variable even when its value is a list: name the variable, show its value.
+    const name = issue.path.length > 0 ? String(issue.path[0]) : '(settings)';
+    const value = issue.path.length > 0 ? env[name] : undefined;
     const shown = value === undefined ? 'not set' : `got ${JSON.stringify(redactSetting(name, value))}`;
     return `${name}: ${issue.message} (${shown})`;
   });

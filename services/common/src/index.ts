@@ -5,3 +5,4 @@ export * from './kafka';
 export * from './keys';
 export * from './keys-file';
 export * from './http';
+export * from './run-main';

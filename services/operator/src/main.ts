@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
-import { closeOnce, ConfigError, createKafka, ensureTopics, createLogger, KeysFileError, watchKeyRing, withTimeout, type Logger } from '@gateway/common';
+import { closeOnce, createKafka, ensureTopics, createLogger, watchKeyRing, withTimeout, type Logger, runMain } from '@gateway/common';
 import { createRedisStatusStore } from './projection/status-store';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
@@ -59,19 +59,4 @@ export async function startOperator(settings: OperatorSettings, options: { logge
   return { url, stop };
 }
 
-async function main(): Promise<void> {
-  try {
-    const operator = await startOperator(loadOperatorSettings(process.env));
-    const shutdown = () => void operator.stop().then(() => process.exit(0));
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof KeysFileError) {
-      console.error(`operator: refusing to start: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-if (require.main === module) void main();
+if (require.main === module) runMain('operator', () => startOperator(loadOperatorSettings(process.env)));

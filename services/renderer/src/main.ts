@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { closeOnce, ConfigError, createFanoutProducer, createKafka, createLogger, ensureTopics, KeysFileError, PROBLEM_BASE, sendProblem, watchKeyRing, withTimeout, type Logger } from '@gateway/common';
+import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, PROBLEM_BASE, sendProblem, watchKeyRing, withTimeout, type Logger, runMain } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter, createRedisDirectoryStore } from './directory';
@@ -101,22 +101,4 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   return { url, topics, stop };
 }
 
-async function main(): Promise<void> {
-  try {
-    const renderer = await startRenderer(loadRendererSettings(process.env));
-    const shutdown = (signal: string) => {
-      console.error(`renderer: ${signal} received, shutting down`);
-      void renderer.stop().then(() => process.exit(0));
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof KeysFileError) {
-      console.error(`renderer: refusing to start: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-if (require.main === module) void main();
+if (require.main === module) runMain('renderer', () => startRenderer(loadRendererSettings(process.env)));

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, parseSettings, type Logger } from '@gateway/common';
+import { createLogger, parseSettings, type Logger, runMain } from '@gateway/common';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createSmtpSender } from './smtp-sender';
 import { emailSettingsSchema, toSmtpSenderSettings, type EmailSettings } from './settings';
@@ -33,19 +33,4 @@ export async function startEmailWorker(settings: { core: WorkerSettings; email: 
   return { worker, stop };
 }
 
-async function main(): Promise<void> {
-  try {
-    const running = await startEmailWorker(loadEmailWorkerSettings(process.env));
-    const shutdown = () => void running.stop().then(() => process.exit(0));
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-if (require.main === module) void main();
+if (require.main === module) runMain('worker-email', () => startEmailWorker(loadEmailWorkerSettings(process.env)));

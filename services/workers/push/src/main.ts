@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { closeOnce, ConfigError, createLogger, parseSettings, PROBLEM_BASE, sendProblem, setting, watchKeyRing, type Logger } from '@gateway/common';
+import { closeOnce, createLogger, parseSettings, PROBLEM_BASE, sendProblem, setting, watchKeyRing, type Logger, runMain } from '@gateway/common';
 import { deliveryStatusSchema } from '@gateway/contracts';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createWebPushSender } from './web-push-sender';
@@ -112,19 +112,4 @@ export async function startPushWorker(settings: PushWorkerSettings, options: { l
   return { url, push, inapp, stop };
 }
 
-async function main(): Promise<void> {
-  try {
-    const running = await startPushWorker(loadPushWorkerSettings(process.env));
-    const shutdown = () => void running.stop().then(() => process.exit(0));
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-if (require.main === module) void main();
+if (require.main === module) runMain('worker-push', () => startPushWorker(loadPushWorkerSettings(process.env)));

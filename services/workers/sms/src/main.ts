@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { closeOnce, ConfigError, createLogger, PROBLEM_BASE, sendProblem, withTimeout, type Logger } from '@gateway/common';
+import { closeOnce, createLogger, PROBLEM_BASE, sendProblem, withTimeout, type Logger, runMain } from '@gateway/common';
 import { createFailoverSender, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
@@ -110,22 +110,4 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   return { url, worker, sender, stop };
 }
 
-async function main(): Promise<void> {
-  try {
-    const running = await startSmsWorker(loadSmsWorkerSettings(process.env));
-    const shutdown = (signal: string) => {
-      console.error(`worker-sms: ${signal} received, shutting down`);
-      void running.stop().then(() => process.exit(0));
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`worker-sms: refusing to start: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-if (require.main === module) void main();
+if (require.main === module) runMain('worker-sms', () => startSmsWorker(loadSmsWorkerSettings(process.env)));
