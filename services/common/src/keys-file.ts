@@ -38,5 +38,23 @@ export function watchKeyRing(path: string, logger: Logger, intervalMs = 1000): {
     }
   };
   watchFile(path, { interval: intervalMs, persistent: false }, onChange);
-  return { current: () => ring, close: () => unwatchFile(path, onChange) };
+  // watchFile takes its first stat asynchronously: a file created before that stat looks
+  // unchanged forever. Until the file exists, look for it ourselves.
+  let waiting: NodeJS.Timeout | undefined;
+  if (!existsSync(path)) {
+    waiting = setInterval(() => {
+      if (!existsSync(path)) return;
+      clearInterval(waiting);
+      waiting = undefined;
+      onChange();
+    }, intervalMs);
+    waiting.unref();
+  }
+  return {
+    current: () => ring,
+    close: () => {
+      clearInterval(waiting);
+      unwatchFile(path, onChange);
+    },
+  };
 }
