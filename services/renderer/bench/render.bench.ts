@@ -43,9 +43,10 @@ async function main() {
   if (values.skipE2e) return;
 
   console.log(`\n(2) ${participants.toLocaleString('en-US')} participants × 3 channels through Kafka (12 partitions) and the renderer service\n`);
-    // The test broker is tuned to start fast (C1 JIT only, 512 MB heap); a benchmark measures the
-  // steady state, so its broker gets the full JIT and a larger heap, as a deployed broker has.
-  const [kafkaInfra, redisInfra] = await Promise.all([provideKafka(process.env, { local: { heapMb: 1024, jvmOptions: ['-XX:TieredStopAtLevel=4'], ...(process.env.BENCH_BROKER_LOG ? { logger: (line: string) => appendFileSync(process.env.BENCH_BROKER_LOG as string, `${line}\n`) } : {}) } }), provideRedis(process.env)]);
+    // BENCH_BROKER_LOG=<file> keeps every line the local broker prints (see the README's note on
+  // a broker that died during this benchmark).
+  const brokerLog = process.env.BENCH_BROKER_LOG;
+  const [kafkaInfra, redisInfra] = await Promise.all([provideKafka(process.env, brokerLog ? { local: { logger: (line: string) => appendFileSync(brokerLog, `${line}\n`) } } : {}), provideRedis(process.env)]);
   const prefix = `bench-render-${Date.now()}`;
   const topics = withPrefix(prefix);
   const kafka = new Kafka({ clientId: 'bench', brokers: kafkaInfra.brokers, logLevel: logLevel.NOTHING });
