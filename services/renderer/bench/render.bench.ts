@@ -25,7 +25,7 @@ const TEMPLATES = resolve(__dirname, '../../../templates');
 const AGENCY = { name: 'Văn phòng Thành ủy Đà Nẵng', emailFrom: 'thongbao@danang.gov.vn', calendarDomain: 'lichhop.danang.gov.vn' };
 
 async function main() {
-  const { values } = parseArgs({ options: { participants: { type: 'string', default: '10000' }, skipE2e: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { participants: { type: 'string', default: '10000' }, skipE2e: { type: 'boolean', default: false }, e2eOnly: { type: 'boolean', default: false } } });
   const participants = Number(values.participants);
   console.log(`bench:render — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   console.log('(1) Render only, one core, 10,000 recipients per event after a warm-up\n');
@@ -36,7 +36,7 @@ async function main() {
     ['document-dispatched-hoa-toc', ['sms', 'email', 'push', 'inapp']],
     ['document-dispatched-mat', ['sms', 'email', 'push', 'inapp']],
   ];
-  for (const [example, channels] of cases) {
+  for (const [example, channels] of values.e2eOnly ? [] : cases) {
     const r = measureRenderThroughput({ templatesDir: TEMPLATES, agency: AGENCY, example, recipients: 10_000, channels, warmupRecipients: 5_000 });
     console.log(`| ${example} | ${channels.join('+')} | ${r.messages} | ${r.ms.toFixed(0)} | ${Math.round(r.messagesPerSecond).toLocaleString('en-US')} |`);
   }
