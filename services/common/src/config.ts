@@ -51,5 +51,7 @@ export const setting = {
       .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1, 'at least one broker')),
   redisUrl: () => z.string({ message: 'required, e.g. redis://127.0.0.1:6379' }).regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+  /** Prefix for every topic name (withPrefix in the contracts); empty means the standard names. */
+  topicPrefix: () => z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

@@ -1,4 +1,7 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
+import { withTimeout } from './lifecycle';
 import type { Logger } from './log';
 import type { KeyRing, Principal, Scope } from './keys';
 
@@ -50,4 +53,44 @@ export function requireScope(options: { keys: () => KeyRing; logger: Logger; onD
     req.principal = principal;
     next();
   };
+}
+
+export interface ListeningHttp {
+  server: Server;
+  port: number;
+  /** Where a client on this machine reaches it (0.0.0.0 is shown as 127.0.0.1). */
+  url: string;
+  /** Stops accepting, lets requests in progress finish, and drops idle keep-alive connections. */
+  close: () => Promise<void>;
+}
+
+/** Every service's HTTP start: listen, resolve once bound (reject on e.g. EADDRINUSE), and a graceful close. */
+export async function listenHttp(app: RequestListener, host: string, port: number): Promise<ListeningHttp> {
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = createServer(app);
+    s.once('error', reject);
+    s.listen(port, host, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: bound,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** A readiness probe: true when the check answers within `ms`, false otherwise; never throws. */
+export function probe(check: () => Promise<unknown>, ms: number): Promise<boolean> {
+  return withTimeout(Promise.resolve().then(check), ms, () => new Error('timeout')).then(
+    () => true,
+    () => false,
+  );
 }

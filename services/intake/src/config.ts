@@ -13,7 +13,7 @@ export const intakeSettingsSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('gw:'),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file (create one with `npm run keys -- create`)' }).min(1),
   /** Prefix for every topic name, as in the other services. */
-  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
+  TOPIC_PREFIX: setting.topicPrefix(),
   /** Overrides the events topic name; by default it follows TOPIC_PREFIX. */
   EVENTS_TOPIC: z.string().min(1).optional(),
   TOPIC_PARTITIONS: setting.positiveInt(12),

@@ -1,8 +1,6 @@
 import cluster from 'node:cluster';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type Logger } from '@gateway/common';
+import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type Logger, probe, listenHttp } from '@gateway/common';
 import { createEventAcceptor } from './domain/accept-event';
 import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
 import { createKafkaEventSink } from './adapters/kafka-sink';
@@ -87,35 +85,28 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
   const readiness = () => {
     // Probes are cached for a second so a busy load balancer cannot load the broker.
     if (!lastReadiness || Date.now() - lastReadiness.at > 1000) {
-      const probe = async (): Promise<ReadinessReport> => {
-        const [k, r] = await Promise.allSettled([
-          kafkaConnected ? withTimeout(admin.describeCluster(), 1500, () => new Error('timeout')) : Promise.reject(new Error('not connected')),
-          withTimeout(redis.ping(), 1000, () => new Error('timeout')),
-        ]);
-        return { kafka: k.status === 'fulfilled', redis: r.status === 'fulfilled' };
+      const check = async (): Promise<ReadinessReport> => {
+        const [kafkaUp, redisUp] = await Promise.all([kafkaConnected && probe(() => admin.describeCluster(), 1500), probe(() => redis.ping(), 1000)]);
+        return { kafka: kafkaUp, redis: redisUp };
       };
-      lastReadiness = { at: Date.now(), report: probe() };
+      lastReadiness = { at: Date.now(), report: check() };
     }
     return lastReadiness.report;
   };
 
   const app = createHttpApp({ accept, keys: keys.current, metrics, readiness, logger, bodyLimitBytes: settings.INTAKE_BODY_LIMIT_BYTES });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(settings.INTAKE_PORT, settings.INTAKE_HOST, () => resolve(s));
-    s.once('error', reject);
-  });
-  server.keepAliveTimeout = 65_000;
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.INTAKE_HOST === '0.0.0.0' ? '127.0.0.1' : settings.INTAKE_HOST}:${port}`;
+  const http = await listenHttp(app, settings.INTAKE_HOST, settings.INTAKE_PORT);
+  // Longer than the usual load balancer idle timeout (60 s), so the balancer closes first.
+  http.server.keepAliveTimeout = 65_000;
+  const { url, port } = http;
   logger.info({ url, keys: keys.current().size, topic: settings.EVENTS_TOPIC }, 'intake listening');
 
   const stop = closeOnce(
     [
-      ['stop accepting', () => new Promise<void>((resolve) => {
+      ['stop accepting', () => {
         stopping = true;
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      })],
+        return http.close();
+      }],
       ['flush producer', () => publisher.flush()],
       ['disconnect producer', () => producer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],

@@ -7,7 +7,7 @@ export const operatorSettingsSchema = z.object({
   KAFKA_BROKERS: setting.brokers(),
   KAFKA_CLIENT_ID: z.string().default('gateway-operator'),
   STATUS_GROUP_ID: z.string().default('gateway-status-projection'),
-  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
+  TOPIC_PREFIX: setting.topicPrefix(),
   TOPIC_PARTITIONS: setting.positiveInt(12),
   KAFKA_CREATE_TOPICS: setting.bool(true),
   REDIS_URL: setting.redisUrl(),

@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
-import { closeOnce, createKafka, ensureTopics, createLogger, watchKeyRing, withTimeout, type Logger, runMain } from '@gateway/common';
+import { closeOnce, createKafka, ensureTopics, createLogger, watchKeyRing, type Logger, runMain, probe, listenHttp } from '@gateway/common';
 import { createRedisStatusStore } from './projection/status-store';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
@@ -31,24 +29,17 @@ export async function startOperator(settings: OperatorSettings, options: { logge
   await runStatusProjection({ consumer, topic: topics.status, store, logger });
 
   const readiness = async () => {
-    const [k, r] = await Promise.allSettled([withTimeout(admin.describeCluster(), 1500, () => new Error('timeout')), withTimeout(redis.ping(), 1000, () => new Error('timeout'))]);
-    return { kafka: k.status === 'fulfilled', redis: r.status === 'fulfilled' };
+    const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), probe(() => redis.ping(), 1000)]);
+    return { kafka: kafkaUp, redis: redisUp };
   };
   const app = createOperatorApp({ store, keys: keys.current, logger, readiness });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(settings.OPERATOR_PORT, settings.OPERATOR_HOST, () => resolve(s));
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.OPERATOR_HOST === '0.0.0.0' ? '127.0.0.1' : settings.OPERATOR_HOST}:${port}`;
+  const http = await listenHttp(app, settings.OPERATOR_HOST, settings.OPERATOR_PORT);
+  const { url } = http;
   logger.info({ url, status: topics.status }, 'operator API listening; projecting statuses');
 
   const stop = closeOnce(
     [
-      ['stop http', () => new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      })],
+      ['stop http', () => http.close()],
       ['stop status projection', () => consumer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],
       ['close redis', () => redis.quit().catch(() => redis.disconnect())],

@@ -8,7 +8,7 @@ export const rendererSettingsSchema = z.object({
   KAFKA_BROKERS: setting.brokers(),
   KAFKA_CLIENT_ID: z.string().default('gateway-renderer'),
   RENDERER_GROUP_ID: z.string().default('gateway-renderer'),
-  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
+  TOPIC_PREFIX: setting.topicPrefix(),
   TOPIC_PARTITIONS: setting.positiveInt(12),
   KAFKA_CREATE_TOPICS: setting.bool(true),
   REDIS_URL: setting.redisUrl(),

@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, PROBLEM_BASE, sendProblem, watchKeyRing, withTimeout, type Logger, runMain } from '@gateway/common';
+import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, PROBLEM_BASE, sendProblem, watchKeyRing, type Logger, runMain, probe, listenHttp } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter, createRedisDirectoryStore } from './directory';
@@ -69,27 +67,20 @@ export async function startRenderer(settings: RendererSettings, options: { logge
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const [k, r] = await Promise.allSettled([withTimeout(admin.describeCluster(), 1500, () => new Error('timeout')), withTimeout(redis.ping(), 1000, () => new Error('timeout'))]);
-    const report = { kafka: k.status === 'fulfilled', redis: r.status === 'fulfilled', consuming };
+    const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), probe(() => redis.ping(), 1000)]);
+    const report = { kafka: kafkaUp, redis: redisUp, consuming };
     const ready = report.kafka && report.redis && report.consuming;
     res.status(ready ? 200 : 503).json({ ready, ...report });
   });
   app.use('/v1/directory', createDirectoryRouter({ store: directory, keys: keys.current, logger }));
   app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(settings.RENDERER_PORT, settings.RENDERER_HOST, () => resolve(s));
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.RENDERER_HOST === '0.0.0.0' ? '127.0.0.1' : settings.RENDERER_HOST}:${port}`;
+  const http = await listenHttp(app, settings.RENDERER_HOST, settings.RENDERER_PORT);
+  const { url } = http;
   logger.info({ url, events: topics.events }, 'renderer consuming events; directory API listening');
 
   const stop = closeOnce(
     [
-      ['stop http', () => new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      })],
+      ['stop http', () => http.close()],
       ['stop consumer (finishes the event in progress)', () => consumer.disconnect()],
       ['disconnect producer', () => producer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],

@@ -37,7 +37,6 @@ export interface WorkerSettings {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const prefixName = /^[A-Za-z0-9._-]*$/;
 
 /** The env names of the settings that exist once per channel (`SMS_RETRY_MAX_ATTEMPTS`, …). */
 export function channelSettingNames(channel: Channel) {
@@ -57,7 +56,7 @@ export const workerCommonSettingsSchema = z.object({
   KAFKA_BROKERS: setting.brokers(),
   /** Default: gateway-worker-<channel>. */
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
-  TOPIC_PREFIX: z.string().regex(prefixName, 'letters, digits, ".", "_" or "-"').default(''),
+  TOPIC_PREFIX: setting.topicPrefix(),
   TOPIC_PARTITIONS: setting.positiveInt(12),
   KAFKA_CREATE_TOPICS: setting.bool(true),
   KAFKA_SESSION_TIMEOUT_MS: setting.positiveInt(30_000),

@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { closeOnce, createLogger, parseSettings, PROBLEM_BASE, sendProblem, setting, watchKeyRing, type Logger, runMain } from '@gateway/common';
+import { closeOnce, createLogger, parseSettings, PROBLEM_BASE, sendProblem, setting, watchKeyRing, type Logger, runMain, listenHttp } from '@gateway/common';
 import { deliveryStatusSchema } from '@gateway/contracts';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createWebPushSender } from './web-push-sender';
@@ -87,20 +85,21 @@ export async function startPushWorker(settings: PushWorkerSettings, options: { l
     }),
   );
   app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(settings.http.PUSH_PORT, settings.http.PUSH_HOST, () => resolve(s));
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.http.PUSH_HOST === '0.0.0.0' ? '127.0.0.1' : settings.http.PUSH_HOST}:${port}`;
+  const http = await listenHttp(app, settings.http.PUSH_HOST, settings.http.PUSH_PORT);
+  const { url } = http;
   logger.info({ url }, 'push and inbox workers running; subscriptions and inbox API listening');
 
   const stop = closeOnce(
     [
-      ['stop http', () => new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })],
+      [
+        'stop http',
+        () => {
+          const closed = http.close();
+          // Inbox streams never go idle on their own: end them, clients resume from Last-Event-ID.
+          http.server.closeAllConnections();
+          return closed;
+        },
+      ],
       ['stop push worker', () => push.stop()],
       ['stop inbox worker', () => inapp.stop()],
       ['close push sender', () => pushSender.close()],

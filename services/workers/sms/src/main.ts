@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { closeOnce, createLogger, PROBLEM_BASE, sendProblem, withTimeout, type Logger, runMain } from '@gateway/common';
+import { closeOnce, createLogger, PROBLEM_BASE, sendProblem, type Logger, runMain, probe, listenHttp, type ListeningHttp } from '@gateway/common';
 import { createFailoverSender, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
@@ -68,7 +66,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const redisUp = await withTimeout(redis.ping(), 1000, () => new Error('timeout')).then(() => true, () => false);
+    const redisUp = await probe(() => redis.ping(), 1000);
     const ready = redisUp && joined;
     res.status(ready ? 200 : 503).json({ ready, redis: redisUp, consuming: joined, circuits: sender.circuits() });
   });
@@ -77,31 +75,20 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
     app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl, topics: worker.topics, publish: (r) => worker.publish(r), logger }));
   }
   app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
-  let server: Server;
+  let http: ListeningHttp;
   try {
-    server = await new Promise((resolve, reject) => {
-      const s = app.listen(settings.sms.http.port, settings.sms.http.host, () => resolve(s));
-      s.once('error', reject);
-    });
+    http = await listenHttp(app, settings.sms.http.host, settings.sms.http.port);
   } catch (err) {
     await worker.stop();
     redis.disconnect();
     throw err;
   }
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${settings.sms.http.host === '0.0.0.0' ? '127.0.0.1' : settings.sms.http.host}:${port}`;
+  const { url } = http;
   logger.info({ url, providers: settings.sms.providers.map((p) => p.kind) }, 'sms worker started');
 
   const stop = closeOnce(
     [
-      [
-        'stop http',
-        () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-          }),
-      ],
+      ['stop http', () => http.close()],
       ['stop channel worker', () => worker.stop()],
       ['close redis', () => redis.quit().catch(() => redis.disconnect())],
     ],
