@@ -6,3 +6,4 @@ export * from './keys';
 export * from './keys-file';
 export * from './http';
 export * from './run-main';
+export * from './dev-outbox';
