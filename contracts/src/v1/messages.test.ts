@@ -92,6 +92,21 @@ describe('delivery status and dead letters', () => {
     expect(parseContract(deliveryStatusSchema, status)).toEqual({ ok: true, value: status });
   });
 
+  it('when a first status carries a recipient summary and a resend link, then they are kept, and an unknown summary field is refused', () => {
+    const status = {
+      messageId: 'm-sms-2',
+      eventId: 'vptu-lichhop-2025-0512-1',
+      channel: 'sms',
+      status: 'rendered',
+      at: '2025-09-25T15:30:05+07:00',
+      summary: { recipient: { id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84905123456' }, eventType: 'meeting.scheduled', source: 'vpthanhuy-danang', urgency: 'hoa-toc' },
+      resendOf: 'm-sms-1',
+    };
+    expect(parseContract(deliveryStatusSchema, status)).toEqual({ ok: true, value: status });
+    const wrong = parseContract(deliveryStatusSchema, { ...status, summary: { ...status.summary, title: 'x' } });
+    expect(wrong.ok).toBe(false);
+  });
+
   it('when a status is not one of the known states, then it is refused', () => {
     const result = parseContract(deliveryStatusSchema, {
       messageId: 'm',

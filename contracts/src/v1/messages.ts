@@ -119,6 +119,26 @@ export const FINAL_DELIVERY_STATES: ReadonlySet<DeliveryState> = new Set<Deliver
 export const ERROR_CLASSES = ['transient', 'permanent'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
+/**
+ * Who and what a message is for, in a few fields: carried by the first status of a message (the
+ * renderer's `rendered` / `skipped`, an operator's resend) so the operator's read model can search
+ * by recipient, source and urgency without reading the channel topics.
+ */
+export const messageSummarySchema = z.strictObject({
+  recipient: z.strictObject({
+    id: z.string().min(1).max(128),
+    name: nonBlankText(200),
+    phone: e164Schema.optional(),
+    email: z.email().optional(),
+  }),
+  eventType: eventTypeSchema,
+  source: z.string().min(1).max(64).optional(),
+  urgency: urgencySchema.optional(),
+  secrecy: secrecySchema.optional(),
+});
+
+export type MessageSummary = z.output<typeof messageSummarySchema>;
+
 export const deliveryStatusSchema = z.strictObject({
   messageId,
   eventId: idSchema,
@@ -137,6 +157,10 @@ export const deliveryStatusSchema = z.strictObject({
     })
     .optional(),
   nextAttemptAt: dateTimeSchema.optional(),
+  /** On the first status of a message (optional: older producers and later statuses omit it). */
+  summary: messageSummarySchema.optional(),
+  /** On the first status of an operator resend: the message it replaces. */
+  resendOf: messageId.optional(),
 });
 
 export type DeliveryStatus = z.output<typeof deliveryStatusSchema>;
