@@ -1,8 +1,9 @@
-# One image for every service; the command picks the service (see docker-compose.yml).
+# One image for every service; the compose `command` picks the composition root
+# (services/<service>/src/main.ts), run from the TypeScript sources by tsx.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json tsconfig.json ./
 COPY contracts/package.json contracts/
 COPY infra/package.json infra/
 COPY tests/package.json tests/
@@ -10,15 +11,19 @@ COPY services/common/package.json services/common/
 COPY services/intake/package.json services/intake/
 COPY services/renderer/package.json services/renderer/
 COPY services/operator/package.json services/operator/
+COPY services/gateway/package.json services/gateway/
 COPY services/workers/core/package.json services/workers/core/
 COPY services/workers/sms/package.json services/workers/sms/
 COPY services/workers/email/package.json services/workers/email/
 COPY services/workers/push/package.json services/workers/push/
-# tsx runs the TypeScript sources directly (it is a dependency of infra, so --omit=dev keeps it).
-RUN npm ci --omit=dev --no-audit --no-fund
+# tsx runs the sources directly (a dependency of infra, so --omit=dev keeps it). Every workspace's
+# package.json is copied first so this layer is rebuilt only when dependencies change.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY contracts contracts
 COPY templates templates
 COPY services services
+# The keys volume is mounted at /keys; created here so a new named volume is writable by `node`.
+RUN mkdir -p /keys && chown node:node /keys
 USER node
-EXPOSE 8080 8081 8082
+EXPOSE 8080 8081 8082 8083 8084
 CMD ["node", "--import", "tsx", "services/intake/src/main.ts"]

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateKey, hashKey, parseKeysFile, SCOPES, type KeysFile, type Scope } from '@gateway/common';
+import { generateKey, hashKey, parseKeysFile, SCOPES, type KeyRecord, type KeysFile, type Scope } from '@gateway/common';
 
 const USAGE = `Manage gateway API keys (only their SHA-256 is stored).
 
@@ -12,7 +12,8 @@ const USAGE = `Manage gateway API keys (only their SHA-256 is stored).
 Scopes: ${SCOPES.join(', ')}
 The file defaults to $GATEWAY_KEYS_FILE, else .gateway/keys.json. Running services reload it within a second.`;
 
-function load(path: string): KeysFile {
+/** The keys file at `path` (an empty one if it does not exist yet), checked. */
+export function loadKeys(path: string): KeysFile {
   if (!existsSync(path)) return { keys: [] };
   const parsed = parseKeysFile(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.ok) throw new Error(`${path} is invalid:\n  - ${parsed.problems.join('\n  - ')}`);
@@ -28,12 +29,22 @@ function save(path: string, file: KeysFile): void {
 
 /** Creates a key and stores its hash; the key itself is returned once and never stored. */
 export function createKey(path: string, name: string, scopes: Scope[], now = new Date()): string {
-  const file = load(path);
+  const file = loadKeys(path);
   if (file.keys.some((k) => k.name === name)) throw new Error(`a key named "${name}" already exists in ${path}; revoke it or pick another name`);
   const key = generateKey();
   file.keys.push({ name, sha256: hashKey(key), scopes, createdAt: now.toISOString() });
   const checked = parseKeysFile(file);
   if (!checked.ok) throw new Error(checked.problems.join('; '));
+  save(path, file);
+  return key;
+}
+
+/** Marks the key revoked (it stays in the file for the record); throws when there is no such key. */
+export function revokeKey(path: string, name: string, now = new Date()): KeyRecord {
+  const file = loadKeys(path);
+  const key = file.keys.find((k) => k.name === name);
+  if (!key) throw new Error(`no key named "${name}" in ${path}`);
+  key.revokedAt = now.toISOString();
   save(path, file);
   return key;
 }
@@ -68,20 +79,13 @@ function main(argv: string[]): number {
     return 0;
   }
   if (command === 'list') {
-    const file = load(path);
+    const file = loadKeys(path);
     if (file.keys.length === 0) console.log(`No keys in ${path}.`);
     for (const k of file.keys) console.log(`${k.name.padEnd(28)} ${k.scopes.join(',').padEnd(40)} ${k.revokedAt ? `revoked ${k.revokedAt}` : `created ${k.createdAt ?? '?'}`}`);
     return 0;
   }
   if (command === 'revoke') {
-    const file = load(path);
-    const key = file.keys.find((k) => k.name === values.name);
-    if (!key) {
-      console.error(`no key named "${values.name ?? ''}" in ${path}`);
-      return 1;
-    }
-    key.revokedAt = new Date().toISOString();
-    save(path, file);
+    const key = revokeKey(path, values.name ?? '');
     console.log(`Revoked "${key.name}". Running services stop accepting it within a second.`);
     return 0;
   }

@@ -1,0 +1,74 @@
+import { SCOPES, type Scope } from '@gateway/common';
+import { createKey, loadKeys, revokeKey } from '@gateway/intake/src/cli/keys';
+import { parseCommandArgs, type Command } from '../command';
+import { EXIT, UsageError } from '../errors';
+import { formatTable } from '../table';
+
+const USAGE = `Khóa API / API keys (only their SHA-256 is stored; running services reload the file within a second)
+
+  npm run gateway -- keys create <name> --scopes <scope,scope>   prints the new key once
+  npm run gateway -- keys list
+  npm run gateway -- keys revoke <name>
+
+Options:
+  --file <path>   the keys file (default: $GATEWAY_KEYS_FILE, else .gateway/keys.json)
+Scopes: ${SCOPES.join(', ')} (admin implies all)
+
+Example:
+  npm run gateway -- keys create he-thong-hop --scopes events:write`;
+
+function parseScopes(value: string | undefined): Scope[] {
+  if (!value) throw new UsageError('create needs --scopes, e.g. --scopes events:write');
+  const scopes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length || scopes.length === 0) throw new UsageError(`unknown scope(s): ${unknown.join(', ') || '(none given)'}; known: ${SCOPES.join(', ')}`);
+  return scopes as Scope[];
+}
+
+export const keysCommand: Command = {
+  name: 'keys',
+  summary: 'create, list or revoke API keys',
+  usage: USAGE,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs(args, { scopes: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' } });
+    const [action, positionalName, ...extra] = positionals;
+    if (values.help) {
+      ctx.out(USAGE);
+      return EXIT.ok;
+    }
+    if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
+    const file = values.file ?? ctx.settings.keysFile;
+    const name = positionalName ?? values.name;
+    switch (action) {
+      case 'create': {
+        if (!name) throw new UsageError('create needs a name: keys create <name> --scopes <scopes>');
+        const scopes = parseScopes(values.scopes);
+        const key = createKey(file, name, scopes);
+        ctx.out(`Đã tạo khóa / created key "${name}" (${scopes.join(', ')}) in ${file}.`);
+        ctx.out('Khóa chỉ hiện một lần / shown only this once; store it in the sending system now:');
+        ctx.out('');
+        ctx.out(`  ${key}`);
+        ctx.out('');
+        return EXIT.ok;
+      }
+      case 'list': {
+        const keys = loadKeys(file).keys;
+        if (keys.length === 0) {
+          ctx.out(`Chưa có khóa / no keys in ${file}.`);
+          return EXIT.ok;
+        }
+        const rows = keys.map((k) => [k.name, k.scopes.join(','), k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.createdAt ?? '?']);
+        for (const line of formatTable(['name', 'scopes', 'state', 'created'], rows)) ctx.out(line);
+        return EXIT.ok;
+      }
+      case 'revoke': {
+        if (!name) throw new UsageError('revoke needs a name: keys revoke <name>');
+        revokeKey(file, name);
+        ctx.out(`Đã thu hồi / revoked "${name}"; running services refuse it within a second.`);
+        return EXIT.ok;
+      }
+      default:
+        throw new UsageError(action ? `unknown keys command "${action}"` : 'keys needs a command: create, list or revoke');
+    }
+  },
+};
