@@ -7,3 +7,6 @@ export * from './keys-file';
 export * from './http';
 export * from './run-main';
 export * from './dev-outbox';
+export * from './bus';
+export * from './embedded';
+export * from './memory-kv';

@@ -1,4 +1,5 @@
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Admin, type Message, type Producer, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Message, type ITopicConfig, type LogEntry } from 'kafkajs';
+import type { BusAdmin, BusClient, BusProducer } from './bus/port';
 import type { TopicSpec } from '@gateway/contracts';
 import type { Logger } from './log';
 
@@ -47,7 +48,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
  * Creates the topics that do not exist yet and waits for their leaders, so no consumer ever
  * subscribes to a topic the broker does not host yet (a known KRaft pitfall with kafkajs).
  */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<string[]> {
+export async function ensureTopics(admin: BusAdmin, specs: TopicSpec[]): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length === 0) return [];
@@ -71,7 +72,7 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<st
  * needs one request in flight); a retried request may write a record twice, which the
  * deterministic message ids downstream make harmless.
  */
-export function createFanoutProducer(kafka: Kafka): Producer {
+export function createFanoutProducer(kafka: BusClient): BusProducer {
   return kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
@@ -80,7 +81,7 @@ export function createFanoutProducer(kafka: Kafka): Producer {
 }
 
 /** An idempotent producer that waits for every in-sync replica: what "stored" means here. */
-export function createDurableProducer(kafka: Kafka): Producer {
+export function createDurableProducer(kafka: BusClient): BusProducer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -114,7 +115,7 @@ export class BatchingPublisher {
   private inFlight: Promise<void> | undefined;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: BusProducer,
     private readonly options: { maxBatch: number; ackTimeoutMs: number },
   ) {}
 
@@ -163,7 +164,7 @@ export class BatchingPublisher {
  * `between` runs after each request (e.g. a consumer heartbeat during a long fan-out).
  */
 export async function sendChunked(
-  producer: Producer,
+  producer: BusProducer,
   records: OutgoingMessage[],
   options: { maxBytes?: number; timeoutMs?: number; concurrency?: number; gzip?: boolean; between?: () => Promise<void> } = {},
 ): Promise<void> {

@@ -1,37 +1,63 @@
 /**
- * `npm start`: the gateway on a fresh machine. Uses KAFKA_BROKERS / REDIS_URL when set; otherwise
- * starts a local Kafka broker (from Maven Central, first run downloads it) and a redis-server,
- * creates a development API key, starts the gateway's services and says how to send a first event.
+ * `npm start`: the whole gateway in one process on a fresh machine.
+ *
+ * - Nothing set: embedded mode. An in-process bus and in-memory stores stand in for Kafka and
+ *   Redis, and development sinks for the SMS provider, the SMTP relay and web push; what they
+ *   "sent" is shown in the operator console. Data lives in memory and is gone when it stops.
+ * - KAFKA_BROKERS and/or REDIS_URL set: the same services on Kafka and Redis (a missing one is
+ *   started locally: Kafka from Maven Central, redis-server), with real providers where their
+ *   settings are given (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_*).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { generateVapidKeys } from '@gateway/worker-push';
 import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
-import { ConfigError } from '@gateway/common';
+import { ConfigError, MemoryBus, MemoryRegistry, type Embedded, type Scope } from '@gateway/common';
 import { createKey } from '@gateway/intake/src/cli/keys';
-import { chooseServices, startServices, stopServices, type RunningService } from './main';
+import { chooseServices, SERVICES, startServices, stopServices, type RunningService } from './main';
+import { createDevSinks, DEFAULT_REJECTED_PHONES } from './dev-sinks';
 
 const ROOT = resolve(__dirname, '../../..');
+const STATE = join(ROOT, '.gateway');
 
-function devKey(keysFile: string): string {
-  // Development only: the plain key is kept beside the hashed keys file so every start can print
-  // it. Production keys are created with `npm run keys` and shown once.
-  const plainFile = join(ROOT, '.gateway', 'dev-key.txt');
-  if (existsSync(plainFile) && existsSync(keysFile)) return readFileSync(plainFile, 'utf8').trim();
-  const key = createKey(keysFile, `dev-${Date.now().toString(36)}`, ['admin']);
-  writeFileSync(plainFile, `${key}\n`, { mode: 0o600 });
-  return key;
+/** Development keys: kept in plain text beside the hashed keys file so every start can print them. */
+function devKeys(keysFile: string): Record<'admin' | 'viewer', string> {
+  const plainFile = join(STATE, 'dev-keys.json');
+  if (existsSync(plainFile) && existsSync(keysFile)) {
+    const saved = JSON.parse(readFileSync(plainFile, 'utf8')) as Partial<Record<'admin' | 'viewer', string>>;
+    if (saved.admin && saved.viewer) return { admin: saved.admin, viewer: saved.viewer };
+  }
+  const suffix = Date.now().toString(36);
+  const make = (role: string, scopes: Scope[]) => createKey(keysFile, `dev-${role}-${suffix}`, scopes);
+  const keys = { admin: make('admin', ['admin']), viewer: make('viewer', ['notifications:read']) };
+  writeFileSync(plainFile, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  // The admin CLI and older scripts read the single development key from here.
+  writeFileSync(join(STATE, 'dev-key.txt'), `${keys.admin}\n`, { mode: 0o600 });
+  return keys;
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const say = (line: string) => console.log(line);
-  say('Cổng thông báo họp và văn bản — starting (Ctrl-C to stop)');
-  mkdirSync(join(ROOT, '.gateway'), { recursive: true });
-  const keysFile = process.env.GATEWAY_KEYS_FILE ?? join(ROOT, '.gateway', 'keys.json');
-  const key = devKey(keysFile);
+/** Throwaway VAPID keys for the embedded mode (web push itself goes to the development sink). */
+function devVapid(): { publicKey: string; privateKey: string } {
+  const file = join(STATE, 'dev-vapid.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string };
+  const keys = generateVapidKeys();
+  writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  return keys;
+}
 
-  if (!process.env.KAFKA_BROKERS) say('• No KAFKA_BROKERS set: starting a local Kafka broker (the first run downloads it from Maven Central)…');
-  if (!process.env.REDIS_URL) say('• No REDIS_URL set: starting a local redis-server…');
+export interface DevGateway {
+  services: RunningService[];
+  keys: Record<'admin' | 'viewer', string>;
+  embedded: boolean;
+  url: (name: string) => string;
+  stop: () => Promise<void>;
+}
+
+export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<DevGateway> {
+  mkdirSync(STATE, { recursive: true });
+  const keysFile = env.GATEWAY_KEYS_FILE ?? join(STATE, 'keys.json');
+  const keys = devKeys(keysFile);
+  const embeddedMode = !env.KAFKA_BROKERS && !env.REDIS_URL;
   let kafka: ProvidedKafka | undefined;
   let redis: ProvidedRedis | undefined;
   let services: RunningService[] = [];
@@ -39,38 +65,88 @@ async function main(): Promise<void> {
     await stopServices(services);
     await Promise.allSettled([kafka?.stop(), redis?.stop()]);
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
   try {
-    [kafka, redis] = await Promise.all([provideKafka(process.env, { log: say }), provideRedis(process.env, { log: say })]);
-    say(`• Kafka: ${kafka.description}`);
-    say(`• Redis: ${redis.description}`);
-    const env = { LOG_LEVEL: 'error', ...process.env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
-    services = await startServices(chooseServices(env), env);
+    if (embeddedMode) {
+      say('• Embedded mode: in-process bus and in-memory store (no Kafka, no Redis); development sinks for SMS, email and web push.');
+      const embedded: Embedded = { bus: new MemoryBus({ defaultPartitions: 6 }), stores: new MemoryRegistry() };
+      const sinks = createDevSinks({ rejectPhones: env.DEV_SMS_REJECT ? env.DEV_SMS_REJECT.split(',').map((p) => p.trim()) : DEFAULT_REJECTED_PHONES });
+      const vapid = devVapid();
+      const serviceEnv = {
+        LOG_LEVEL: 'error',
+        // Unused in embedded mode (nothing connects to them); the settings require a value.
+        KAFKA_BROKERS: 'in-process:0',
+        REDIS_URL: 'redis://in-process',
+        WEB_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
+        WEB_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
+        ...env,
+        GATEWAY_KEYS_FILE: keysFile,
+      };
+      const names = env.GATEWAY_SERVICES ? chooseServices(env) : [...SERVICES];
+      services = await startServices(names, serviceEnv, { embedded, sinks, devPush: !env.WEB_PUSH_VAPID_PUBLIC_KEY });
+    } else {
+      if (!env.KAFKA_BROKERS) say('• No KAFKA_BROKERS set: starting a local Kafka broker (the first run downloads it from Maven Central)…');
+      if (!env.REDIS_URL) say('• No REDIS_URL set: starting a local redis-server…');
+      [kafka, redis] = await Promise.all([provideKafka(env, { log: say }), provideRedis(env, { log: say })]);
+      say(`• Kafka: ${kafka.description}`);
+      say(`• Redis: ${redis.description}`);
+      const serviceEnv = { LOG_LEVEL: 'error', ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
+      services = await startServices(chooseServices(serviceEnv), serviceEnv);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const url = (name: string) => services.find((x) => x.name === name)?.url ?? '(not running)';
+  return { services, keys, embedded: embeddedMode, url, stop };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const say = (line: string) => console.log(line);
+  say('Cổng thông báo họp và văn bản — starting (Ctrl-C to stop)');
+  let gateway: DevGateway;
+  try {
+    gateway = await startDevGateway(process.env, say);
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`);
-    await stop();
     process.exit(1);
   }
-  const local = kafka.kind === 'local' || redis.kind === 'local';
-  const url = (name: string) => services.find((x) => x.name === name)?.url ?? '(not running)';
+  const { url, keys, services } = gateway;
+  const shutdown = () => void gateway.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
   const idle = (['sms', 'email', 'push'] as const).filter((c) => !services.some((x) => x.name === c));
   say(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
 
-  Intake:          ${url('intake')}/v1/events      (health: ${url('intake')}/readyz)
-  Directory API:   ${url('renderer')}/v1/directory
-  Notifications:   ${url('operator')}/v1/notifications/<message id>
-${idle.length ? `  Channels:        ${idle.join(', ')} have no provider configured (see README: SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_*);\n                   their messages wait on Kafka until a worker runs.\n` : ''}
-  Development key: ${key}
-                   (scope admin; stored hashed in ${keysFile}; create real keys with: npm run keys -- create)
-${local ? '  Data:            the local Kafka and Redis keep their data in a temporary folder, removed when you stop.\n' : ''}
+  Console (operators):  ${url('operator')}/console/      sign in with a key below
+  Intake:               ${url('intake')}/v1/events      (health: ${url('intake')}/readyz)
+  Directory API:        ${url('renderer')}/v1/directory
+  Inbox and push API:   ${url('push')}/v1/inbox
+${idle.length ? `  Channels:             ${idle.join(', ')} have no provider configured (see README: SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_*);\n                        their messages wait on Kafka until a worker runs.\n` : ''}
+  Development keys (stored hashed in .gateway/keys.json; real keys: npm run gateway -- keys create):
+    admin   ${keys.admin}
+    viewer  ${keys.viewer}   (read only: sees no resend buttons)
+${
+  gateway.embedded
+    ? `
+  Data:   IN MEMORY ONLY — every event, message and status is lost when you stop.
+          Set KAFKA_BROKERS and REDIS_URL to run on Kafka and Redis.
+  Sinks:  SMS, email and web push are captured, not sent: see "Hộp thư thử nghiệm" in the console.
+          SMS to ${DEFAULT_REJECTED_PHONES.join(', ')} and email to *.invalid are refused on purpose (to try resend).
+`
+    : ''
+}
 Send a first event:
 
   curl -sS -X POST ${url('intake')}/v1/events \\
-    -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' \\
+    -H 'Authorization: Bearer ${keys.admin}' -H 'Content-Type: application/json' \\
     --data @contracts/examples/meeting-scheduled-hoi-nghi-bch.json
+
+Or run the demo (sample directory, a conference, a change, urgent and secret documents, a failure):
+
+  npm run demo
 `);
 }
 
-void main();
+if (require.main === module) void main();

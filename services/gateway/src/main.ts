@@ -3,7 +3,9 @@
  * GATEWAY_SERVICES picks them (comma-separated); by default: intake, renderer and operator, plus
  * each channel worker whose provider is configured (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_PUBLIC_KEY).
  */
-import { ConfigError, createLogger } from '@gateway/common';
+import { ConfigError, createLogger, type Embedded } from '@gateway/common';
+import { loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
+import type { DevSinks } from './dev-sinks';
 import { loadIntakeSettings, startIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer } from '@gateway/renderer';
 import { loadOperatorSettings, startOperator } from '@gateway/operator';
@@ -38,8 +40,21 @@ export function chooseServices(env: Record<string, string | undefined>): Service
   ];
 }
 
+export interface StartOptions {
+  /** The in-process bus and in-memory stores (embedded mode) instead of Kafka and Redis. */
+  embedded?: Embedded;
+  /** Development sinks for the channels whose provider is not configured (embedded mode). */
+  sinks?: DevSinks;
+  /** Web push to the development sink too (the VAPID keys are throwaway ones). */
+  devPush?: boolean;
+}
+
 /** Validates every chosen service's settings first, so one run reports every bad setting. */
-export async function startServices(names: ServiceName[], env: Record<string, string | undefined>): Promise<RunningService[]> {
+export async function startServices(names: ServiceName[], env: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningService[]> {
+  const { embedded, sinks } = options;
+  // With development sinks, a channel without provider settings runs the bare channel worker.
+  const devSms = sinks && !env.SMS_PROVIDERS;
+  const devEmail = sinks && !env.SMTP_HOST;
   const level = env.LOG_LEVEL ?? 'info';
   const problems: string[] = [];
   const load = <T>(fn: () => T): T | undefined => {
@@ -55,8 +70,10 @@ export async function startServices(names: ServiceName[], env: Record<string, st
     intake: names.includes('intake') ? load(() => loadIntakeSettings(env)) : undefined,
     renderer: names.includes('renderer') ? load(() => loadRendererSettings(env)) : undefined,
     operator: names.includes('operator') ? load(() => loadOperatorSettings(env)) : undefined,
-    sms: names.includes('sms') ? load(() => loadSmsWorkerSettings(env)) : undefined,
-    email: names.includes('email') ? load(() => loadEmailWorkerSettings(env)) : undefined,
+    sms: names.includes('sms') && !devSms ? load(() => loadSmsWorkerSettings(env)) : undefined,
+    devSms: names.includes('sms') && devSms ? load(() => loadWorkerSettings('sms', env)) : undefined,
+    email: names.includes('email') && !devEmail ? load(() => loadEmailWorkerSettings(env)) : undefined,
+    devEmail: names.includes('email') && devEmail ? load(() => loadWorkerSettings('email', env)) : undefined,
     push: names.includes('push') ? load(() => loadPushWorkerSettings(env)) : undefined,
   };
   if (problems.length) throw new ConfigError('gateway', problems);
@@ -65,12 +82,19 @@ export async function startServices(names: ServiceName[], env: Record<string, st
   try {
     // The renderer first (it creates every topic when KAFKA_CREATE_TOPICS is on), then the other
     // consumers, the intake last, so that accepted events are picked up at once.
-    if (settings.renderer) running.push({ name: 'renderer', ...(await startRenderer(settings.renderer, { logger: createLogger({ name: 'renderer', level }) })) });
-    if (settings.operator) running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: createLogger({ name: 'operator', level }) })) });
-    if (settings.sms) running.push({ name: 'sms', ...(await startSmsWorker(settings.sms, { logger: createLogger({ name: 'worker-sms', level }) })) });
-    if (settings.email) running.push({ name: 'email', ...(await startEmailWorker(settings.email, { logger: createLogger({ name: 'worker-email', level }) })) });
-    if (settings.push) running.push({ name: 'push', ...(await startPushWorker(settings.push, { logger: createLogger({ name: 'worker-push', level }) })) });
-    if (settings.intake) running.push({ name: 'intake', ...(await startIntake(settings.intake, { logger: createLogger({ name: 'intake', level }) })) });
+    const logger = (name: string) => createLogger({ name, level });
+    if (settings.renderer) running.push({ name: 'renderer', ...(await startRenderer(settings.renderer, { logger: logger('renderer'), embedded })) });
+    if (settings.operator) running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: logger('operator'), embedded, devOutbox: sinks?.outbox })) });
+    if (settings.sms) running.push({ name: 'sms', ...(await startSmsWorker(settings.sms, { logger: logger('worker-sms'), embedded })) });
+    if (settings.devSms && sinks) running.push({ name: 'sms', ...(await startChannelWorker({ channel: 'sms', sender: sinks.sms, settings: settings.devSms, logger: logger('worker-sms'), embedded })) });
+    if (settings.email) running.push({ name: 'email', ...(await startEmailWorker(settings.email, { logger: logger('worker-email'), embedded })) });
+    if (settings.devEmail && sinks) running.push({ name: 'email', ...(await startChannelWorker({ channel: 'email', sender: sinks.email, settings: settings.devEmail, logger: logger('worker-email'), embedded })) });
+    if (settings.push) {
+      // Web push goes to the development sink when the VAPID keys are the embedded mode's throwaway ones.
+      const pushSender = sinks && options.devPush ? sinks.push : undefined;
+      running.push({ name: 'push', ...(await startPushWorker(settings.push, { logger: logger('worker-push'), embedded, pushSender })) });
+    }
+    if (settings.intake) running.push({ name: 'intake', ...(await startIntake(settings.intake, { logger: logger('intake'), embedded })) });
   } catch (err) {
     await stopServices(running);
     throw err;

@@ -1,8 +1,10 @@
 import cluster from 'node:cluster';
 import { Redis } from 'ioredis';
-import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type Logger, probe, listenHttp } from '@gateway/common';
+import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type BusClient, type Embedded, type Logger, probe, listenHttp } from '@gateway/common';
 import { createEventAcceptor } from './domain/accept-event';
 import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
+import { createMemoryIdempotencyStore } from './adapters/memory-idempotency';
+import type { IdempotencyStore } from './domain/idempotency';
 import { createKafkaEventSink } from './adapters/kafka-sink';
 import { createHttpApp, type ReadinessReport } from './entry-points/http';
 import { createIntakeMetrics } from './metrics';
@@ -19,11 +21,13 @@ export interface RunningIntake {
  * settings. Starts even when Kafka is down (readyz says so, events get 503) and connects as soon
  * as the broker answers.
  */
-export async function startIntake(settings: IntakeSettings, options: { logger?: Logger } = {}): Promise<RunningIntake> {
-  const logger = options.logger ?? createLogger({ name: 'intake', level: settings.LOG_LEVEL });
-  const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
-  const metrics = createIntakeMetrics();
+interface IntakeStore {
+  idempotency: IdempotencyStore;
+  ping: () => Promise<boolean>;
+  close: () => Promise<unknown>;
+}
 
+async function redisStore(settings: IntakeSettings, logger: Logger): Promise<IntakeStore> {
   const redis = new Redis(settings.REDIS_URL, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
@@ -34,8 +38,23 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
   });
   redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable yet; retrying in the background'));
+  return {
+    idempotency: createRedisIdempotencyStore(redis, { prefix: settings.REDIS_KEY_PREFIX, retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 }),
+    ping: () => probe(() => redis.ping(), 1000),
+    close: () => redis.quit().catch(() => redis.disconnect()),
+  };
+}
 
-  const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+export async function startIntake(settings: IntakeSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningIntake> {
+  const logger = options.logger ?? createLogger({ name: 'intake', level: settings.LOG_LEVEL });
+  const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
+  const metrics = createIntakeMetrics();
+  const retention = { retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 };
+  const store: IntakeStore = options.embedded
+    ? { idempotency: options.embedded.stores.get('intake:idempotency', () => createMemoryIdempotencyStore(retention)), ping: async () => true, close: async () => undefined }
+    : await redisStore(settings, logger);
+
+  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
   const producer = createDurableProducer(kafka);
   const admin = kafka.admin();
   const publisher = new BatchingPublisher(producer, { maxBatch: settings.INTAKE_MAX_BATCH, ackTimeoutMs: settings.INTAKE_PUBLISH_TIMEOUT_MS });
@@ -73,7 +92,7 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
         return kafkaSink.publish(event, meta);
       },
     },
-    idempotency: createRedisIdempotencyStore(redis, { prefix: settings.REDIS_KEY_PREFIX, retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 }),
+    idempotency: store.idempotency,
     publishTimeoutMs: settings.INTAKE_PUBLISH_TIMEOUT_MS,
     onPublishSettled: (eventId, err) => {
       if (err) logger.warn({ eventId, err: (err as Error).message }, 'publish failed');
@@ -86,7 +105,7 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     // Probes are cached for a second so a busy load balancer cannot load the broker.
     if (!lastReadiness || Date.now() - lastReadiness.at > 1000) {
       const check = async (): Promise<ReadinessReport> => {
-        const [kafkaUp, redisUp] = await Promise.all([kafkaConnected && probe(() => admin.describeCluster(), 1500), probe(() => redis.ping(), 1000)]);
+        const [kafkaUp, redisUp] = await Promise.all([kafkaConnected && probe(() => admin.describeCluster(), 1500), store.ping()]);
         return { kafka: kafkaUp, redis: redisUp };
       };
       lastReadiness = { at: Date.now(), report: check() };
@@ -111,7 +130,7 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
       ['disconnect producer', () => producer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],
       ['wait for kafka connect loop', () => kafkaReady],
-      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['close store', () => store.close()],
       ['stop watching keys', () => keys.close()],
     ],
     { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },

@@ -1,11 +1,11 @@
 import express from 'express';
 import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, PROBLEM_BASE, sendProblem, watchKeyRing, type Logger, runMain, probe, listenHttp } from '@gateway/common';
+import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, PROBLEM_BASE, sendProblem, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
-import { createDirectoryRouter, createRedisDirectoryStore } from './directory';
-import { createRedisSequenceStore } from './pipeline/sequence-store';
+import { createDirectoryRouter, createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from './directory';
+import { createMemorySequenceStore, createRedisSequenceStore, type SequenceStore } from './pipeline/sequence-store';
 import { runEventsConsumer } from './entry-points/events-consumer';
 import { loadRendererSettings, type RendererSettings } from './config';
 
@@ -20,7 +20,39 @@ export interface RunningRenderer {
  * topics) and the directory API. Templates are compiled once here; a broken template stops the
  * start with the file named.
  */
-export async function startRenderer(settings: RendererSettings, options: { logger?: Logger } = {}): Promise<RunningRenderer> {
+interface RendererStores {
+  directory: DirectoryStore;
+  sequences: SequenceStore;
+  ping: () => Promise<boolean>;
+  close: () => Promise<unknown>;
+}
+
+function redisStores(settings: RendererSettings, logger: Logger): RendererStores {
+  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  return {
+    directory: createRedisDirectoryStore(redis, { prefix: `${settings.REDIS_KEY_PREFIX}dir:` }),
+    sequences: createRedisSequenceStore(redis, { prefix: settings.REDIS_KEY_PREFIX }),
+    ping: () => probe(() => redis.ping(), 1000),
+    close: () => redis.quit().catch(() => redis.disconnect()),
+  };
+}
+
+function memoryStores(embedded: Embedded): RendererStores {
+  return {
+    directory: embedded.stores.get('directory', createMemoryDirectoryStore),
+    sequences: embedded.stores.get('renderer:sequences', createMemorySequenceStore),
+    ping: async () => true,
+    close: async () => undefined,
+  };
+}
+
+/** The directory the renderer uses, for other services of the same embedded process (contact corrections). */
+export function embeddedDirectory(embedded: Embedded): DirectoryStore {
+  return embedded.stores.get('directory', createMemoryDirectoryStore);
+}
+
+export async function startRenderer(settings: RendererSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningRenderer> {
   const logger = options.logger ?? createLogger({ name: 'renderer', level: settings.LOG_LEVEL });
   const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
   const renderer = createRenderer({
@@ -29,12 +61,10 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   });
   const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
 
-  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
-  const directory = createRedisDirectoryStore(redis, { prefix: `${settings.REDIS_KEY_PREFIX}dir:` });
-  const sequences = createRedisSequenceStore(redis, { prefix: settings.REDIS_KEY_PREFIX });
+  const stores = options.embedded ? memoryStores(options.embedded) : redisStores(settings, logger);
+  const { directory, sequences } = stores;
 
-  const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
   const admin = kafka.admin();
   await admin.connect();
   if (settings.KAFKA_CREATE_TOPICS) {
@@ -67,7 +97,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), probe(() => redis.ping(), 1000)]);
+    const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), stores.ping()]);
     const report = { kafka: kafkaUp, redis: redisUp, consuming };
     const ready = report.kafka && report.redis && report.consuming;
     res.status(ready ? 200 : 503).json({ ready, ...report });
@@ -84,7 +114,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
       ['stop consumer (finishes the event in progress)', () => consumer.disconnect()],
       ['disconnect producer', () => producer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],
-      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['close stores', () => stores.close()],
       ['stop watching keys', () => keys.close()],
     ],
     { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },

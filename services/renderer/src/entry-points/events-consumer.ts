@@ -1,12 +1,12 @@
-import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { parseEvent, type DeadLetter, type Topics } from '@gateway/contracts';
-import { sendChunked, type Logger } from '@gateway/common';
+import { sendChunked, type BusConsumer, type BusProducer, type Logger } from '@gateway/common';
 import { TemplateError, InvalidDateError } from '../domain';
 import { processEvent, type ProcessorDeps } from '../pipeline/process-event';
 
 export interface EventsConsumerDeps {
-  consumer: Consumer;
-  producer: Producer;
+  consumer: BusConsumer;
+  producer: BusProducer;
   processor: Omit<ProcessorDeps, 'topics'>;
   topics: Topics;
   logger: Logger;

@@ -4,12 +4,13 @@ export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from '.
 export { ThrottledError, asProviderError } from './domain/errors';
 export { createFailoverSender, type FailoverSender } from './domain/failover';
 export { deliveryStatus, type IncomingRecord } from './domain/records';
-export { ClaimStore, type ClaimResult, type FinalClaim } from './data-access/claims';
-export { DelayQueue, type DelayedItem } from './data-access/delay-queue';
-export { FailedRecordStore, type FailedRecord } from './data-access/failed-records';
+export { ClaimStore, type ClaimResult, type Claims, type FinalClaim } from './data-access/claims';
+export { DelayQueue, type DelayedItem, type Delays } from './data-access/delay-queue';
+export { FailedRecordStore, type FailedRecord, type FailedRecords } from './data-access/failed-records';
+export { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from './data-access/memory';
 export { workerKeys, type WorkerKeys } from './data-access/keys';
-export { RedisRateLimiter, rateLimited, type RateLimit } from './data-access/rate-limiter';
+export { RedisRateLimiter, rateLimited, type RateLimit, type RateLimiter } from './data-access/rate-limiter';
 export { RetryMover } from './entry-points/retry-mover';
 export type { Outcome } from './pipeline/deliver';
 export { channelSettingNames, SettingsProblems, loadWorkerSettings, workerChannelSettingsSchema, workerCommonSettingsSchema, type WorkerSettings } from './settings';
-export { startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';
+export { embeddedWorkerStores, startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';

@@ -1,15 +1,15 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Kafka } from 'kafkajs';
 import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
-import { BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, type Logger, type OutgoingMessage } from '@gateway/common';
+import { BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, type BusClient, type Embedded, type Logger, type OutgoingMessage } from '@gateway/common';
 import type { ChannelSender } from './ports';
-import { ClaimStore } from './data-access/claims';
-import { DelayQueue } from './data-access/delay-queue';
-import { FailedRecordStore } from './data-access/failed-records';
+import { ClaimStore, type Claims } from './data-access/claims';
+import { DelayQueue, type Delays } from './data-access/delay-queue';
+import { FailedRecordStore, type FailedRecords } from './data-access/failed-records';
+import { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from './data-access/memory';
 import { workerKeys, type WorkerKeys } from './data-access/keys';
-import { rateLimited, RedisRateLimiter } from './data-access/rate-limiter';
+import { rateLimited, RedisRateLimiter, type RateLimiter } from './data-access/rate-limiter';
 import { createBatchHandler } from './entry-points/batch-handler';
 import { RetryMover } from './entry-points/retry-mover';
 import { deliver, type Outcome } from './pipeline/deliver';
@@ -26,6 +26,18 @@ export interface ChannelWorkerOptions<C extends Channel> {
   topics?: Topics;
   /** A Redis client to share (not closed by stop); otherwise one is made from the settings. */
   redis?: Redis;
+  /** Embedded mode: the in-process bus and in-memory stores instead of Kafka and Redis. */
+  embedded?: Embedded;
+}
+
+/** The stores a worker of the embedded mode uses, shared by every worker (and the operator) of the process. */
+export function embeddedWorkerStores(embedded: Embedded, channel: Channel, claimOptions: ConstructorParameters<typeof MemoryClaimStore>[0]) {
+  return {
+    claims: embedded.stores.get('worker:claims', () => new MemoryClaimStore(claimOptions)),
+    delay: embedded.stores.get(`worker:delay:${channel}`, () => new MemoryDelayQueue()),
+    failed: embedded.stores.get('worker:failed', () => new MemoryFailedRecords()),
+    limiter: embedded.stores.get('worker:rate', () => new MemoryRateLimiter()),
+  };
 }
 
 export interface RunningChannelWorker {
@@ -37,7 +49,7 @@ export interface RunningChannelWorker {
   /** What this replica did so far. */
   counters(): WorkerCounters;
   readonly keys: WorkerKeys;
-  readonly failedRecords: FailedRecordStore;
+  readonly failedRecords: FailedRecords;
   /** Publishes a record (e.g. a status from a provider callback) with the worker's durable producer; resolves when acknowledged. */
   publish(record: OutgoingMessage): Promise<void>;
   /** Stop fetching, finish what is in flight, flush, close; safe to call twice. */
@@ -57,16 +69,21 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const keys = workerKeys(settings.redis.keyPrefix, channel);
 
-  const ownRedis = !options.redis;
-  const redis = options.redis ?? new Redis(settings.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
-  if (ownRedis) redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
-  const claims = new ClaimStore(redis, keys, { ...settings.claim, owner });
-  const delay = new DelayQueue(redis, keys);
-  const failedRecords = new FailedRecordStore(redis, keys, { ttlMs: settings.failedRecordTtlMs });
-  const limiter = new RedisRateLimiter(redis, keys.rate);
+  const ownRedis = !options.redis && !options.embedded;
+  const redis = options.embedded ? undefined : (options.redis ?? new Redis(settings.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true }));
+  if (ownRedis) redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  let claims: Claims, delay: Delays, failedRecords: FailedRecords, limiter: RateLimiter;
+  if (redis) {
+    claims = new ClaimStore(redis, keys, { ...settings.claim, owner });
+    delay = new DelayQueue(redis, keys);
+    failedRecords = new FailedRecordStore(redis, keys, { ttlMs: settings.failedRecordTtlMs });
+    limiter = new RedisRateLimiter(redis, keys.rate);
+  } else {
+    ({ claims, delay, failed: failedRecords, limiter } = embeddedWorkerStores(options.embedded as Embedded, channel, { ...settings.claim, owner }));
+  }
   const sender: ChannelSender<MessageOf<C>> = settings.rateLimit ? rateLimited(options.sender, limiter, settings.rateLimit, `${channel}:${options.sender.name}`) : options.sender;
 
-  const kafka: Kafka = createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const cleanups: Array<[string, () => Promise<unknown> | unknown]> = [];
   const stopping = { aborted: false };
   const counters: WorkerCounters = { sent: 0, duplicate: 0, retrying: 0, deferred: 0, failed: 0, dead: 0, invalid: 0, moved: 0 };
@@ -145,7 +162,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
     // After the consumer (its in-flight batches publish and commit first), before the producer.
     cleanups.splice(1, 0, ['stop retry mover', () => mover.stop()], ['flush statuses', () => publisher.flush()]);
     cleanups.push(['close sender', () => options.sender.close?.()]);
-    if (ownRedis) cleanups.push(['close redis', () => redis.quit().catch(() => redis.disconnect())]);
+    if (ownRedis && redis) cleanups.push(['close redis', () => redis.quit().catch(() => redis.disconnect())]);
 
     logger.info({ topics: [topics[channel], topics.retry[channel]], groupId: settings.kafka.groupId, owner, sender: options.sender.name }, 'channel worker started');
 
@@ -167,7 +184,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
   } catch (err) {
     // A half-started worker must not leave connections behind.
     for (const [, step] of cleanups) await Promise.resolve().then(step).catch(() => undefined);
-    if (ownRedis) redis.disconnect();
+    if (ownRedis) redis?.disconnect();
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import { createLogger, parseSettings, type Logger, runMain } from '@gateway/common';
+import { createLogger, parseSettings, type Embedded, type Logger, runMain } from '@gateway/common';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createSmtpSender } from './smtp-sender';
 import { emailSettingsSchema, toSmtpSenderSettings, type EmailSettings } from './settings';
@@ -18,12 +18,12 @@ export function loadEmailWorkerSettings(env: Record<string, string | undefined>)
 }
 
 /** Composition root of the email worker: the SMTP pool behind the channel worker core. */
-export async function startEmailWorker(settings: { core: WorkerSettings; email: EmailSettings }, options: { logger?: Logger } = {}): Promise<RunningEmailWorker> {
+export async function startEmailWorker(settings: { core: WorkerSettings; email: EmailSettings }, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningEmailWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-email', level: settings.core.logLevel });
   const sender = createSmtpSender(toSmtpSenderSettings(settings.email), { logger });
   let worker: RunningChannelWorker;
   try {
-    worker = await startChannelWorker({ channel: 'email', sender, settings: settings.core, logger });
+    worker = await startChannelWorker({ channel: 'email', sender, settings: settings.core, logger, embedded: options.embedded });
   } catch (err) {
     await sender.close();
     throw err;

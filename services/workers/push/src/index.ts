@@ -1,3 +1,4 @@
+import webpush from 'web-push';
 export { createWebPushSender, parseRetryAfter, MAX_PUSH_PAYLOAD_BYTES, WEB_PUSH_PROVIDER, type PushPayload, type WebPushSender, type WebPushSenderOptions } from './web-push-sender';
 export { createRedisSubscriptionStore, type RedisSubscriptionStoreOptions, type StoredSubscription, type SubscriptionStore } from './subscriptions/store';
 export { createPushRouter, type PushRouterDeps } from './subscriptions/http';
@@ -7,3 +8,11 @@ export { createInboxSender, inboxItemOf, INBOX_PROVIDER } from './inbox/sender';
 export { createInboxRouter, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type InboxRouterDeps, type ReadReceipt } from './inbox/http';
 export { serveInboxStream, type InboxStreamOptions } from './inbox/sse';
 export { pushSettingsSchema, type PushSettings } from './settings';
+export { createMemorySubscriptionStore } from './subscriptions/memory-store';
+export { createMemoryInboxStore } from './inbox/memory-store';
+export { embeddedInbox, startPushWorker, loadPushWorkerSettings, type PushWorkerOptions } from './main';
+
+/** A fresh VAPID key pair (base64url), e.g. for a development run. */
+export function generateVapidKeys(): { publicKey: string; privateKey: string } {
+  return webpush.generateVAPIDKeys();
+}

@@ -1,13 +1,15 @@
 import express from 'express';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { closeOnce, createLogger, parseSettings, PROBLEM_BASE, sendProblem, setting, watchKeyRing, type Logger, runMain, listenHttp } from '@gateway/common';
-import { deliveryStatusSchema } from '@gateway/contracts';
-import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
+import { closeOnce, createLogger, parseSettings, PROBLEM_BASE, sendProblem, setting, watchKeyRing, type Embedded, type Logger, runMain, listenHttp } from '@gateway/common';
+import { deliveryStatusSchema, type PushMessage } from '@gateway/contracts';
+import { loadWorkerSettings, SettingsProblems, startChannelWorker, type ChannelSender, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createWebPushSender } from './web-push-sender';
-import { createRedisSubscriptionStore } from './subscriptions/store';
+import { createRedisSubscriptionStore, type SubscriptionStore } from './subscriptions/store';
+import { createMemorySubscriptionStore } from './subscriptions/memory-store';
 import { createPushRouter } from './subscriptions/http';
-import { createRedisInboxStore } from './inbox/store';
+import { createRedisInboxStore, type InboxStore } from './inbox/store';
+import { createMemoryInboxStore } from './inbox/memory-store';
 import { createInboxSender } from './inbox/sender';
 import { createInboxRouter } from './inbox/http';
 import { pushSettingsSchema, type PushSettings } from './settings';
@@ -46,14 +48,35 @@ export interface RunningPushWorker {
  * Composition root for what reaches a user's browser: the web push and in-app inbox channel
  * workers, and the HTTP API the agency web app uses (push subscriptions, inbox, live stream).
  */
-export async function startPushWorker(settings: PushWorkerSettings, options: { logger?: Logger } = {}): Promise<RunningPushWorker> {
+export interface PushWorkerOptions {
+  logger?: Logger;
+  /** Embedded mode: the in-process bus and in-memory stores instead of Kafka and Redis. */
+  embedded?: Embedded;
+  /** Replaces web push (the embedded mode's development sink); the inbox is always the real one. */
+  pushSender?: ChannelSender<PushMessage>;
+}
+
+/** The inbox of the embedded mode, shared with the rest of the process (the demo reads it). */
+export function embeddedInbox(embedded: Embedded, maxItemsPerUser = 500): InboxStore {
+  return embedded.stores.get('push:inbox', () => createMemoryInboxStore({ maxItemsPerUser }));
+}
+
+export async function startPushWorker(settings: PushWorkerSettings, options: PushWorkerOptions = {}): Promise<RunningPushWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-push', level: settings.push.logLevel });
   const keys = watchKeyRing(settings.http.GATEWAY_KEYS_FILE, logger);
-  const redis = new Redis(settings.push.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const embedded = options.embedded;
+  const redis = embedded ? undefined : new Redis(settings.push.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
+  redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const prefix = settings.push.redis.keyPrefix;
-  const subscriptions = createRedisSubscriptionStore(redis, { prefix: `${prefix}push:`, maxPerUser: settings.web.WEB_PUSH_MAX_SUBSCRIPTIONS_PER_USER });
-  const inbox = createRedisInboxStore(redis, { prefix: `${prefix}inbox:`, maxItemsPerUser: settings.web.INBOX_MAX_ITEMS_PER_USER, retentionSeconds: settings.web.INBOX_RETENTION_DAYS * 24 * 3600, logger });
+  let subscriptions: SubscriptionStore, inbox: InboxStore;
+  if (redis) {
+    subscriptions = createRedisSubscriptionStore(redis, { prefix: `${prefix}push:`, maxPerUser: settings.web.WEB_PUSH_MAX_SUBSCRIPTIONS_PER_USER });
+    inbox = createRedisInboxStore(redis, { prefix: `${prefix}inbox:`, maxItemsPerUser: settings.web.INBOX_MAX_ITEMS_PER_USER, retentionSeconds: settings.web.INBOX_RETENTION_DAYS * 24 * 3600, logger });
+  } else {
+    const e = embedded as Embedded;
+    subscriptions = e.stores.get('push:subscriptions', () => createMemorySubscriptionStore({ maxPerUser: settings.web.WEB_PUSH_MAX_SUBSCRIPTIONS_PER_USER }));
+    inbox = embeddedInbox(e, settings.web.INBOX_MAX_ITEMS_PER_USER);
+  }
   const pushSender = createWebPushSender({
     store: subscriptions,
     vapid: { subject: settings.web.WEB_PUSH_VAPID_SUBJECT, publicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, privateKey: settings.web.WEB_PUSH_VAPID_PRIVATE_KEY },
@@ -62,8 +85,8 @@ export async function startPushWorker(settings: PushWorkerSettings, options: { l
     maxPayloadBytes: settings.web.WEB_PUSH_MAX_PAYLOAD_BYTES,
     logger,
   });
-  const push = await startChannelWorker({ channel: 'push', sender: pushSender, settings: settings.push, logger, redis });
-  const inapp = await startChannelWorker({ channel: 'inapp', sender: createInboxSender(inbox), settings: settings.inapp, logger, redis });
+  const push = await startChannelWorker({ channel: 'push', sender: options.pushSender ?? pushSender, settings: settings.push, logger, redis, embedded });
+  const inapp = await startChannelWorker({ channel: 'inapp', sender: createInboxSender(inbox), settings: settings.inapp, logger, redis, embedded });
 
   const app = express();
   app.disable('x-powered-by');
@@ -103,7 +126,7 @@ export async function startPushWorker(settings: PushWorkerSettings, options: { l
       ['stop push worker', () => push.stop()],
       ['stop inbox worker', () => inapp.stop()],
       ['close push sender', () => pushSender.close()],
-      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['close redis', () => redis?.quit().catch(() => redis.disconnect())],
       ['stop watching keys', () => keys.close()],
     ],
     { timeoutMs: 15000, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },

@@ -1,7 +1,7 @@
 import express from 'express';
 import { Redis } from 'ioredis';
-import { closeOnce, createLogger, PROBLEM_BASE, sendProblem, type Logger, runMain, probe, listenHttp, type ListeningHttp } from '@gateway/common';
-import { createFailoverSender, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RunningChannelWorker } from '@gateway/worker-core';
+import { closeOnce, createLogger, PROBLEM_BASE, sendProblem, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp } from '@gateway/common';
+import { createFailoverSender, embeddedWorkerStores, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
 import { EsmsSmsSender } from './providers/esms';
@@ -37,11 +37,14 @@ function buildProvider(p: SmsProviderSettings, fetchImpl: typeof fetch | undefin
  * own rate limit, shared through Redis), the channel worker core, and the HTTP endpoint for health
  * and Twilio's status callbacks.
  */
-export async function startSmsWorker(settings: SmsWorkerSettings, options: { logger?: Logger; fetch?: typeof fetch } = {}): Promise<RunningSmsWorker> {
+export async function startSmsWorker(settings: SmsWorkerSettings, options: { logger?: Logger; fetch?: typeof fetch; embedded?: Embedded } = {}): Promise<RunningSmsWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-sms', level: settings.core.logLevel });
-  const redis = new Redis(settings.core.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
-  const limiter = new RedisRateLimiter(redis, workerKeys(settings.core.redis.keyPrefix, 'sms').rate);
+  const embedded = options.embedded;
+  const redis = embedded ? undefined : new Redis(settings.core.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
+  redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const limiter: RateLimiter = redis
+    ? new RedisRateLimiter(redis, workerKeys(settings.core.redis.keyPrefix, 'sms').rate)
+    : embeddedWorkerStores(embedded as Embedded, 'sms', { ...settings.core.claim, owner: 'embedded' }).limiter;
 
   const providers = settings.sms.providers.map((p) => {
     const sender = buildProvider(p, options.fetch);
@@ -51,9 +54,9 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
 
   let worker: RunningChannelWorker;
   try {
-    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis });
+    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, embedded });
   } catch (err) {
-    redis.disconnect();
+    redis?.disconnect();
     throw err;
   }
 
@@ -66,7 +69,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const redisUp = await probe(() => redis.ping(), 1000);
+    const redisUp = redis ? await probe(() => redis.ping(), 1000) : true;
     const ready = redisUp && joined;
     res.status(ready ? 200 : 503).json({ ready, redis: redisUp, consuming: joined, circuits: sender.circuits() });
   });
@@ -80,7 +83,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
     http = await listenHttp(app, settings.sms.http.host, settings.sms.http.port);
   } catch (err) {
     await worker.stop();
-    redis.disconnect();
+    redis?.disconnect();
     throw err;
   }
   const { url } = http;
@@ -90,7 +93,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
     [
       ['stop http', () => http.close()],
       ['stop channel worker', () => worker.stop()],
-      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['close redis', () => redis?.quit().catch(() => redis.disconnect())],
     ],
     { timeoutMs: settings.core.shutdownTimeoutMs + 2000, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );

@@ -41,13 +41,23 @@ return 0`,
 
 const SENDING = 'sending:';
 
+/** Port: the per-message claim (see ClaimStore). The in-memory adapter is MemoryClaimStore. */
+export interface Claims {
+  acquire(messageId: string, signal?: { aborted: boolean }): Promise<ClaimResult>;
+  markSent(messageId: string, info: { at: string; attempt: number; provider: string; providerMessageId?: string }): Promise<void>;
+  /** Records a final failure (`failed` or `dead`). */
+  finalize(messageId: string, claim: FinalClaim): Promise<void>;
+  release(messageId: string, token: string): Promise<void>;
+  peek(messageId: string): Promise<FinalClaim | { state: 'sending'; owner: string } | undefined>;
+}
+
 /**
  * The per-message claim that turns at-least-once delivery into at-most-once sends:
  * `SET claim:<id> sending:<owner> NX PX <lease>` before the provider is called, `sent:{…}` after
  * it accepted (before the status is published and the offset committed), `failed`/`dead` when it
  * is given up. A transient failure releases the claim so the retry can take it again.
  */
-export class ClaimStore {
+export class ClaimStore implements Claims {
   private sequence = 0;
   private readonly pollMs: number;
 
@@ -83,6 +93,10 @@ export class ClaimStore {
     await this.redis.set(this.keys.claim(messageId), JSON.stringify(claim), 'PX', this.options.doneTtlMs);
   }
 
+  async finalize(messageId: string, claim: FinalClaim): Promise<void> {
+    await this.redis.set(this.keys.claim(messageId), JSON.stringify(claim), 'PX', this.options.doneTtlMs);
+  }
+
   /** The claim part of a final failure, to put in the same MULTI as the failed record. */
   finalCommand(messageId: string, claim: FinalClaim): [key: string, value: string, ttlMs: number] {
     return [this.keys.claim(messageId), JSON.stringify(claim), this.options.doneTtlMs];
@@ -101,7 +115,7 @@ export class ClaimStore {
   }
 }
 
-function parseFinal(value: string): FinalClaim | undefined {
+export function parseFinal(value: string): FinalClaim | undefined {
   try {
     const parsed = JSON.parse(value) as Partial<FinalClaim>;
     if (parsed.state === 'sent' || parsed.state === 'failed' || parsed.state === 'dead') return parsed as FinalClaim;

@@ -53,12 +53,23 @@ return 0`,
   2,
 );
 
+/** Port: the durable delay of one channel (see DelayQueue). The in-memory adapter is MemoryDelayQueue. */
+export interface Delays {
+  schedule(item: DelayedItem): Promise<void>;
+  /** Takes what is due and hides it for `leaseMs`; a taken item not removed comes back after the lease. */
+  take(now: number, leaseMs: number, limit: number): Promise<TakenItem[]>;
+  /** Deletes a taken item, unless it was scheduled again since. */
+  remove(id: string, raw: string): Promise<boolean>;
+  nextDue(): Promise<number | undefined>;
+  size(): Promise<number>;
+}
+
 /**
  * The durable delay of one channel: a sorted set of message ids scored by due time, and a hash of
  * the items. It lives in Redis, so it survives a worker restart, and a Redis restart when Redis
  * persists (AOF).
  */
-export class DelayQueue {
+export class DelayQueue implements Delays {
   constructor(
     private readonly redis: Redis,
     private readonly keys: WorkerKeys,

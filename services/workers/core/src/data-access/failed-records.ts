@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Channel, ChannelMessage } from '@gateway/contracts';
 import type { ErrorClass } from '../ports';
-import type { ClaimStore, FinalClaim } from './claims';
+import { ClaimStore, type Claims, type FinalClaim } from './claims';
 import { checkExec } from './delay-queue';
 import type { WorkerKeys } from './keys';
 
@@ -25,16 +25,26 @@ export interface FailedRecord {
   message: ChannelMessage;
 }
 
+/** Port: failed records (see FailedRecordStore). The in-memory adapter is MemoryFailedRecords. */
+export interface FailedRecords {
+  /** Stores the record and the message's final claim together. */
+  record(record: FailedRecord, claims: Claims): Promise<void>;
+  get(messageId: string): Promise<FailedRecord | undefined>;
+  /** Newest first. */
+  list(options?: { limit?: number }): Promise<FailedRecord[]>;
+}
+
 /** Failed records under `failed:<id>` (JSON) plus `failed:index` (ids by time), written with the final claim in one MULTI. */
-export class FailedRecordStore {
+export class FailedRecordStore implements FailedRecords {
   constructor(
     private readonly redis: Redis,
     private readonly keys: WorkerKeys,
     private readonly options: { ttlMs: number },
   ) {}
 
-  async record(record: FailedRecord, claims: ClaimStore): Promise<void> {
+  async record(record: FailedRecord, claims: Claims): Promise<void> {
     const claim: FinalClaim = { state: record.state, at: record.at, attempt: record.attempts };
+    if (!(claims instanceof ClaimStore)) throw new TypeError('FailedRecordStore.record: the claims must be in the same Redis (a ClaimStore)');
     const [claimKey, claimValue, claimTtl] = claims.finalCommand(record.messageId, claim);
     await this.redis
       .multi()

@@ -34,7 +34,12 @@ return {1, tostring(wait)}`,
   1,
 );
 
-export class RedisRateLimiter {
+/** Port: a shared schedule of send slots per bucket (GCRA). The in-memory adapter is MemoryRateLimiter. */
+export interface RateLimiter {
+  reserve(bucket: string, limit: RateLimit): Promise<{ ok: true; waitMs: number } | { ok: false; waitMs: number }>;
+}
+
+export class RedisRateLimiter implements RateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly keyOf: (bucket: string) => string,
@@ -62,12 +67,12 @@ export function checkRateLimit(limit: RateLimit): void {
  * replica through Redis. No turn within `maxWaitMs` (or Redis unreachable): a ThrottledError, which
  * defers the message without counting an attempt.
  */
-export function rateLimited<M extends ChannelMessage>(sender: ChannelSender<M>, limiter: RedisRateLimiter, limit: RateLimit, bucket: string = sender.name): ChannelSender<M> {
+export function rateLimited<M extends ChannelMessage>(sender: ChannelSender<M>, limiter: RateLimiter, limit: RateLimit, bucket: string = sender.name): ChannelSender<M> {
   checkRateLimit(limit);
   return {
     name: sender.name,
     async send(message: M): Promise<SendResult> {
-      let slot: Awaited<ReturnType<RedisRateLimiter['reserve']>>;
+      let slot: Awaited<ReturnType<RateLimiter['reserve']>>;
       try {
         slot = await limiter.reserve(bucket, limit);
       } catch (err) {

@@ -1,10 +1,10 @@
-import type { Producer } from 'kafkajs';
 import { sendChunked, type Logger, type OutgoingMessage } from '@gateway/common';
-import type { DelayQueue } from '../data-access/delay-queue';
+import type { Delays } from '../data-access/delay-queue';
+import type { BusProducer } from '@gateway/common';
 
 export interface RetryMoverOptions {
-  delay: DelayQueue;
-  producer: Producer;
+  delay: Delays;
+  producer: BusProducer;
   retryTopic: string;
   logger: Logger;
   /** Longest sleep between two looks at the delay (a retry scheduled by another replica is seen within this). */

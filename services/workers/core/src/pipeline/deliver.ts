@@ -5,9 +5,9 @@ import { ProviderError } from '../ports';
 import { retryDelay, type RetryPolicy } from '../domain/backoff';
 import { asProviderError, SendTimeoutError, sendWithTimeout, ThrottledError } from '../domain/errors';
 import { deadLetterRecord, deliveryStatus, statusRecord, type IncomingRecord } from '../domain/records';
-import type { ClaimStore, FinalClaim } from '../data-access/claims';
-import type { DelayQueue } from '../data-access/delay-queue';
-import type { FailedRecord, FailedRecordStore } from '../data-access/failed-records';
+import type { Claims, FinalClaim } from '../data-access/claims';
+import type { Delays } from '../data-access/delay-queue';
+import type { FailedRecord, FailedRecords } from '../data-access/failed-records';
 
 export type Outcome =
   | 'sent'
@@ -24,9 +24,9 @@ export type Outcome =
 export interface DeliverDeps {
   channel: Channel;
   sender: ChannelSender;
-  claims: ClaimStore;
-  delay: DelayQueue;
-  failed: FailedRecordStore;
+  claims: Claims;
+  delay: Delays;
+  failed: FailedRecords;
   policy: RetryPolicy;
   topics: Topics;
   /** Appears in dead letters ("worker-sms"). */

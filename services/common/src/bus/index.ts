@@ -1,0 +1,2 @@
+export * from './port';
+export { MemoryBus, BusError } from './memory-bus';

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { MemoryKv } from '@gateway/common';
+import type { ClaimResult, ClaimStoreOptions, Claims, FinalClaim } from './claims';
+import { parseFinal } from './claims';
+import type { DelayedItem, Delays, TakenItem } from './delay-queue';
+import type { FailedRecord, FailedRecords } from './failed-records';
+import { checkRateLimit, type RateLimit, type RateLimiter } from './rate-limiter';
+
+// The embedded mode's adapters of the worker stores: the same rules as the Redis ones (and the
+// same conformance tests, tests/conformance/worker-stores.conformance.ts), in this process's
+// memory. One process is the only replica there, so "atomic" is "synchronous".
+
+const SENDING = 'sending:';
+
+export class MemoryClaimStore implements Claims {
+  private sequence = 0;
+
+  constructor(
+    private readonly options: ClaimStoreOptions,
+    private readonly kv = new MemoryKv(),
+  ) {
+    if (!(options.leaseMs > 0) || !(options.waitMs >= 0) || !(options.doneTtlMs > 0)) throw new RangeError('MemoryClaimStore: leaseMs and doneTtlMs must be positive, waitMs >= 0');
+  }
+
+  async acquire(messageId: string, signal?: { aborted: boolean }): Promise<ClaimResult> {
+    this.sequence += 1;
+    const token = `${this.options.owner}:${this.sequence}:${randomBytes(3).toString('hex')}`;
+    const deadline = Date.now() + this.options.waitMs;
+    for (;;) {
+      if (this.kv.setIfAbsent(messageId, `${SENDING}${token}`, this.options.leaseMs)) return { kind: 'acquired', token };
+      const current = this.kv.get(messageId) ?? '';
+      if (!current.startsWith(SENDING)) {
+        const claim = parseFinal(current);
+        if (claim) return { kind: 'done', claim };
+      }
+      if (Date.now() >= deadline || signal?.aborted) return { kind: 'busy' };
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 100));
+    }
+  }
+
+  async markSent(messageId: string, info: { at: string; attempt: number; provider: string; providerMessageId?: string }): Promise<void> {
+    this.kv.set(messageId, JSON.stringify({ state: 'sent', ...info } satisfies FinalClaim), this.options.doneTtlMs);
+  }
+
+  async finalize(messageId: string, claim: FinalClaim): Promise<void> {
+    this.kv.set(messageId, JSON.stringify(claim), this.options.doneTtlMs);
+  }
+
+  async release(messageId: string, token: string): Promise<void> {
+    if (this.kv.get(messageId) === `${SENDING}${token}`) this.kv.delete(messageId);
+  }
+
+  async peek(messageId: string): Promise<FinalClaim | { state: 'sending'; owner: string } | undefined> {
+    const value = this.kv.get(messageId);
+    if (value === undefined) return undefined;
+    if (value.startsWith(SENDING)) return { state: 'sending', owner: value.slice(SENDING.length) };
+    return parseFinal(value);
+  }
+}
+
+export class MemoryDelayQueue implements Delays {
+  /** id → stored JSON and the time it is (next) due. */
+  private readonly items = new Map<string, { raw: string; dueAt: number }>();
+
+  async schedule(item: DelayedItem): Promise<void> {
+    this.items.set(item.message.id, { raw: JSON.stringify(item), dueAt: item.dueAt });
+  }
+
+  async take(now: number, leaseMs: number, limit: number): Promise<TakenItem[]> {
+    const due = [...this.items].filter(([, v]) => v.dueAt <= now).sort((a, b) => a[1].dueAt - b[1].dueAt).slice(0, limit);
+    const taken: TakenItem[] = [];
+    for (const [id, v] of due) {
+      v.dueAt = now + leaseMs;
+      try {
+        taken.push({ id, raw: v.raw, item: JSON.parse(v.raw) as DelayedItem });
+      } catch {
+        this.items.delete(id);
+      }
+    }
+    return taken;
+  }
+
+  async remove(id: string, raw: string): Promise<boolean> {
+    if (this.items.get(id)?.raw !== raw) return false;
+    this.items.delete(id);
+    return true;
+  }
+
+  async nextDue(): Promise<number | undefined> {
+    let min: number | undefined;
+    for (const v of this.items.values()) if (min === undefined || v.dueAt < min) min = v.dueAt;
+    return min;
+  }
+
+  async size(): Promise<number> {
+    return this.items.size;
+  }
+}
+
+export class MemoryFailedRecords implements FailedRecords {
+  private readonly records = new Map<string, FailedRecord>();
+
+  constructor(private readonly options: { maxRecords?: number } = {}) {}
+
+  async record(record: FailedRecord, claims: Claims): Promise<void> {
+    await claims.finalize(record.messageId, { state: record.state, at: record.at, attempt: record.attempts });
+    this.records.delete(record.messageId);
+    this.records.set(record.messageId, record);
+    const max = this.options.maxRecords ?? 100_000;
+    for (const id of this.records.keys()) {
+      if (this.records.size <= max) break;
+      this.records.delete(id);
+    }
+  }
+
+  async get(messageId: string): Promise<FailedRecord | undefined> {
+    return this.records.get(messageId);
+  }
+
+  async list(options: { limit?: number } = {}): Promise<FailedRecord[]> {
+    return [...this.records.values()].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, options.limit ?? 100);
+  }
+}
+
+/** GCRA with reservations, as RedisRateLimiter, on this process's clock. */
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly tat = new Map<string, number>();
+
+  constructor(private readonly now: () => number = () => performance.timeOrigin + performance.now()) {}
+
+  async reserve(bucket: string, limit: RateLimit): Promise<{ ok: true; waitMs: number } | { ok: false; waitMs: number }> {
+    checkRateLimit(limit);
+    const interval = 1000 / limit.perSecond;
+    const tolerance = interval * (limit.burst - 1);
+    const now = this.now();
+    const tat = Math.max(this.tat.get(bucket) ?? 0, now);
+    const wait = Math.max(0, tat - tolerance - now);
+    if (wait > limit.maxWaitMs) return { ok: false, waitMs: Math.ceil(wait) };
+    this.tat.set(bucket, tat + interval);
+    return { ok: true, waitMs: Math.ceil(wait) };
+  }
+}
