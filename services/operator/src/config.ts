@@ -14,6 +14,12 @@ export const operatorSettingsSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('gw:'),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
   STATUS_RETENTION_DAYS: setting.positiveInt(90),
+  /** Without a requestId, the same resend (same message, same corrections) within this window is one resend. */
+  RESEND_DEDUP_WINDOW_MS: setting.positiveInt(10 * 60_000),
+  /** How long a resend's requestId is remembered. */
+  RESEND_REQUEST_TTL_MS: setting.positiveInt(7 * 24 * 3600_000),
+  RESEND_JOB_BATCH: setting.positiveInt(25),
+  RESEND_JOB_MAX_ITEMS: setting.positiveInt(100_000),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),
   LOG_LEVEL: setting.logLevel(),
 });

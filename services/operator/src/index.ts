@@ -1,3 +1,6 @@
-export { startOperator, type RunningOperator } from './main';
+export { startOperator, type RunningOperator, type OperatorDeps, type OperatorBus } from './main';
 export { loadOperatorSettings, type OperatorSettings } from './config';
-export { createRedisStatusStore, type StatusStore, type NotificationView } from './projection/status-store';
+export { createRedisOperatorStores, createMemoryOperatorStores, type OperatorStores, type MemoryOperatorStores } from './data-access/stores';
+export type { NotificationStore } from './data-access/notification-store';
+export type { NotificationRecord, NotificationView } from './domain/notification';
+export type { MemoryFailedMessages } from './data-access/failed-messages';

@@ -1,53 +1,91 @@
 import { Redis } from 'ioredis';
+import type { Admin, Consumer, ConsumerConfig, Producer, ProducerConfig } from 'kafkajs';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
-import { closeOnce, createKafka, ensureTopics, createLogger, watchKeyRing, type Logger, runMain, probe, listenHttp } from '@gateway/common';
-import { createRedisStatusStore } from './projection/status-store';
+import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, watchKeyRing, type DevOutbox, type Logger, runMain, probe, listenHttp } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './config';
+import { createRedisOperatorStores, type OperatorStores } from './data-access/stores';
+import { producerPublisher } from './app/publisher';
+import { ResendService } from './app/resend-service';
+import { ResendJobRunner } from './app/job-runner';
 
 export interface RunningOperator {
   url: string;
+  stores: OperatorStores;
+  jobs: ResendJobRunner;
   stop: () => Promise<void>;
 }
 
-/** Composition root of the operator service: the status projection and the notifications API. */
-export async function startOperator(settings: OperatorSettings, options: { logger?: Logger } = {}): Promise<RunningOperator> {
-  const logger = options.logger ?? createLogger({ name: 'operator', level: settings.LOG_LEVEL });
+/** The part of a Kafka client the operator uses: kafkajs's `Kafka`, or an in-process bus with the same shape. */
+export interface OperatorBus {
+  producer(config?: ProducerConfig): Pick<Producer, 'connect' | 'disconnect' | 'send'>;
+  consumer(config: ConsumerConfig): Pick<Consumer, 'connect' | 'disconnect' | 'subscribe' | 'run'>;
+  admin(): Pick<Admin, 'connect' | 'disconnect' | 'listTopics' | 'createTopics' | 'describeCluster'>;
+}
+
+export interface OperatorDeps {
+  logger?: Logger;
+  /** Stores to use instead of Redis ones (embedded mode: createMemoryOperatorStores()); Redis is then not connected. */
+  stores?: OperatorStores;
+  /** A bus to use instead of connecting to KAFKA_BROKERS. */
+  bus?: OperatorBus;
+  /** What the development sinks captured: shows the console's test outbox page. */
+  devOutbox?: DevOutbox;
+  /** Readiness of injected infrastructure; defaults to "the bus and Redis answer". */
+  readiness?: () => Promise<Record<string, boolean>>;
+}
+
+/** Composition root of the operator service: status projection, notifications and resend API, audit, web console. */
+export async function startOperator(settings: OperatorSettings, deps: OperatorDeps = {}): Promise<RunningOperator> {
+  const logger = deps.logger ?? createLogger({ name: 'operator', level: settings.LOG_LEVEL });
   const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
   const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
-  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
-  const store = createRedisStatusStore(redis, { prefix: settings.REDIS_KEY_PREFIX, retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000 });
+  const redis = deps.stores ? undefined : new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
+  redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const stores = deps.stores ?? createRedisOperatorStores(redis as Redis, settings.REDIS_KEY_PREFIX, { retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000 });
 
-  const kafka = createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
-  const admin = kafka.admin();
+  const bus: OperatorBus = deps.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const admin = bus.admin();
   await admin.connect();
-  if (settings.KAFKA_CREATE_TOPICS) await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics).filter((t) => t.topic === topics.status));
-  const consumer = kafka.consumer({ groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false });
+  if (settings.KAFKA_CREATE_TOPICS) {
+    const wanted = new Set([topics.status, topics.sms, topics.email, topics.push, topics.inapp]);
+    await ensureTopics(admin as Parameters<typeof ensureTopics>[0], topicSpecs(settings.TOPIC_PARTITIONS, topics).filter((t) => wanted.has(t.topic)));
+  }
+  const producer = createDurableProducer(bus as Parameters<typeof createDurableProducer>[0]) as Pick<Producer, 'connect' | 'disconnect' | 'send'>;
+  await producer.connect();
+  const consumer = bus.consumer({ groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false });
   await consumer.connect();
-  await runStatusProjection({ consumer, topic: topics.status, store, logger });
+  await runStatusProjection({ consumer, topic: topics.status, store: stores.notifications, logger });
 
-  const readiness = async () => {
-    const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), probe(() => redis.ping(), 1000)]);
-    return { kafka: kafkaUp, redis: redisUp };
-  };
-  const app = createOperatorApp({ store, keys: keys.current, logger, readiness });
+  const resends = new ResendService({ stores, publisher: producerPublisher(producer), topics, options: { autoWindowMs: settings.RESEND_DEDUP_WINDOW_MS, requestWindowMs: settings.RESEND_REQUEST_TTL_MS } });
+  const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: { batchSize: settings.RESEND_JOB_BATCH, maxItems: settings.RESEND_JOB_MAX_ITEMS } });
+
+  const readiness =
+    deps.readiness ??
+    (async () => {
+      const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), redis ? probe(() => redis.ping(), 1000) : Promise.resolve(true)]);
+      return { kafka: kafkaUp, redis: redisUp };
+    });
+  const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}) });
   const http = await listenHttp(app, settings.OPERATOR_HOST, settings.OPERATOR_PORT);
   const { url } = http;
-  logger.info({ url, status: topics.status }, 'operator API listening; projecting statuses');
+  const resumed = await jobs.resume();
+  logger.info({ url, console: `${url}/console/`, status: topics.status, resumedJobs: resumed.length }, 'operator API and console listening; projecting statuses');
 
   const stop = closeOnce(
     [
       ['stop http', () => http.close()],
+      ['stop resend jobs (the batch in flight is finished and counted)', () => jobs.stop()],
       ['stop status projection', () => consumer.disconnect()],
+      ['disconnect producer', () => producer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],
-      ['close redis', () => redis.quit().catch(() => redis.disconnect())],
+      ['close redis', () => redis?.quit().catch(() => redis.disconnect())],
       ['stop watching keys', () => keys.close()],
     ],
     { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url, stop };
+  return { url, stores, jobs, stop };
 }
 
 if (require.main === module) runMain('operator', () => startOperator(loadOperatorSettings(process.env)));

@@ -95,6 +95,9 @@ describe('renderer through a real broker and Redis', () => {
     const skipped = statuses.filter((s) => s.status === 'skipped');
     expect(skipped).toHaveLength(8);
     for (const s of skipped) expect(s.reason).toBeTruthy();
+    // Every first status says who it is for (the operator's search reads it).
+    for (const s of statuses) expect(s.summary).toMatchObject({ eventType: 'meeting.scheduled', source: (event as unknown as { source: string }).source, recipient: { id: expect.any(String), name: expect.any(String) } });
+    expect(statuses.find((s) => s.summary?.recipient.id === 'nguyen-van-an' && s.channel === 'sms')?.summary?.recipient).toEqual({ id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84905000001', email: 'nvan@danang.gov.vn' });
 
     await send(JSON.stringify(event), event.data.meetingId as string);
     for (const [channel, recipients] of Object.entries(expected)) {

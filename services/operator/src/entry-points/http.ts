@@ -1,11 +1,132 @@
-import express from 'express';
-import { PROBLEM_BASE, requireScope, sendProblem, type KeyRing, type Logger } from '@gateway/common';
-import type { StatusStore } from '../projection/status-store';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import type { DeliveryStatus } from '@gateway/contracts';
+import type { OperatorStores } from '../data-access/stores';
+import type { ResendJob } from '../data-access/resend-job-store';
+import type { NewAuditEntry } from '../data-access/audit-store';
+import { RESENDABLE_STATES, type NotificationRecord, type NotificationView } from '../domain/notification';
+import { plainReason } from '../domain/reasons';
+import { buildEventReport } from '../domain/report';
+import type { ResendService } from '../app/resend-service';
+import type { ResendJobRunner } from '../app/job-runner';
+import { auditQuerySchema, jobBodySchema, messageIdParam, resendBodySchema, searchQuerySchema } from './api-schemas';
+import { mountConsole } from './console';
 
-export function createOperatorApp(deps: { store: StatusStore; keys: () => KeyRing; logger: Logger; readiness: () => Promise<Record<string, boolean>> }): express.Express {
+export interface OperatorAppDeps {
+  stores: OperatorStores;
+  resends: ResendService;
+  jobs: ResendJobRunner;
+  keys: () => KeyRing;
+  logger: Logger;
+  readiness: () => Promise<Record<string, boolean>>;
+  devOutbox?: DevOutbox;
+}
+
+/** One message as a list shows it: its state, who it is for, and the reason in plain words. */
+export function notificationSummary(r: NotificationRecord) {
+  const s = r.summary;
+  const reasonText = plainReason(r);
+  return {
+    messageId: r.messageId,
+    eventId: r.eventId,
+    channel: r.channel,
+    status: r.status,
+    attempts: r.attempts,
+    ...(r.provider ? { provider: r.provider } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(reasonText ? { reasonText } : {}),
+    ...(r.lastError ? { lastError: r.lastError } : {}),
+    ...(r.nextAttemptAt ? { nextAttemptAt: r.nextAttemptAt } : {}),
+    firstSeenAt: r.firstSeenAt,
+    updatedAt: r.updatedAt,
+    ...(s ? { recipient: s.recipient, eventType: s.eventType, ...(s.source ? { source: s.source } : {}), ...(s.urgency ? { urgency: s.urgency } : {}), ...(s.secrecy ? { secrecy: s.secrecy } : {}) } : {}),
+    ...(r.resendOf ? { resendOf: r.resendOf } : {}),
+    resendable: RESENDABLE_STATES.has(r.status),
+  };
+}
+
+export interface AttemptEntry {
+  attempt: number;
+  startedAt?: string;
+  at: string;
+  outcome: DeliveryStatus['status'];
+  provider?: string;
+  providerMessageId?: string;
+  answer?: string;
+  errorClass?: string;
+  code?: string;
+  nextAttemptAt?: string;
+}
+
+/** Each send attempt with what came of it, from the status history (and the provider's full answer from the failed record). */
+export function attemptHistory(history: readonly DeliveryStatus[], providerAnswer?: string): AttemptEntry[] {
+  const out: AttemptEntry[] = [];
+  const started = new Map<number, string>();
+  for (const s of history) {
+    const attempt = s.attempt ?? 1;
+    if (s.status === 'sending') {
+      started.set(attempt, s.at);
+      continue;
+    }
+    if (!['sent', 'retrying', 'failed', 'dead', 'delivered', 'undelivered', 'read'].includes(s.status)) continue;
+    const entry: AttemptEntry = { attempt, at: s.at, outcome: s.status };
+    const start = started.get(attempt);
+    if (start) entry.startedAt = start;
+    if (s.provider) entry.provider = s.provider;
+    if (s.providerMessageId) entry.providerMessageId = s.providerMessageId;
+    if (s.error) {
+      entry.answer = s.error.message;
+      entry.errorClass = s.error.class;
+      if (s.error.code) entry.code = s.error.code;
+    }
+    if (s.nextAttemptAt) entry.nextAttemptAt = s.nextAttemptAt;
+    out.push(entry);
+  }
+  const last = [...out].reverse().find((e) => e.outcome === 'failed' || e.outcome === 'dead');
+  if (last && providerAnswer) last.answer = providerAnswer;
+  return out;
+}
+
+function invalid(res: Response, issues: z.core.$ZodIssue[], where: 'query' | 'body' | 'params'): void {
+  const errors = issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, detail: `${errors.length} field(s) are invalid; see "errors".`, errors });
+}
+
+function notFound(res: Response, title: string, detail: string): void {
+  sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title, status: 404, detail });
+}
+
+function publicJob(job: ResendJob) {
+  const { cursor: _cursor, ...rest } = job;
+  return rest;
+}
+
+const asyncRoute = (fn: (req: AuthedRequest, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
+  fn(req as AuthedRequest, res).catch(next);
+};
+
+export function createOperatorApp(deps: OperatorAppDeps): express.Express {
+  const { stores, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  const auth = { keys: deps.keys, logger: deps.logger };
+  app.set('query parser', 'simple');
+
+  const audit = (entry: NewAuditEntry) => {
+    stores.audit.append(entry).catch((err: unknown) => logger.error({ err: (err as Error).message, action: entry.action }, 'could not write an audit entry'));
+  };
+  /** Every refused attempt is audited, with who tried when a key was recognised. */
+  const guard = (scope: Scope, action: string) =>
+    requireScope(
+      {
+        keys: deps.keys,
+        logger,
+        onDenied: (req: AuthedRequest, status: 401 | 403, principal?: Principal) =>
+          audit({ actor: principal?.name ?? (req.get('authorization') ? '(unknown key)' : '(no key)'), action, outcome: 'denied', status, details: { method: req.method, path: req.originalUrl.split('?')[0], scope } }),
+      },
+      scope,
+    );
+  const actor = (req: AuthedRequest) => req.principal?.name ?? '(unknown)';
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -16,20 +137,186 @@ export function createOperatorApp(deps: { store: StatusStore; keys: () => KeyRin
     res.status(ready ? 200 : 503).json({ ready, ...report });
   });
 
-  app.get('/v1/notifications/:id', requireScope(auth, 'notifications:read'), async (req, res) => {
-    const id = String(req.params.id);
-    if (!/^[A-Za-z0-9._:-]{1,256}$/.test(id)) {
-      sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, errors: [{ path: 'params.id', message: 'must be a message id (letters, digits, ".", "_", ":" or "-")' }] });
+  app.get('/v1/me', (req, res) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    const principal = match?.[1] ? deps.keys().authenticate(match[1]) : undefined;
+    if (!principal) {
+      sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 });
       return;
     }
-    const view = await deps.store.get(id);
-    if (!view) {
-      sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Unknown notification', status: 404, detail: `No notification with id ${id} (statuses are kept 90 days).` });
-      return;
-    }
-    res.json(view);
+    const has = (s: Scope) => principal.scopes.has(s) || principal.scopes.has('admin');
+    res.json({ name: principal.name, scopes: [...principal.scopes], canRead: has('notifications:read'), canResend: has('notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
   });
 
-  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  app.get(
+    '/v1/notifications',
+    guard('notifications:read', 'notification.search'),
+    asyncRoute(async (req, res) => {
+      const parsed = searchQuerySchema.safeParse(req.query);
+      if (!parsed.success) return invalid(res, parsed.error.issues, 'query');
+      const q = parsed.data;
+      const result = await stores.notifications.search({ ...q, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined });
+      res.json({ items: result.items.map(notificationSummary), total: result.total, page: q.page, pageSize: q.pageSize, totals: result.totals });
+    }),
+  );
+
+  app.get(
+    '/v1/notifications/:id',
+    guard('notifications:read', 'notification.read'),
+    asyncRoute(async (req, res) => {
+      const id = messageIdParam.safeParse(req.params.id);
+      if (!id.success) return invalid(res, id.error.issues.map((i) => ({ ...i, path: ['id'] })), 'params');
+      const view: NotificationView | undefined = await stores.notifications.get(id.data);
+      if (!view) return notFound(res, 'Unknown notification', `No notification with id ${id.data} (statuses are kept 90 days).`);
+      const [failed, resends, madeBy] = await Promise.all([stores.failed.get(id.data), stores.resends.resendsOf(id.data), stores.resends.byMessage(id.data)]);
+      const resendStates = await stores.notifications.getMany(resends.map((r) => r.messageId));
+      res.json({
+        ...view,
+        ...notificationSummary(view),
+        history: view.history,
+        attemptHistory: attemptHistory(view.history, failed?.providerAnswer),
+        ...(failed ? { failure: { reason: failed.reason, errorClass: failed.errorClass, code: failed.code, provider: failed.provider, providerAnswer: failed.providerAnswer, at: failed.at } } : {}),
+        resendOf: view.resendOf ?? madeBy?.originalId,
+        ...(madeBy ? { resend: { resendId: madeBy.resendId, by: madeBy.by, at: madeBy.at, ...(madeBy.jobId ? { jobId: madeBy.jobId } : {}), ...(madeBy.corrections ? { corrections: madeBy.corrections } : {}) } } : {}),
+        resends: resends.map((r) => ({ resendId: r.resendId, messageId: r.messageId, by: r.by, at: r.at, status: resendStates.get(r.messageId)?.status ?? 'rendered', ...(r.jobId ? { jobId: r.jobId } : {}) })),
+        canResendFromCopy: !!failed,
+      });
+    }),
+  );
+
+  app.get(
+    '/v1/events/:eventId/report',
+    guard('notifications:read', 'event.report'),
+    asyncRoute(async (req, res) => {
+      const eventId = String(req.params.eventId);
+      if (!/^[A-Za-z0-9._:-]{1,128}$/.test(eventId)) return invalid(res, [{ code: 'custom', path: ['eventId'], message: 'must be an event id', input: eventId }], 'params');
+      const ids = await stores.notifications.matchIds({ eventId }, 200_000);
+      if (ids.length === 0) return notFound(res, 'Unknown event', `No notification of event ${eventId} is known (statuses are kept 90 days).`);
+      const records = await stores.notifications.getMany(ids);
+      res.json(buildEventReport(eventId, [...records.values()]));
+    }),
+  );
+
+  app.post(
+    '/v1/notifications/:id/resend',
+    guard('notifications:resend', 'notification.resend'),
+    express.json({ limit: '16kb' }),
+    asyncRoute(async (req, res) => {
+      const id = messageIdParam.safeParse(req.params.id);
+      if (!id.success) return invalid(res, id.error.issues.map((i) => ({ ...i, path: ['id'] })), 'params');
+      const body = resendBodySchema.safeParse(req.body ?? {});
+      if (!body.success) return invalid(res, body.error.issues, 'body');
+      const result = await deps.resends.resend({ originalId: id.data, ...body.data, actor: actor(req) });
+      const base = { actor: actor(req), action: 'notification.resend', messageIds: [id.data] };
+      switch (result.kind) {
+        case 'accepted': {
+          const r = result.record;
+          audit({ ...base, outcome: 'ok', status: 202, messageIds: [id.data, result.messageId], details: { resendId: result.resendId, replayed: result.replayed, ...(body.data.requestId ? { requestId: body.data.requestId } : {}), ...(r.corrections ? { corrections: r.corrections } : {}), ...(result.directory ? { directory: result.directory } : {}) } });
+          if (result.replayed) res.set('Idempotent-Replayed', 'true');
+          res.status(202).json({ resendId: result.resendId, messageId: result.messageId });
+          return;
+        }
+        case 'invalid':
+          audit({ ...base, outcome: 'refused', status: 400, details: { errors: result.errors } });
+          sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, detail: `${result.errors.length} field(s) are invalid; see "errors".`, errors: result.errors.map((e) => ({ ...e, path: `body.${e.path}` })) });
+          return;
+        case 'not-found':
+          audit({ ...base, outcome: 'refused', status: 404 });
+          notFound(res, 'Unknown notification', `No notification with id ${id.data}.`);
+          return;
+        case 'conflict':
+          audit({ ...base, outcome: 'refused', status: 409, details: { code: result.code, detail: result.detail } });
+          sendProblem(res, { type: `${PROBLEM_BASE}${result.code}`, title: 'Not resent', status: 409, detail: result.detail, ...(result.status ? { currentStatus: result.status } : {}) });
+          return;
+      }
+    }),
+  );
+
+  app.post(
+    '/v1/resend-jobs',
+    guard('notifications:resend', 'resend-job.create'),
+    express.json({ limit: '16kb' }),
+    asyncRoute(async (req, res) => {
+      const body = jobBodySchema.safeParse(req.body ?? {});
+      if (!body.success) return invalid(res, body.error.issues, 'body');
+      const job = await deps.jobs.create(body.data.filter, actor(req));
+      audit({ actor: actor(req), action: 'resend-job.create', outcome: 'ok', status: 202, jobId: job.id, filter: body.data.filter, details: { total: job.total } });
+      res.status(202).json({ id: job.id, total: job.total });
+    }),
+  );
+
+  app.get(
+    '/v1/resend-jobs',
+    guard('notifications:read', 'resend-job.list'),
+    asyncRoute(async (_req, res) => {
+      res.json({ items: (await stores.jobs.list(100)).map(publicJob) });
+    }),
+  );
+
+  app.get(
+    '/v1/resend-jobs/:id',
+    guard('notifications:read', 'resend-job.read'),
+    asyncRoute(async (req, res) => {
+      const job = await stores.jobs.get(String(req.params.id));
+      if (!job) return notFound(res, 'Unknown resend job', `No resend job ${String(req.params.id)}.`);
+      res.json(publicJob(job));
+    }),
+  );
+
+  app.post(
+    '/v1/resend-jobs/:id/cancel',
+    guard('notifications:resend', 'resend-job.cancel'),
+    asyncRoute(async (req, res) => {
+      const id = String(req.params.id);
+      const before = await stores.jobs.get(id);
+      if (!before) return notFound(res, 'Unknown resend job', `No resend job ${id}.`);
+      if (before.state !== 'running') {
+        audit({ actor: actor(req), action: 'resend-job.cancel', outcome: 'refused', status: 409, jobId: id, details: { state: before.state } });
+        sendProblem(res, { type: `${PROBLEM_BASE}job-not-running`, title: 'Job is not running', status: 409, detail: `The job is ${before.state}.`, state: before.state });
+        return;
+      }
+      const job = await stores.jobs.cancel(id);
+      audit({ actor: actor(req), action: 'resend-job.cancel', outcome: 'ok', status: 200, jobId: id, details: { done: job?.done, total: job?.total } });
+      res.json(job ? publicJob(job) : undefined);
+    }),
+  );
+
+  app.get(
+    '/v1/audit',
+    guard('admin', 'audit.read'),
+    asyncRoute(async (req, res) => {
+      const parsed = auditQuerySchema.safeParse(req.query);
+      if (!parsed.success) return invalid(res, parsed.error.issues, 'query');
+      const q = parsed.data;
+      const result = await stores.audit.query({ ...q, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined });
+      res.json({ items: result.items, total: result.total, page: q.page, pageSize: q.pageSize });
+    }),
+  );
+
+  if (deps.devOutbox) {
+    const outbox = deps.devOutbox;
+    app.get('/v1/dev-outbox/emails', guard('notifications:read', 'dev-outbox.read'), (_req, res) => {
+      res.json({ items: outbox.emails(200) });
+    });
+    app.get('/v1/dev-outbox/sms', guard('notifications:read', 'dev-outbox.read'), (_req, res) => {
+      res.json({ items: outbox.sms(200) });
+    });
+  }
+
+  mountConsole(app);
+
+  app.use((req: Request, res: Response) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.parse.failed') {
+      sendProblem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: 'The body is not valid JSON.', errors: [{ path: '(body)', message: 'not valid JSON' }] });
+      return;
+    }
+    if (err.status && err.status >= 400 && err.status < 500) {
+      sendProblem(res, { type: `${PROBLEM_BASE}bad-request`, title: 'Bad request', status: err.status });
+      return;
+    }
+    logger.error({ err: err.message }, 'request failed');
+    sendProblem(res, { type: `${PROBLEM_BASE}unavailable`, title: 'Temporarily unavailable', status: 503, detail: 'A store or the bus did not answer; retry (a resend with the same requestId is never sent twice).' });
+  });
   return app;
 }

@@ -1,14 +1,14 @@
 import type { Consumer } from 'kafkajs';
 import { deliveryStatusSchema, type DeliveryStatus } from '@gateway/contracts';
 import type { Logger } from '@gateway/common';
-import type { StatusStore } from './status-store';
+import type { NotificationStore } from '../data-access/notification-store';
 
 /**
  * Projects the status topic into the read model. A batch is applied, then its offsets committed:
  * a crash re-applies some statuses, which the store ignores. A record that is not a status is
  * logged and skipped (statuses are our own output; there is nothing to retry).
  */
-export async function runStatusProjection(deps: { consumer: Consumer; topic: string; store: StatusStore; logger: Logger }): Promise<void> {
+export async function runStatusProjection(deps: { consumer: Pick<Consumer, 'subscribe' | 'run'>; topic: string; store: NotificationStore; logger: Logger }): Promise<void> {
   await deps.consumer.subscribe({ topics: [deps.topic], fromBeginning: true });
   await deps.consumer.run({
     partitionsConsumedConcurrently: 3,

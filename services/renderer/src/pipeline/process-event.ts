@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isMeetingEvent, type Channel, type DeliveryStatus, type GatewayEvent, type Topics } from '@gateway/contracts';
-import { chooseChannels, resolveRecipients, type DirectoryReader, type UnresolvedRecipient } from '../directory';
+import { isMeetingEvent, type Channel, type DeliveryStatus, type GatewayEvent, type MessageSummary, type Topics } from '@gateway/contracts';
+import { chooseChannels, resolveRecipients, type DirectoryReader, type ResolvedPerson, type UnresolvedRecipient } from '../directory';
 import { isSkipped, type Renderer } from '../render';
 import type { SequenceStore } from './sequence-store';
 
@@ -36,6 +36,16 @@ export function messageIdFor(eventId: string, recipientId: string, channel: Chan
   return `m-${digest.slice(0, 32)}`;
 }
 
+/** Who a message is for, on its first status, so operators can search by name, phone or email. */
+export function summaryFor(event: GatewayEvent, person: ResolvedPerson): MessageSummary {
+  const recipient: MessageSummary['recipient'] = { id: person.id, name: person.name };
+  if (person.phone) recipient.phone = person.phone;
+  if (person.email) recipient.email = person.email;
+  const summary: MessageSummary = { recipient, eventType: event.type, source: event.source, urgency: event.data.urgency };
+  if (!isMeetingEvent(event)) summary.secrecy = event.data.secrecy;
+  return summary;
+}
+
 /**
  * One event → one message per recipient per usable channel (on the channel topics, keyed by
  * recipient so one person's messages stay in order) and a `rendered` or `skipped` status for each.
@@ -58,9 +68,10 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
 
   for (const person of people) {
     const choice = chooseChannels(person, event.data.urgency);
+    const summary = summaryFor(event, person);
     for (const skip of choice.skipped) {
       skipped++;
-      status({ messageId: messageIdFor(eventId, person.id, skip.channel), eventId, channel: skip.channel, status: 'skipped', at: now, reason: skip.reason });
+      status({ messageId: messageIdFor(eventId, person.id, skip.channel), eventId, channel: skip.channel, status: 'skipped', at: now, reason: skip.reason, summary });
     }
     if (choice.channels.length === 0) continue;
     const results = deps.renderer.renderMessages(prepared, person, choice.channels, {
@@ -72,12 +83,12 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
     for (const result of results) {
       if (isSkipped(result)) {
         skipped++;
-        status({ messageId: result.id, eventId, channel: result.channel, status: 'skipped', at: now, reason: result.reason });
+        status({ messageId: result.id, eventId, channel: result.channel, status: 'skipped', at: now, reason: result.reason, summary });
         continue;
       }
       rendered++;
       records.push({ topic: deps.topics[result.channel], key: person.id, value: JSON.stringify(result), headers: { ...headers, 'message-id': result.id } });
-      status({ messageId: result.id, eventId, channel: result.channel, status: 'rendered', at: now });
+      status({ messageId: result.id, eventId, channel: result.channel, status: 'rendered', at: now, summary });
     }
   }
   return { records, rendered, skipped, recipients: people.length, unresolved };

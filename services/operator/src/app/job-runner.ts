@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@gateway/common';
+import type { OperatorStores } from '../data-access/stores';
+import type { ItemOutcome, JobFilter, ResendJob } from '../data-access/resend-job-store';
+import type { NotificationFilter } from '../domain/notification';
+import type { ResendService } from './resend-service';
+
+export interface JobRunnerOptions {
+  /** Items resent concurrently, and settled (counted, cursor moved) together. */
+  batchSize: number;
+  leaseMs: number;
+  /** The most messages one job may take. */
+  maxItems: number;
+}
+
+export const DEFAULT_JOB_OPTIONS: JobRunnerOptions = { batchSize: 25, leaseMs: 30_000, maxItems: 100_000 };
+
+export function toStoreFilter(filter: JobFilter): NotificationFilter {
+  const { from, to, ...rest } = filter;
+  return { ...rest, ...(from ? { from: Date.parse(from) } : {}), ...(to ? { to: Date.parse(to) } : {}) };
+}
+
+/**
+ * Runs bulk resend jobs. A job's items are the ids matching its filter when it was created; the
+ * runner settles them in batches and moves the job's cursor atomically with the counts, so a
+ * restart resumes at the first unsettled batch. Every item's resend is named by the job
+ * (`job:<id>`), so the part of a batch that was published before a crash gives the same message
+ * ids again, and neither the resend store nor the worker's claim lets it out twice.
+ */
+export class ResendJobRunner {
+  private readonly owner = `operator-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private readonly active = new Map<string, Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: { stores: OperatorStores; resends: ResendService; logger: Logger; options?: Partial<JobRunnerOptions> },
+  ) {}
+
+  private get options(): JobRunnerOptions {
+    return { ...DEFAULT_JOB_OPTIONS, ...this.deps.options };
+  }
+
+  async create(filter: JobFilter, createdBy: string): Promise<ResendJob> {
+    const ids = await this.deps.stores.notifications.matchIds(toStoreFilter(filter), this.options.maxItems);
+    const at = new Date().toISOString();
+    const job: ResendJob = { id: `job-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`, state: ids.length ? 'running' : 'done', total: ids.length, done: 0, failed: 0, skipped: 0, createdBy, createdAt: at, updatedAt: at, filter, cursor: 0 };
+    await this.deps.stores.jobs.create(job, ids);
+    if (ids.length) this.run(job.id);
+    return job;
+  }
+
+  /** Resumes every job left running (at start). */
+  async resume(): Promise<string[]> {
+    const ids = await this.deps.stores.jobs.running();
+    for (const id of ids) this.run(id);
+    return ids;
+  }
+
+  /** Starts a job in the background unless this process already runs it; `settled` resolves when it stops. */
+  run(id: string): Promise<void> {
+    const current = this.active.get(id);
+    if (current) return current;
+    const log = this.deps.logger.child({ jobId: id });
+    const running = this.loop(id)
+      .catch(async (err: unknown) => {
+        log.error({ err: (err as Error).message }, 'resend job stopped on an error; it resumes at the next start');
+      })
+      .finally(() => this.active.delete(id));
+    this.active.set(id, running);
+    return running;
+  }
+
+  private async loop(id: string): Promise<void> {
+    const { jobs } = this.deps.stores;
+    const { batchSize, leaseMs } = this.options;
+    for (;;) {
+      if (this.stopped) return;
+      if (!(await jobs.lease(id, this.owner, leaseMs))) {
+        // Another replica runs it, or a crashed one held it: look again when its lease would end.
+        await this.pause(leaseMs);
+        continue;
+      }
+      const job = await jobs.get(id);
+      if (!job || job.state !== 'running') break;
+      const items = await jobs.items(id, job.cursor, batchSize);
+      if (items.length === 0) {
+        await jobs.finish(id, 'done');
+        break;
+      }
+      const outcomes = await Promise.all(items.map((messageId) => this.item(id, messageId)));
+      const counts: Record<ItemOutcome, number> = { done: 0, failed: 0, skipped: 0 };
+      for (const o of outcomes) counts[o] += 1;
+      if (!(await jobs.advance(id, job.cursor, counts, items.length))) break; // cancelled meanwhile
+    }
+    await jobs.release(id, this.owner);
+  }
+
+  private async item(jobId: string, messageId: string): Promise<ItemOutcome> {
+    const result = await this.deps.resends.resend({ originalId: messageId, jobId, actor: `job:${jobId}` });
+    switch (result.kind) {
+      case 'accepted':
+        return 'done';
+      case 'conflict':
+        // Delivered or resent by someone meanwhile: not this job's to send.
+        return result.code === 'no-copy' || result.code === 'not-resendable' ? 'failed' : 'skipped';
+      default:
+        return 'failed';
+    }
+  }
+
+  private wake: Array<() => void> = [];
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake.push(done);
+    });
+  }
+
+  /** Stops taking batches; what is in flight finishes (and is counted) first. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wake of this.wake.splice(0)) wake();
+    await Promise.allSettled([...this.active.values()]);
+  }
+}

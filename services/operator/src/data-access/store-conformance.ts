@@ -1,0 +1,226 @@
+import type { DeliveryStatus, MessageSummary } from '@gateway/contracts';
+import type { FailedRecord } from '@gateway/worker-core';
+import type { OperatorStores } from './stores';
+import type { ResendRecord } from './resend-store';
+import type { ResendJob } from './resend-job-store';
+
+/*
+ * The behaviour every operator store adapter must have, run against Redis and memory by
+ * redis-stores.test.ts and memory-stores.test.ts. Not a *.test.ts itself.
+ */
+
+export interface StoreFixture {
+  stores: OperatorStores;
+  /** Puts a worker's failed record where the adapter reads it. */
+  putFailed(record: FailedRecord): Promise<void>;
+}
+
+const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+
+export function summary(name: string, extra: Partial<MessageSummary['recipient']> = {}, more: Partial<MessageSummary> = {}): MessageSummary {
+  return { recipient: { id: name.toLowerCase().replace(/\s+/g, '-'), name, ...extra }, eventType: 'meeting.scheduled', source: 'vpthanhuy-danang', urgency: 'thuong', ...more };
+}
+
+export function status(messageId: string, state: DeliveryStatus['status'], minutes: number, extra: Partial<DeliveryStatus> = {}): DeliveryStatus {
+  return { messageId, eventId: 'evt-1', channel: 'sms', status: state, at: minutesAgo(minutes), ...extra };
+}
+
+export function failedRecord(messageId: string, extra: Partial<FailedRecord> = {}): FailedRecord {
+  const recipient = { id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84900000001' };
+  return {
+    messageId,
+    eventId: 'evt-1',
+    channel: 'sms',
+    recipient,
+    state: 'failed',
+    reason: 'permanent error from twilio: invalid To',
+    errorClass: 'permanent',
+    code: '21211',
+    provider: 'twilio',
+    providerAnswer: '{"code":21211,"message":"The To number is not valid"}',
+    attempts: 1,
+    at: new Date().toISOString(),
+    message: { id: messageId, eventId: 'evt-1', eventType: 'meeting.scheduled', correlationId: 'c-1', createdAt: '2025-09-26T08:00:00+07:00', urgency: 'thuong', recipient, attempt: 1, channel: 'sms', text: 'Kính mời đồng chí dự họp.', encoding: 'UCS-2', segments: 1, diacritics: 'keep' },
+    ...extra,
+  };
+}
+
+function job(id: string, extra: Partial<ResendJob> = {}): ResendJob {
+  const at = new Date().toISOString();
+  return { id, state: 'running', total: 3, done: 0, failed: 0, skipped: 0, createdBy: 'van-thu', createdAt: at, updatedAt: at, filter: { status: ['failed'] }, cursor: 0, ...extra };
+}
+
+function resend(id: string, originalId: string, extra: Partial<ResendRecord> = {}): ResendRecord {
+  return { resendId: id, messageId: `r-${id}`, originalId, channel: 'sms', requestKey: `req:${id}`, by: 'van-thu', at: new Date().toISOString(), published: false, ...extra };
+}
+
+export function describeOperatorStores(name: string, factory: () => Promise<StoreFixture>): void {
+  describe(`operator stores conformance: ${name}`, () => {
+    let fx: StoreFixture;
+    beforeEach(async () => {
+      fx = await factory();
+    });
+
+    describe('notifications', () => {
+      it('when statuses repeat and arrive late, then each transition is recorded once and a final state is not undone', async () => {
+        const n = fx.stores.notifications;
+        const sending = status('m1', 'sending', 9, { attempt: 1 });
+        const sent = status('m1', 'sent', 8, { attempt: 1, provider: 'twilio', providerMessageId: 'SM1' });
+        await n.apply([status('m1', 'rendered', 10, { summary: summary('Nguyễn Văn An') }), sending, sent, status('m1', 'delivered', 7, { attempt: 1 })]);
+        await n.apply([{ ...sending }, { ...sent }]);
+        const view = await n.get('m1');
+        expect(view?.status).toBe('delivered');
+        expect(view?.history).toHaveLength(4);
+        expect(view?.provider).toBe('twilio');
+        expect(view?.summary?.recipient.name).toBe('Nguyễn Văn An');
+      });
+
+      it('when the first status arrives after the worker\'s, then it adds who the message is for without moving the state back', async () => {
+        const n = fx.stores.notifications;
+        await n.apply([status('m2', 'queued', 5), status('m2', 'sending', 5, { attempt: 1 })]);
+        await n.apply([status('m2', 'rendered', 6, { summary: summary('Lê Thị Dung'), resendOf: 'm0' })]);
+        const view = await n.get('m2');
+        expect(view?.status).toBe('sending');
+        expect(view?.summary?.recipient.name).toBe('Lê Thị Dung');
+        expect(view?.resendOf).toBe('m0');
+        const page = await n.search({ recipient: 'dung', page: 1, pageSize: 10, sort: '-updatedAt' });
+        expect(page.items.map((i) => i.messageId)).toEqual(['m2']);
+      });
+
+      it('when searching, then status, channel, event, source, urgency, recipient and time filters combine, with totals per status and channel', async () => {
+        const n = fx.stores.notifications;
+        await n.apply([
+          status('a', 'rendered', 60, { summary: summary('Nguyễn Văn Ân', { phone: '+84905123456' }, { urgency: 'hoa-toc' }) }),
+          status('a', 'failed', 50, { attempt: 1, error: { class: 'permanent', code: '21211', message: 'invalid To' } }),
+          status('b', 'rendered', 40, { channel: 'email', summary: summary('Trần Thị Bình', { email: 'ttbinh@danang.gov.vn' }) }),
+          status('b', 'sent', 30, { channel: 'email', attempt: 1 }),
+          status('c', 'rendered', 20, { eventId: 'evt-2', summary: summary('Phạm Văn Cường', { phone: '+84912000003' }, { source: 'vp-ubnd' }) }),
+          status('c', 'dead', 10, { eventId: 'evt-2', attempt: 8 }),
+        ]);
+        const q = { page: 1, pageSize: 10, sort: '-updatedAt' as const };
+        const all = await n.search(q);
+        expect(all.items.map((i) => i.messageId)).toEqual(['c', 'b', 'a']);
+        expect(all.total).toBe(3);
+        expect(all.totals.byStatus).toMatchObject({ failed: 1, sent: 1, dead: 1, delivered: 0 });
+        expect(all.totals.byChannel).toMatchObject({ sms: 2, email: 1, push: 0 });
+        expect((await n.search({ ...q, sort: 'updatedAt' })).items.map((i) => i.messageId)).toEqual(['a', 'b', 'c']);
+        expect((await n.search({ ...q, status: ['failed', 'dead'] })).items.map((i) => i.messageId)).toEqual(['c', 'a']);
+        expect((await n.search({ ...q, status: ['failed', 'dead'], channel: ['sms'], eventId: 'evt-1' })).items.map((i) => i.messageId)).toEqual(['a']);
+        expect((await n.search({ ...q, source: 'vp-ubnd' })).items.map((i) => i.messageId)).toEqual(['c']);
+        expect((await n.search({ ...q, urgency: ['hoa-toc', 'thuong-khan'] })).items.map((i) => i.messageId)).toEqual(['a']);
+        // Names without diacritics and in any case; phones as typed nationally; emails.
+        expect((await n.search({ ...q, recipient: 'NGUYEN VAN AN' })).items.map((i) => i.messageId)).toEqual(['a']);
+        expect((await n.search({ ...q, recipient: '0905 123 456' })).items.map((i) => i.messageId)).toEqual(['a']);
+        expect((await n.search({ ...q, recipient: 'ttbinh@' })).items.map((i) => i.messageId)).toEqual(['b']);
+        const byName = await n.search({ ...q, recipient: 'van' });
+        expect(byName.items.map((i) => i.messageId)).toEqual(['c', 'a']);
+        expect(byName.totals.byStatus).toMatchObject({ dead: 1, failed: 1, sent: 0 });
+        const recent = await n.search({ ...q, from: Date.now() - 35 * 60_000, to: Date.now() - 5 * 60_000 });
+        expect(recent.items.map((i) => i.messageId)).toEqual(['c', 'b']);
+        const paged = await n.search({ ...q, pageSize: 2, page: 2 });
+        expect(paged.items.map((i) => i.messageId)).toEqual(['a']);
+        expect(paged.total).toBe(3);
+        const counted = await n.search({ ...q, pageSize: 0 });
+        expect(counted.items).toEqual([]);
+        expect(counted.total).toBe(3);
+        expect(await n.matchIds({ status: ['failed', 'dead'] }, 10)).toEqual(['a', 'c']);
+        expect(await n.matchIds({ status: ['failed', 'dead'] }, 1)).toEqual(['a']);
+        const many = await n.getMany(['a', 'zzz', 'c']);
+        expect([...many.keys()].sort()).toEqual(['a', 'c']);
+        expect(many.get('a')?.lastError?.code).toBe('21211');
+      });
+
+      it('when a message changes state, then it leaves the old state\'s results', async () => {
+        const n = fx.stores.notifications;
+        await n.apply([status('r1', 'rendered', 3, { summary: summary('A') }), status('r1', 'retrying', 2, { attempt: 1 })]);
+        expect((await n.search({ status: ['retrying'], page: 1, pageSize: 10, sort: '-updatedAt' })).total).toBe(1);
+        await n.apply([status('r1', 'sent', 1, { attempt: 2 })]);
+        expect((await n.search({ status: ['retrying'], page: 1, pageSize: 10, sort: '-updatedAt' })).total).toBe(0);
+        expect((await n.search({ status: ['sent'], page: 1, pageSize: 10, sort: '-updatedAt' })).total).toBe(1);
+      });
+    });
+
+    describe('resends', () => {
+      it('when the same request key is claimed twice within its window, then the first record is answered; links read both ways', async () => {
+        const r = fx.stores.resends;
+        const first = await r.claim(resend('rs1', 'm1'), 60_000);
+        expect(first.created).toBe(true);
+        const again = await r.claim(resend('rs2', 'm1', { requestKey: 'req:rs1' }), 60_000);
+        expect(again).toMatchObject({ created: false, record: { resendId: 'rs1', messageId: 'r-rs1' } });
+        const other = await r.claim(resend('rs3', 'm1'), 60_000);
+        expect(other.created).toBe(true);
+        await r.markPublished('rs1');
+        expect((await r.get('rs1'))?.published).toBe(true);
+        expect((await r.byMessage('r-rs3'))?.resendId).toBe('rs3');
+        expect(await r.byMessage('m1')).toBeUndefined();
+        expect((await r.resendsOf('m1')).map((x) => x.resendId)).toEqual(['rs1', 'rs3']);
+        expect(await r.resendsOf('nothing')).toEqual([]);
+      });
+
+      it('when two claims of the same key race, then exactly one is created', async () => {
+        const results = await Promise.all([1, 2, 3, 4].map((i) => fx.stores.resends.claim(resend(`race-${i}`, 'm9', { requestKey: 'auto:x' }), 60_000)));
+        expect(results.filter((x) => x.created)).toHaveLength(1);
+        expect(new Set(results.map((x) => x.record.resendId)).size).toBe(1);
+      });
+    });
+
+    describe('resend jobs', () => {
+      it('when a job advances, then the cursor moves only from where it is, counts add up, and a finished or cancelled job takes no more', async () => {
+        const j = fx.stores.jobs;
+        await j.create(job('j1', { filter: { status: ['failed'], eventId: 'evt-1', from: '2025-09-29T08:00:00+07:00' } }), ['a', 'b', 'c']);
+        expect(await j.items('j1', 1, 5)).toEqual(['b', 'c']);
+        expect(await j.running()).toContain('j1');
+        expect(await j.advance('j1', 0, { done: 1, failed: 0, skipped: 1 }, 2)).toBe(true);
+        expect(await j.advance('j1', 0, { done: 2, failed: 0, skipped: 0 }, 2)).toBe(false);
+        expect(await j.get('j1')).toMatchObject({ cursor: 2, done: 1, skipped: 1, failed: 0, total: 3, state: 'running', filter: { status: ['failed'], eventId: 'evt-1', from: '2025-09-29T08:00:00+07:00' } });
+        expect((await j.cancel('j1'))?.state).toBe('cancelled');
+        expect(await j.advance('j1', 2, { done: 1, failed: 0, skipped: 0 }, 1)).toBe(false);
+        expect(await j.finish('j1', 'done')).toBe(false);
+        expect(await j.running()).not.toContain('j1');
+        await j.create(job('j2'), ['x']);
+        expect(await j.finish('j2', 'done')).toBe(true);
+        expect((await j.list(10)).map((x) => x.id)).toEqual(expect.arrayContaining(['j1', 'j2']));
+        expect(await j.get('nope')).toBeUndefined();
+      });
+
+      it('when two owners ask for a job\'s lease, then one holds it until it releases', async () => {
+        const j = fx.stores.jobs;
+        expect(await j.lease('j3', 'one', 10_000)).toBe(true);
+        expect(await j.lease('j3', 'two', 10_000)).toBe(false);
+        expect(await j.lease('j3', 'one', 10_000)).toBe(true);
+        await j.release('j3', 'two');
+        expect(await j.lease('j3', 'two', 10_000)).toBe(false);
+        await j.release('j3', 'one');
+        expect(await j.lease('j3', 'two', 10_000)).toBe(true);
+      });
+    });
+
+    describe('audit', () => {
+      it('when entries are appended, then they read back newest first, filtered by actor, action and time, paged with a total', async () => {
+        const a = fx.stores.audit;
+        const before = Date.now() - 1;
+        await a.append({ actor: 'van-thu', action: 'notification.resend', outcome: 'ok', messageIds: ['m1', 'r1'], details: { corrections: { phone: { before: '+84900000001', after: '+84905123456' } } } });
+        await a.append({ actor: 'xem', action: 'notification.resend', outcome: 'denied', status: 403 });
+        await a.append({ actor: 'van-thu', action: 'resend-job.create', outcome: 'ok', filter: { status: ['failed'] } });
+        const all = await a.query({ page: 1, pageSize: 10, from: before });
+        expect(all.items.map((e) => e.action)).toEqual(['resend-job.create', 'notification.resend', 'notification.resend']);
+        expect(all.total).toBe(3);
+        expect(all.items[2]?.details).toEqual({ corrections: { phone: { before: '+84900000001', after: '+84905123456' } } });
+        expect(all.items[0]?.at).toMatch(/^\d{4}-/);
+        expect((await a.query({ page: 1, pageSize: 10, actor: 'xem' })).items.map((e) => e.outcome)).toEqual(['denied']);
+        const resends = await a.query({ page: 2, pageSize: 1, action: 'notification.resend' });
+        expect(resends.total).toBe(2);
+        expect(resends.items.map((e) => e.actor)).toEqual(['van-thu']);
+        expect((await a.query({ page: 1, pageSize: 10, to: before })).total).toBe(0);
+      });
+    });
+
+    describe('failed records', () => {
+      it('when a worker recorded a failure, then the full message reads back; an unknown id is undefined', async () => {
+        await fx.putFailed(failedRecord('f1'));
+        expect((await fx.stores.failed.get('f1'))?.message.recipient.phone).toBe('+84900000001');
+        expect(await fx.stores.failed.get('f2')).toBeUndefined();
+      });
+    });
+  });
+}

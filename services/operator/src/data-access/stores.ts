@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+import { createMemoryDirectoryStore, createRedisDirectoryStore } from '@gateway/renderer/src/directory';
+import type { DirectoryStore } from '@gateway/renderer/src/directory';
+import { createMemoryAuditStore, createRedisAuditStore, type AuditStore } from './audit-store';
+import { createMemoryFailedMessages, createRedisFailedMessages, type FailedMessages, type MemoryFailedMessages } from './failed-messages';
+import { createMemoryNotificationStore } from './memory-notification-store';
+import { createRedisNotificationStore, type NotificationStore } from './notification-store';
+import { createMemoryResendJobStore, createRedisResendJobStore, type ResendJobStore } from './resend-job-store';
+import { createMemoryResendStore, createRedisResendStore, type ResendStore } from './resend-store';
+
+/** Everything the operator service keeps; one Redis-backed set and one in-memory set (embedded mode, tests). */
+export interface OperatorStores {
+  notifications: NotificationStore;
+  resends: ResendStore;
+  jobs: ResendJobStore;
+  audit: AuditStore;
+  /** The channel workers' failed records: the full message an operator resends. */
+  failed: FailedMessages;
+  /** The renderer's directory, for "also correct the person in the directory". Absent: that option is refused. */
+  directory?: DirectoryStore;
+}
+
+/**
+ * The stores on the Redis the other services use, with the same key prefix: failed records are
+ * the workers' keys and the directory the renderer's (`<prefix>dir:`).
+ */
+export function createRedisOperatorStores(redis: Redis, prefix: string, options: { retentionMs?: number } = {}): OperatorStores {
+  return {
+    notifications: createRedisNotificationStore(redis, { prefix, ...(options.retentionMs ? { retentionMs: options.retentionMs } : {}) }),
+    resends: createRedisResendStore(redis, prefix),
+    jobs: createRedisResendJobStore(redis, prefix),
+    audit: createRedisAuditStore(redis, prefix),
+    failed: createRedisFailedMessages(redis, prefix),
+    directory: createRedisDirectoryStore(redis, { prefix: `${prefix}dir:` }),
+  };
+}
+
+export type MemoryOperatorStores = OperatorStores & { failed: MemoryFailedMessages; directory: DirectoryStore };
+
+/** In-process stores; pass `directory` (and fill `failed`) to share them with embedded renderer and workers. */
+export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: MemoryFailedMessages } = {}): MemoryOperatorStores {
+  return {
+    notifications: createMemoryNotificationStore(),
+    resends: createMemoryResendStore(),
+    jobs: createMemoryResendJobStore(),
+    audit: createMemoryAuditStore(),
+    failed: options.failed ?? createMemoryFailedMessages(),
+    directory: options.directory ?? createMemoryDirectoryStore(),
+  };
+}

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+
+export const CONSOLE_DIR = join(__dirname, '..', 'console');
+
+/**
+ * The web console: three static files (no build step) that call the API with the operator's key.
+ * The key stays in the tab's sessionStorage (gone when the tab closes; never in a cookie, so
+ * there is no CSRF surface); the page renders data with textContent only, and the CSP allows
+ * no inline or foreign script.
+ */
+export function mountConsole(app: Express): void {
+  app.get('/', (_req, res) => res.redirect(302, '/console/'));
+  app.use(
+    '/console',
+    (_req, res, next) => {
+      res.set({
+        'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-cache',
+      });
+      next();
+    },
+    express.static(CONSOLE_DIR, { index: 'index.html', fallthrough: true }),
+  );
+}
