@@ -78,6 +78,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
         REDIS_URL: 'redis://in-process',
         WEB_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
         WEB_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
+        WEB_PUSH_VAPID_SUBJECT: 'mailto:quantri@localhost',
         ...env,
         GATEWAY_KEYS_FILE: keysFile,
       };

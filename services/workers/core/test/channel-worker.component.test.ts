@@ -1,11 +1,10 @@
-import type { Producer } from 'kafkajs';
 import { withPrefix, type DeadLetter, type SmsMessage, type Topics } from '@gateway/contracts';
-import { createLogger } from '@gateway/common';
+import { createLogger, MemoryBus, MemoryRegistry, type BusClient, type BusProducer, type Embedded } from '@gateway/common';
 import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../../tests/support/infra';
 import { ProviderError, type ChannelSender, type SendResult } from '../src/ports';
 import { loadWorkerSettings } from '../src/settings';
 import { startChannelWorker, type RunningChannelWorker } from '../src/worker';
-import { collectTopic, connectedProducer, createTestTopics, produceMessages, smsMessage, statusesOf } from './support/kafka';
+import { collectTopic, connectedProducer, createTestTopics, produceMessages, smsMessage, statusesOf, testKafka } from './support/kafka';
 
 jest.setTimeout(120_000);
 
@@ -25,13 +24,31 @@ function fakeSender(script: Script = async () => ({ provider: 'fake', providerMe
   };
 }
 
-describe('channel worker core with a fake sender, real broker and Redis', () => {
-  let producer: Producer;
+/**
+ * The worker's conformance suite: retry delays, dead letters and claims behave the same on Kafka
+ * and Redis (production) and on the embedded mode's in-process bus and in-memory stores.
+ */
+const INFRA: Array<[string, () => { bus: BusClient; embedded?: Embedded }]> = [
+  ['a real broker and Redis', () => ({ bus: testKafka('worker-test') })],
+  [
+    'the embedded bus and store',
+    () => {
+      const embedded: Embedded = { bus: new MemoryBus(), stores: new MemoryRegistry() };
+      return { bus: embedded.bus, embedded };
+    },
+  ],
+];
+
+describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, makeInfra) => {
+  let producer: BusProducer;
+  let bus: BusClient;
+  let embedded: Embedded | undefined;
   const cleanups: Array<() => Promise<unknown>> = [];
   const logger = createLogger({ name: 'core-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
   beforeAll(async () => {
-    producer = await connectedProducer();
+    ({ bus, embedded } = makeInfra());
+    producer = await connectedProducer(bus);
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
@@ -43,7 +60,7 @@ describe('channel worker core with a fake sender, real broker and Redis', () => 
   async function setup(name: string, extra: Record<string, string> = {}) {
     const prefix = uniqueName(name);
     const topics: Topics = withPrefix(prefix);
-    await createTestTopics([topics.sms, topics.retry.sms, topics.status, topics.deadLetter], 2);
+    await createTestTopics([topics.sms, topics.retry.sms, topics.status, topics.deadLetter], 2, embedded ? bus : undefined);
     const settings = loadWorkerSettings('sms', {
       KAFKA_BROKERS: kafkaBrokers().join(','),
       REDIS_URL: redisUrl(),
@@ -63,11 +80,11 @@ describe('channel worker core with a fake sender, real broker and Redis', () => 
       LOG_LEVEL: 'silent',
       ...extra,
     });
-    const statuses = await collectTopic(topics.status);
-    const deadLetters = await collectTopic(topics.deadLetter);
+    const statuses = await collectTopic(topics.status, bus);
+    const deadLetters = await collectTopic(topics.deadLetter, bus);
     cleanups.push(statuses.stop, deadLetters.stop);
     const start = async (sender: ChannelSender<SmsMessage>): Promise<RunningChannelWorker> => {
-      const worker = await startChannelWorker({ channel: 'sms', sender, settings, logger, topics });
+      const worker = await startChannelWorker({ channel: 'sms', sender, settings, logger, topics, embedded });
       cleanups.push(() => worker.stop());
       return worker;
     };

@@ -2,41 +2,83 @@ import { Redis } from 'ioredis';
 import type { ChannelMessage } from '@gateway/contracts';
 import { channelMessageSchema } from '@gateway/contracts';
 import { redisUrl, uniqueName } from '../../../../tests/support/infra';
-import { ClaimStore } from '../src/data-access/claims';
-import { DelayQueue, type DelayedItem } from '../src/data-access/delay-queue';
-import { FailedRecordStore } from '../src/data-access/failed-records';
-import { workerKeys } from '../src/data-access/keys';
-import { rateLimited, RedisRateLimiter } from '../src/data-access/rate-limiter';
+import { MemoryKv } from '@gateway/common';
+import { ClaimStore, type ClaimStoreOptions, type Claims } from '../src/data-access/claims';
+import { DelayQueue, type DelayedItem, type Delays } from '../src/data-access/delay-queue';
+import { FailedRecordStore, type FailedRecords } from '../src/data-access/failed-records';
+import { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from '../src/data-access/memory';
+import { workerKeys, type WorkerKeys } from '../src/data-access/keys';
+import { rateLimited, RedisRateLimiter, type RateLimiter } from '../src/data-access/rate-limiter';
 import { ThrottledError } from '../src/domain/errors';
 import { smsMessage } from './support/kafka';
 
-describe('the worker stores in a real Redis', () => {
-  let redis: Redis;
-  let other: Redis;
-  beforeAll(() => {
-    redis = new Redis(redisUrl());
-    other = new Redis(redisUrl());
-  });
-  afterAll(async () => {
-    await redis.quit();
-    await other.quit();
-  });
-  const keys = () => workerKeys(`${uniqueName('stores')}:`, 'sms');
+/** One test's share of a store: its own Redis keys, or its own in-memory stores (two "replicas" share them). */
+interface Scope {
+  keys: WorkerKeys;
+  kv: MemoryKv;
+  delay: MemoryDelayQueue;
+  limiter: MemoryRateLimiter;
+  failed: MemoryFailedRecords;
+}
+
+/** The same rules on both adapters: Redis (production) and memory (embedded mode). `client` 0 or 1: two replicas. */
+interface Backend {
+  claims(scope: Scope, client: 0 | 1, options: ClaimStoreOptions): Claims;
+  delay(scope: Scope, client: 0 | 1): Delays;
+  limiter(scope: Scope, client: 0 | 1): RateLimiter;
+  failed(scope: Scope, client: 0 | 1): FailedRecords;
+}
+
+let redis: Redis;
+let other: Redis;
+beforeAll(() => {
+  redis = new Redis(redisUrl());
+  other = new Redis(redisUrl());
+});
+afterAll(async () => {
+  await redis.quit();
+  await other.quit();
+});
+const client = (i: 0 | 1) => (i === 0 ? redis : other);
+
+const BACKENDS: Array<[string, Backend]> = [
+  [
+    'Redis',
+    {
+      claims: (s, i, options) => new ClaimStore(client(i), s.keys, options),
+      delay: (s, i) => new DelayQueue(client(i), s.keys),
+      limiter: (s, i) => new RedisRateLimiter(client(i), s.keys.rate),
+      failed: (s, i) => new FailedRecordStore(client(i), s.keys, { ttlMs: 60_000 }),
+    },
+  ],
+  [
+    'memory',
+    {
+      claims: (s, _i, options) => new MemoryClaimStore(options, s.kv),
+      delay: (s) => s.delay,
+      limiter: (s) => s.limiter,
+      failed: (s) => s.failed,
+    },
+  ],
+];
+
+describe.each(BACKENDS)('the worker stores on %s', (_name, backend) => {
+  const keys = (): Scope => ({ keys: workerKeys(`${uniqueName('stores')}:`, 'sms'), kv: new MemoryKv(), delay: new MemoryDelayQueue(), limiter: new MemoryRateLimiter(), failed: new MemoryFailedRecords() });
 
   describe('claims', () => {
     const options = { leaseMs: 2_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test', pollMs: 20 };
 
     it('when two replicas claim the same message at once, then exactly one gets it', async () => {
       const k = keys();
-      const a = new ClaimStore(redis, k, options);
-      const b = new ClaimStore(other, k, { ...options, owner: 'other' });
+      const a = backend.claims(k, 0, options);
+      const b = backend.claims(k, 1, { ...options, owner: 'other' });
       const results = await Promise.all([a.acquire('m1'), b.acquire('m1'), a.acquire('m1'), b.acquire('m1')]);
       expect(results.filter((r) => r.kind === 'acquired')).toHaveLength(1);
       expect(results.filter((r) => r.kind === 'busy')).toHaveLength(3);
     });
 
     it('when the message was marked sent, then a later claim reports it done with the provider, without taking it', async () => {
-      const store = new ClaimStore(redis, keys(), options);
+      const store = backend.claims(keys(), 0, options);
       expect((await store.acquire('m1')).kind).toBe('acquired');
       await store.markSent('m1', { at: '2025-09-29T01:00:00.000Z', attempt: 2, provider: 'esms', providerMessageId: 'abc' });
       expect(await store.acquire('m1')).toEqual({ kind: 'done', claim: { state: 'sent', at: '2025-09-29T01:00:00.000Z', attempt: 2, provider: 'esms', providerMessageId: 'abc' } });
@@ -44,8 +86,8 @@ describe('the worker stores in a real Redis', () => {
 
     it('when another owner holds the claim, then a waiter gets it as soon as it is released', async () => {
       const k = keys();
-      const holder = new ClaimStore(redis, k, options);
-      const waiter = new ClaimStore(other, k, { ...options, owner: 'waiter', waitMs: 5_000 });
+      const holder = backend.claims(k, 0, options);
+      const waiter = backend.claims(k, 1, { ...options, owner: 'waiter', waitMs: 5_000 });
       const held = await holder.acquire('m1');
       if (held.kind !== 'acquired') throw new Error('expected the claim');
       const waiting = waiter.acquire('m1');
@@ -56,8 +98,8 @@ describe('the worker stores in a real Redis', () => {
 
     it('when the owner died holding the claim, then the claim is free again after the lease', async () => {
       const k = keys();
-      const dead = new ClaimStore(redis, k, { ...options, leaseMs: 300 });
-      const waiter = new ClaimStore(other, k, { ...options, owner: 'waiter', waitMs: 5_000 });
+      const dead = backend.claims(k, 0, { ...options, leaseMs: 300 });
+      const waiter = backend.claims(k, 1, { ...options, owner: 'waiter', waitMs: 5_000 });
       expect((await dead.acquire('m1')).kind).toBe('acquired');
       const started = Date.now();
       expect((await waiter.acquire('m1')).kind).toBe('acquired');
@@ -66,7 +108,7 @@ describe('the worker stores in a real Redis', () => {
 
     it('when a claim is released with another owner\'s token, then it stays', async () => {
       const k = keys();
-      const store = new ClaimStore(redis, k, options);
+      const store = backend.claims(k, 0, options);
       expect((await store.acquire('m1')).kind).toBe('acquired');
       await store.release('m1', 'someone-else:1:000000');
       expect(await store.peek('m1')).toMatchObject({ state: 'sending' });
@@ -83,7 +125,7 @@ describe('the worker stores in a real Redis', () => {
     });
 
     it('when items are due, then a take returns them once and hides them for the lease; what is not due stays', async () => {
-      const q = new DelayQueue(redis, keys());
+      const q = backend.delay(keys(), 0);
       const now = Date.now();
       await q.schedule(item('m1', now - 10));
       await q.schedule(item('m2', now - 5));
@@ -98,8 +140,8 @@ describe('the worker stores in a real Redis', () => {
 
     it('when two movers take at once, then no item goes to both', async () => {
       const k = keys();
-      const q1 = new DelayQueue(redis, k);
-      const q2 = new DelayQueue(other, k);
+      const q1 = backend.delay(k, 0);
+      const q2 = backend.delay(k, 1);
       const now = Date.now();
       for (let i = 1; i <= 50; i += 1) await q1.schedule(item(`m${i}`, now - i));
       const [a, b] = await Promise.all([q1.take(now, 30_000, 30), q2.take(now, 30_000, 30)]);
@@ -109,7 +151,7 @@ describe('the worker stores in a real Redis', () => {
     });
 
     it('when the message was scheduled again after it was taken, then removing the taken copy keeps the new schedule', async () => {
-      const q = new DelayQueue(redis, keys());
+      const q = backend.delay(keys(), 0);
       const now = Date.now();
       await q.schedule(item('m1', now - 1));
       const [taken] = await q.take(now, 30_000, 10);
@@ -120,11 +162,11 @@ describe('the worker stores in a real Redis', () => {
     });
   });
 
-  describe('rate limiter (GCRA on Redis time)', () => {
+  describe('rate limiter (GCRA, one clock for every replica)', () => {
     it('when two clients share a bucket of 10/s, then their booked slots are 100 ms apart in one sequence', async () => {
       const k = keys();
-      const a = new RedisRateLimiter(redis, k.rate);
-      const b = new RedisRateLimiter(other, k.rate);
+      const a = backend.limiter(k, 0);
+      const b = backend.limiter(k, 1);
       const limit = { perSecond: 10, burst: 1, maxWaitMs: 5_000 };
       // When each send may go: the moment the answer arrived plus the wait it was told.
       const booked = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).reserve('twilio', limit).then((slot) => ({ ok: slot.ok, at: Date.now() + slot.waitMs }))));
@@ -136,7 +178,7 @@ describe('the worker stores in a real Redis', () => {
 
     it('when the wait would exceed the bound, then no slot is booked and the send is throttled (not failed)', async () => {
       const k = keys();
-      const limiter = new RedisRateLimiter(redis, k.rate);
+      const limiter = backend.limiter(k, 0);
       const limit = { perSecond: 2, burst: 1, maxWaitMs: 600 };
       expect((await limiter.reserve('b', limit)).ok).toBe(true);
       expect((await limiter.reserve('b', limit)).ok).toBe(true);
@@ -150,7 +192,7 @@ describe('the worker stores in a real Redis', () => {
     });
 
     it('when a burst is allowed, then that many go at once and the rest are spaced', async () => {
-      const limiter = new RedisRateLimiter(redis, keys().rate);
+      const limiter = backend.limiter(keys(), 0);
       const limit = { perSecond: 10, burst: 3, maxWaitMs: 5_000 };
       const slots: Array<{ waitMs: number; at: number }> = [];
       for (let i = 0; i < 5; i += 1) slots.push(await limiter.reserve('c', limit).then((slot) => ({ waitMs: slot.waitMs, at: Date.now() + slot.waitMs })));
@@ -164,8 +206,8 @@ describe('the worker stores in a real Redis', () => {
 
   it('when a failure is recorded, then the record, the index and the final claim are written together', async () => {
     const k = keys();
-    const claims = new ClaimStore(redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
-    const failed = new FailedRecordStore(redis, k, { ttlMs: 60_000 });
+    const claims = backend.claims(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
+    const failed = backend.failed(k, 0);
     const message = channelMessageSchema.parse(smsMessage('fr', 1)) as ChannelMessage;
     await failed.record({ messageId: message.id, eventId: message.eventId, channel: 'sms', recipient: message.recipient, state: 'failed', reason: 'invalid number', errorClass: 'permanent', code: '21211', attempts: 1, at: '2025-09-29T01:00:00.000Z', message }, claims);
     expect(await failed.get(message.id)).toMatchObject({ reason: 'invalid number', code: '21211', message: { id: message.id } });

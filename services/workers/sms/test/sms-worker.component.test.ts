@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { BusProducer as Producer } from '@gateway/common';
 import type { DeliveryStatus, DeadLetter } from '@gateway/contracts';
 import { waitFor } from '../../../../tests/support/infra';
 import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '../../core/test/support/kafka';

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { BusClient, BusProducer } from '@gateway/common';
 import type { ChannelMessageInput, DeadLetter, DeliveryStatus, SmsMessage } from '@gateway/contracts';
 import { kafkaBrokers, uniqueName, waitFor } from '../../../../../tests/support/infra';
 
@@ -13,7 +14,13 @@ export function testKafka(clientId = 'worker-test'): Kafka {
  * answers while it is still settling ("does not host this topic-partition" right after a create),
  * which would otherwise fail a test on a loaded machine for a reason unrelated to it.
  */
-export async function createTestTopics(topics: string[], partitions: number): Promise<void> {
+export async function createTestTopics(topics: string[], partitions: number, bus?: BusClient): Promise<void> {
+  if (bus) {
+    // Another bus (the embedded one): no broker to settle.
+    const busAdmin = bus.admin();
+    await busAdmin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    return;
+  }
   const admin = testKafka('worker-test-admin').admin();
   await admin.connect();
   try {
@@ -39,8 +46,8 @@ export async function createTestTopics(topics: string[], partitions: number): Pr
   }
 }
 
-export async function connectedProducer(): Promise<Producer> {
-  const producer = testKafka('worker-test-producer').producer({ allowAutoTopicCreation: false });
+export async function connectedProducer(bus: BusClient = testKafka('worker-test-producer')): Promise<BusProducer> {
+  const producer = bus.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   return producer;
 }
@@ -57,8 +64,8 @@ export interface Collected {
  * Reads a topic from the beginning, for as long as the test runs, into an array a test polls with
  * waitFor. Unlike readAllMessages it does not stop at a count, so "nothing more arrived" can be checked too.
  */
-export async function collectTopic(topic: string): Promise<{ records: Collected[]; json<T>(): T[]; stop: () => Promise<void> }> {
-  const consumer = testKafka('worker-test-collector').consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 200 });
+export async function collectTopic(topic: string, bus: BusClient = testKafka('worker-test-collector')): Promise<{ records: Collected[]; json<T>(): T[]; stop: () => Promise<void> }> {
+  const consumer = bus.consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 200 });
   const records: Collected[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -109,7 +116,7 @@ export function smsMessage(prefix: string, n: number, overrides: Partial<SmsMess
 }
 
 /** Produces messages keyed by recipient id (as the renderer does), in chunks, acks=all. */
-export async function produceMessages(producer: Producer, topic: string, messages: ChannelMessageInput[], keyOf: (m: ChannelMessageInput, i: number) => string = (m) => m.recipient.id): Promise<void> {
+export async function produceMessages(producer: BusProducer, topic: string, messages: ChannelMessageInput[], keyOf: (m: ChannelMessageInput, i: number) => string = (m) => m.recipient.id): Promise<void> {
   for (let i = 0; i < messages.length; i += 500) {
     const chunk = messages.slice(i, i + 500);
     await producer.send({
