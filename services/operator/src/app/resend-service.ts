@@ -87,6 +87,9 @@ export class ResendService {
     if (!requestKey.startsWith('auto:')) {
       const existing = await stores.resends.get(resendId);
       if (existing) return this.replay(existing, checked);
+    } else {
+      const recent = (await stores.resends.resendsOf(req.originalId)).find((r) => r.requestKey === requestKey && Date.parse(r.at) + this.options.autoWindowMs > now);
+      if (recent) return this.replay(recent, checked);
     }
 
     const [record, failed] = await Promise.all([stores.notifications.getMany([req.originalId]).then((m) => m.get(req.originalId)), stores.failed.get(req.originalId)]);

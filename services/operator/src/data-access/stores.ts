@@ -38,12 +38,13 @@ export function createRedisOperatorStores(redis: Redis, prefix: string, options:
 export type MemoryOperatorStores = OperatorStores & { failed: MemoryFailedMessages; directory: DirectoryStore };
 
 /** In-process stores; pass `directory` (and fill `failed`) to share them with embedded renderer and workers. */
-export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: MemoryFailedMessages } = {}): MemoryOperatorStores {
+export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: MemoryFailedMessages; now?: () => number } = {}): MemoryOperatorStores {
+  const clock = options.now ? { now: options.now } : {};
   return {
     notifications: createMemoryNotificationStore(),
-    resends: createMemoryResendStore(),
-    jobs: createMemoryResendJobStore(),
-    audit: createMemoryAuditStore(),
+    resends: createMemoryResendStore(clock),
+    jobs: createMemoryResendJobStore(clock),
+    audit: createMemoryAuditStore(clock),
     failed: options.failed ?? createMemoryFailedMessages(),
     directory: options.directory ?? createMemoryDirectoryStore(),
   };

@@ -3,12 +3,19 @@ import { CHANNELS, DELIVERY_STATES, idSchema, URGENCIES } from '@gateway/contrac
 import { SORTS, RESENDABLE_STATES } from '../domain/notification';
 import type { JobFilter } from '../data-access/resend-job-store';
 
-/** "failed,dead" or ["failed","dead"]: one or more values of a closed list. */
-function listOf<T extends string>(values: readonly [T, ...T[]]) {
+/** "failed,dead" or ["failed","dead"]: one or more values of a closed list; an error names the field and the value. */
+function listOf<T extends string>(values: readonly T[], what = `one or more of ${values.join(', ')} (comma-separated)`) {
   return z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values, { error: `must be one or more of ${values.join(', ')} (comma-separated)` })).min(1, { error: 'must name at least one value' }));
+    .union([z.string(), z.array(z.string())], { error: `must be ${what}` })
+    .transform((v, ctx) => {
+      const items = (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean);
+      const unknown = items.filter((item) => !(values as readonly string[]).includes(item));
+      if (items.length === 0 || unknown.length) {
+        ctx.issues.push({ code: 'custom', input: v, message: `${unknown.length ? `${unknown.map((u) => JSON.stringify(u)).join(', ')}: ` : ''}must be ${what}` });
+        return z.NEVER;
+      }
+      return items as T[];
+    });
 }
 
 const instant = z
@@ -38,14 +45,13 @@ export const searchQuerySchema = z
   })
   .refine(ordered, { path: ['to'], error: 'must not be before "from"' });
 
-const RESENDABLE = [...RESENDABLE_STATES] as [string, ...string[]];
+const RESENDABLE = [...RESENDABLE_STATES];
 
 export const jobBodySchema = z.strictObject({
   filter: z
-    .strictObject(filterFields)
+    .strictObject({ ...filterFields, status: listOf(RESENDABLE, `only ${RESENDABLE.join(', ')}: a resend job takes messages that did not get through`).optional() })
     .refine(ordered, { path: ['to'], error: 'must not be before "from"' })
-    .refine((f) => !f.status || f.status.every((s) => RESENDABLE.includes(s)), { path: ['status'], error: `a resend job takes only ${RESENDABLE.join(', ')} messages` })
-    .transform((f): JobFilter => ({ ...f, status: f.status ?? (RESENDABLE as JobFilter['status'] & string[]) })),
+    .transform((f): JobFilter => ({ ...f, status: f.status ?? RESENDABLE })),
 });
 
 export const resendBodySchema = z.strictObject({

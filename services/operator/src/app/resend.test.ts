@@ -1,0 +1,158 @@
+import { withPrefix, type ChannelMessage, type DeliveryStatus } from '@gateway/contracts';
+import type { OutgoingMessage } from '@gateway/common';
+import { createLogger } from '@gateway/common';
+import { createMemoryOperatorStores, type MemoryOperatorStores } from '../data-access/stores';
+import { failedRecord, status, summary } from '../data-access/store-conformance';
+import { ResendService } from './resend-service';
+import { ResendJobRunner } from './job-runner';
+import type { Publisher } from './publisher';
+
+const topics = withPrefix('t');
+
+function recordingPublisher(): Publisher & { records: OutgoingMessage[]; failNext: number } {
+  const p = {
+    records: [] as OutgoingMessage[],
+    failNext: 0,
+    async publish(records: readonly OutgoingMessage[]) {
+      if (p.failNext > 0) {
+        p.failNext -= 1;
+        throw new Error('broker unreachable');
+      }
+      p.records.push(...records);
+    },
+  };
+  return p;
+}
+
+async function seedFailed(stores: MemoryOperatorStores, id: string, name = 'Nguyễn Văn An') {
+  stores.failed.put(failedRecord(id));
+  await stores.notifications.apply([status(id, 'rendered', 5, { summary: summary(name, { phone: '+84900000001' }) }), status(id, 'failed', 4, { attempt: 1, error: { class: 'permanent', code: '21211', message: 'invalid To' } })]);
+}
+
+describe('ResendService', () => {
+  let stores: MemoryOperatorStores;
+  let publisher: ReturnType<typeof recordingPublisher>;
+  let clock: number;
+  let service: ResendService;
+  beforeEach(() => {
+    clock = Date.parse('2025-09-29T01:00:00Z');
+    stores = createMemoryOperatorStores({ now: () => clock });
+    publisher = recordingPublisher();
+    service = new ResendService({ stores, publisher, topics, now: () => clock, options: { autoWindowMs: 600_000, requestWindowMs: 86_400_000 } });
+  });
+  const messages = () => publisher.records.filter((r) => r.topic === topics.sms).map((r) => JSON.parse(r.value) as ChannelMessage);
+
+  it('when a failed SMS is resent with a corrected number, then the first status and then the message go out, linked to the original, with before/after kept', async () => {
+    await seedFailed(stores, 'm1');
+    const result = await service.resend({ originalId: 'm1', phone: '0905 123 456', requestId: 'click-1', actor: 'van-thu' });
+    expect(result).toMatchObject({ kind: 'accepted', replayed: false });
+    if (result.kind !== 'accepted') return;
+    expect(publisher.records.map((r) => r.topic)).toEqual([topics.status, topics.sms]);
+    const first = JSON.parse(publisher.records[0]?.value ?? '') as DeliveryStatus;
+    expect(first).toMatchObject({ messageId: result.messageId, status: 'rendered', resendOf: 'm1', summary: { recipient: { phone: '+84905123456', name: 'Nguyễn Văn An' }, source: 'vpthanhuy-danang' } });
+    expect(messages()[0]).toMatchObject({ id: result.messageId, resendOf: 'm1', attempt: 1, recipient: { phone: '+84905123456' }, text: 'Kính mời đồng chí dự họp.' });
+    expect(result.record.corrections).toEqual({ phone: { before: '+84900000001', after: '+84905123456' } });
+    expect((await stores.resends.resendsOf('m1')).map((r) => r.messageId)).toEqual([result.messageId]);
+  });
+
+  it('when the same request id comes again (a second click), then the same ids are answered and nothing is published again', async () => {
+    await seedFailed(stores, 'm1');
+    const a = await service.resend({ originalId: 'm1', phone: '0905123456', requestId: 'click-1', actor: 'van-thu' });
+    const b = await service.resend({ originalId: 'm1', phone: '0905123456', requestId: 'click-1', actor: 'van-thu' });
+    expect(b).toMatchObject({ kind: 'accepted', replayed: true, messageId: a.kind === 'accepted' ? a.messageId : 'x' });
+    expect(messages()).toHaveLength(1);
+    const c = await service.resend({ originalId: 'm1', phone: '0912000003', requestId: 'click-1', actor: 'van-thu' });
+    expect(c).toMatchObject({ kind: 'conflict', code: 'request-reused' });
+  });
+
+  it('when no request id is given, then a repeat within the window is the same resend, and one after it (the first having failed too) is new', async () => {
+    await seedFailed(stores, 'm1');
+    const a = await service.resend({ originalId: 'm1', actor: 'van-thu' });
+    clock += 60_000;
+    const b = await service.resend({ originalId: 'm1', actor: 'van-thu' });
+    expect(b).toMatchObject({ kind: 'accepted', replayed: true, messageId: a.kind === 'accepted' ? a.messageId : 'x' });
+    clock += 600_000;
+    // The first resend is still on its way: another one would reach the person twice.
+    expect(await service.resend({ originalId: 'm1', actor: 'van-thu' })).toMatchObject({ kind: 'conflict', code: 'already-resent' });
+    if (a.kind === 'accepted') await stores.notifications.apply([status(a.messageId, 'failed', 1, { attempt: 1 })]);
+    const c = await service.resend({ originalId: 'm1', actor: 'van-thu' });
+    expect(c).toMatchObject({ kind: 'accepted', replayed: false });
+    expect(c.kind === 'accepted' && a.kind === 'accepted' && c.messageId !== a.messageId).toBe(true);
+    expect(messages()).toHaveLength(2);
+  });
+
+  it('when the bus fails after the resend was recorded, then the same request later publishes it (and only then)', async () => {
+    await seedFailed(stores, 'm1');
+    publisher.failNext = 1;
+    await expect(service.resend({ originalId: 'm1', requestId: 'r-1', actor: 'van-thu' })).rejects.toThrow(/unreachable/);
+    expect(messages()).toHaveLength(0);
+    const again = await service.resend({ originalId: 'm1', requestId: 'r-1', actor: 'van-thu' });
+    expect(again).toMatchObject({ kind: 'accepted', replayed: true });
+    expect(messages()).toHaveLength(1);
+    await service.resend({ originalId: 'm1', requestId: 'r-1', actor: 'van-thu' });
+    expect(messages()).toHaveLength(1);
+  });
+
+  it('when the corrections are invalid, the message was delivered, or no copy is kept, then nothing is sent and the reason is named', async () => {
+    await seedFailed(stores, 'm1');
+    expect(await service.resend({ originalId: 'm1', phone: '0123456789', email: 'not-an-email', actor: 'x' })).toMatchObject({ kind: 'invalid', errors: [{ path: 'phone' }, { path: 'email' }] });
+    expect(await service.resend({ originalId: 'm1', updateDirectory: true, actor: 'x' })).toMatchObject({ kind: 'invalid', errors: [{ path: 'updateDirectory' }] });
+    expect(await service.resend({ originalId: 'nope', actor: 'x' })).toEqual({ kind: 'not-found' });
+    await stores.notifications.apply([status('m2', 'rendered', 3, { summary: summary('B') }), status('m2', 'failed', 2, { attempt: 1 })]);
+    expect(await service.resend({ originalId: 'm2', actor: 'x' })).toMatchObject({ kind: 'conflict', code: 'no-copy' });
+    await stores.notifications.apply([status('m1', 'delivered', 0, { attempt: 2 })]);
+    expect(await service.resend({ originalId: 'm1', actor: 'x' })).toMatchObject({ kind: 'conflict', code: 'already-delivered', status: 'delivered' });
+    expect(publisher.records).toHaveLength(0);
+  });
+
+  it('when asked to update the directory, then the person gets the corrected contact and the before/after is answered', async () => {
+    await seedFailed(stores, 'm1');
+    await stores.directory.upsertPerson({ id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84900000001', email: 'nvan@danang.gov.vn' });
+    const result = await service.resend({ originalId: 'm1', phone: '0905123456', updateDirectory: true, actor: 'van-thu' });
+    expect(result).toMatchObject({ kind: 'accepted', directory: { state: 'updated', before: { phone: '+84900000001' }, after: { phone: '+84905123456', email: 'nvan@danang.gov.vn' } } });
+    expect((await stores.directory.getPerson('nguyen-van-an'))?.phone).toBe('+84905123456');
+  });
+});
+
+describe('ResendJobRunner', () => {
+  it('when a job runs, then delivered-meanwhile messages are skipped, messages without a copy fail, the rest are resent once, and a re-run sends nothing more', async () => {
+    const stores = createMemoryOperatorStores();
+    const publisher = recordingPublisher();
+    const service = new ResendService({ stores, publisher, topics });
+    const runner = new ResendJobRunner({ stores, resends: service, logger: createLogger({ name: 't', level: 'silent' }), options: { batchSize: 2 } });
+    for (const id of ['j1', 'j2', 'j3', 'j4', 'j5']) await seedFailed(stores, id);
+    await stores.notifications.apply([status('nocopy', 'rendered', 5, { summary: summary('C') }), status('nocopy', 'dead', 4, { attempt: 8 })]);
+    const job = await runner.create({ status: ['failed', 'dead'] }, 'van-thu');
+    expect(job.total).toBe(6);
+    // Between the snapshot and the run, one message got delivered (a late carrier report).
+    await stores.notifications.apply([status('j3', 'delivered', 0, { attempt: 2 })]);
+    await runner.run(job.id);
+    expect(await stores.jobs.get(job.id)).toMatchObject({ state: 'done', total: 6, done: 4, skipped: 1, failed: 1 });
+    const sent = publisher.records.filter((r) => r.topic === topics.sms).map((r) => (JSON.parse(r.value) as ChannelMessage).resendOf);
+    expect(sent.sort()).toEqual(['j1', 'j2', 'j4', 'j5']);
+    // The same job's items again (as after a crash before the cursor moved) publish nothing new.
+    await stores.jobs.create({ ...(await stores.jobs.get(job.id))!, id: job.id, state: 'running', cursor: 0, done: 0, skipped: 0, failed: 0 }, await stores.jobs.items(job.id, 0, 10));
+    await runner.run(job.id);
+    expect(publisher.records.filter((r) => r.topic === topics.sms)).toHaveLength(4);
+  });
+
+  it('when a job is cancelled, then it stops before its next batch', async () => {
+    const stores = createMemoryOperatorStores();
+    const publisher = recordingPublisher();
+    const service = new ResendService({ stores, publisher, topics });
+    const runner = new ResendJobRunner({ stores, resends: service, logger: createLogger({ name: 't', level: 'silent' }), options: { batchSize: 1 } });
+    for (const id of ['c1', 'c2', 'c3']) await seedFailed(stores, id);
+    const original = publisher.publish.bind(publisher);
+    let jobId = '';
+    publisher.publish = async (records) => {
+      await original(records);
+      await stores.jobs.cancel(jobId);
+    };
+    const job = await runner.create({ status: ['failed'] }, 'van-thu');
+    jobId = job.id;
+    await runner.run(job.id);
+    const after = await stores.jobs.get(job.id);
+    expect(after?.state).toBe('cancelled');
+    expect(publisher.records.filter((r) => r.topic === topics.sms)).toHaveLength(1);
+  });
+});
