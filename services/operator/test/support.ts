@@ -56,7 +56,7 @@ export async function startTestOperator(prefix: string, keys: TestKeys, options:
 }
 
 /** The renderer's first status for each message (who it is for), as the operator's search needs it. */
-export async function produceRendered(producer: Producer, topics: Topics, messages: ChannelMessageInput[], source = 'vpthanhuy-danang'): Promise<void> {
+export async function produceRendered(producer: Pick<Producer, 'send'>, topics: Topics, messages: ChannelMessageInput[], source = 'vpthanhuy-danang'): Promise<void> {
   const at = new Date(Date.now() - 60_000).toISOString();
   for (let i = 0; i < messages.length; i += 500) {
     const statuses: DeliveryStatus[] = messages.slice(i, i + 500).map((m) => ({
