@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -11,6 +11,7 @@ import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/config';
 import { loadEmailWorkerSettings } from '@gateway/worker-email/src/main';
 import { loadPushWorkerSettings } from '@gateway/worker-push/src/main';
 import { loadCliSettings } from '@gateway/gateway/src/cli/settings';
+import { runProcess } from '../../services/gateway/test/cli-support';
 import { composeSchemaValidator, containerEnv, hostPort, interpolate, parseCompose, readCompose, ROOT, settingsRead, type ComposeService } from './compose-support';
 
 type Env = Record<string, string | undefined>;
@@ -206,16 +207,7 @@ describe('docker-compose.yml', () => {
 });
 
 describe('the compose commands, run as the containers run them (node --import tsx <module>)', () => {
-  const run = (module: string, args: string[], env: Record<string, string>) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', module, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const run = (module: string, args: string[], env: Record<string, string>) => runProcess(process.execPath, ['--import', 'tsx', module, ...args], env);
 
   it('when a service container is given a broken KAFKA_BROKERS, then its composition root starts, refuses with exit code 2 and names the setting', async () => {
     const results = await Promise.all(

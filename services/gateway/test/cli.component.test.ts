@@ -1,37 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { allTopics, deliveryStatusSchema, loadExample, withPrefix } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
 import { loadIntakeSettings, startIntake, type RunningIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer, type RunningRenderer } from '@gateway/renderer';
 import { loadOperatorSettings, startOperator, type RunningOperator } from '@gateway/operator';
 import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
-
-const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const CLI = 'services/gateway/src/cli/index.ts';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as an admin runs it (`npm run gateway --` is `tsx services/gateway/src/cli/index.ts`), in its own process. */
-function gateway(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+import { gateway, ROOT } from './cli-support';
 
 /** A loopback port nothing listens on (taken, then released). */
 async function closedPort(): Promise<number> {

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { allTopics, loadExample, withPrefix } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
 import { createKey } from '@gateway/intake/src/cli/keys';
@@ -11,21 +10,7 @@ import { loadOperatorSettings, startOperator, type RunningOperator } from '@gate
 import { loadEmailWorkerSettings, startEmailWorker, type RunningEmailWorker } from '@gateway/worker-email/src/main';
 import { startSmtpServer, type TestSmtpServer } from '../../workers/email/test/smtp-test-server';
 import { createTopics, kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
-
-const ROOT = resolve(__dirname, '../../..');
-
-/** `npm run gateway -- resend …` in its own process. */
-function gateway(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['services/gateway/src/cli/index.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+import { gateway } from './cli-support';
 
 describe('admin CLI resend: emails a relay refused, resent by filter through the operator (real Kafka, Redis, SMTP)', () => {
   const prefix = uniqueName('cli-resend');

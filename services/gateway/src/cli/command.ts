@@ -22,10 +22,10 @@ export interface Command {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** node:util parseArgs with --help on every command, its errors turned into usage errors (exit 2). */
+/** node:util parseArgs, its errors turned into usage errors (exit 2). --help is answered before a command runs. */
 export function parseCommandArgs<O extends Options>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -40,6 +40,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     ctx.err(`Lệnh không rõ / unknown command "${name}"\n\n${USAGE}`);
     return EXIT.usage;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.out(command.usage);
+    return EXIT.ok;
+  }
   try {
     return await command.run(rest, ctx);
   } catch (err) {

@@ -37,10 +37,6 @@ export const directoryCommand: Command = {
   usage: USAGE,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { ...KEY_OPTION, 'directory-url': { type: 'string' } });
-    if (values.help) {
-      ctx.out(USAGE);
-      return EXIT.ok;
-    }
     const [action, file, ...extra] = positionals;
     if (action !== 'import') throw new UsageError(action ? `unknown directory command "${action}"` : 'directory needs a command: import <file>');
     if (!file || extra.length) throw new UsageError('directory import takes one file: directory import <file.json|file.csv>');

@@ -32,10 +32,6 @@ export const keysCommand: Command = {
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { scopes: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' } });
     const [action, positionalName, ...extra] = positionals;
-    if (values.help) {
-      ctx.out(USAGE);
-      return EXIT.ok;
-    }
     if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
     const file = values.file ?? ctx.settings.keysFile;
     const name = positionalName ?? values.name;

@@ -78,10 +78,6 @@ export const resendCommand: Command = {
       until: { type: 'string' },
       'poll-ms': { type: 'string' },
     });
-    if (values.help) {
-      ctx.out(USAGE);
-      return EXIT.ok;
-    }
     if (positionals.length) throw new UsageError(`unexpected argument(s): ${positionals.join(' ')}`);
     const pollMs = values['poll-ms'] === undefined ? 500 : Number(values['poll-ms']);
     if (!Number.isInteger(pollMs) || pollMs < 50) throw new UsageError('--poll-ms must be a whole number of milliseconds, at least 50');

@@ -23,10 +23,6 @@ export const sendCommand: Command = {
   usage: USAGE,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { ...KEY_OPTION, 'intake-url': { type: 'string' } });
-    if (values.help) {
-      ctx.out(USAGE);
-      return EXIT.ok;
-    }
     const [file, ...extra] = positionals;
     if (!file || extra.length) throw new UsageError('send takes one file: send <event.json>');
     const text = readInputFile(file).toString('utf8');

@@ -63,10 +63,6 @@ export const showCommand: Command = {
   usage: USAGE,
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { ...KEY_OPTION, 'operator-url': { type: 'string' }, json: { type: 'boolean' } });
-    if (values.help) {
-      ctx.out(USAGE);
-      return EXIT.ok;
-    }
     const [id, ...extra] = positionals;
     if (!id || extra.length) throw new UsageError('show takes one notification id: show <notificationId>');
     const baseUrl = urlFlag('operator-url', values['operator-url'], ctx.settings.operatorUrl);
