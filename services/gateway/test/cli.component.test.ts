@@ -150,7 +150,7 @@ describe('admin CLI against the real intake, renderer and operator (real Kafka a
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`notification ${id}`);
-    expect(run.stdout).toContain(`event:      ${eventId}`);
+    expect(run.stdout).toMatch(new RegExp(`sự kiện / event:\\s+${eventId}$`, 'm'));
     expect(run.stdout).toMatch(/trạng thái \/ status:\s+rendered/);
     expect(run.stdout).toMatch(/time \(UTC\+7\)\s+status\s+attempt\s+provider\s+detail/);
     expect(run.stdout).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}\s+rendered/);

@@ -42,15 +42,16 @@ function detail(s: DeliveryStatus): string {
 }
 
 export function formatNotification(view: NotificationView): string[] {
+  const field = (label: string, value: string) => `  ${`${label}:`.padEnd(24)}${value}`;
   const lines = [
     `Thông báo / notification ${view.messageId}`,
-    `  sự kiện / event:      ${view.eventId}`,
-    `  kênh / channel:       ${view.channel}`,
-    `  trạng thái / status:  ${view.status}${view.attempts ? ` after ${view.attempts} attempt(s)` : ''}${view.provider ? ` via ${view.provider}` : ''}${view.providerMessageId ? ` (${view.providerMessageId})` : ''}`,
+    field('sự kiện / event', view.eventId),
+    field('kênh / channel', view.channel),
+    field('trạng thái / status', `${view.status}${view.attempts ? ` after ${view.attempts} attempt(s)` : ''}${view.provider ? ` via ${view.provider}` : ''}${view.providerMessageId ? ` (${view.providerMessageId})` : ''}`),
   ];
-  if (view.lastError) lines.push(`  lỗi cuối / last error: ${view.lastError.class ?? ''}${view.lastError.code ? ` ${view.lastError.code}` : ''}: ${view.lastError.message ?? ''}`);
-  if (view.reason) lines.push(`  lý do / reason:       ${view.reason}`);
-  if (view.nextAttemptAt) lines.push(`  lần tới / next try:   ${formatVnTime(view.nextAttemptAt)}`);
+  if (view.lastError) lines.push(field('lỗi cuối / last error', `${view.lastError.class ?? ''}${view.lastError.code ? ` ${view.lastError.code}` : ''}: ${view.lastError.message ?? ''}`));
+  if (view.reason) lines.push(field('lý do / reason', view.reason));
+  if (view.nextAttemptAt) lines.push(field('lần tới / next try', formatVnTime(view.nextAttemptAt)));
   lines.push('', `Lịch sử / history (${view.history.length}):`);
   const rows = view.history.map((s) => [formatVnTime(s.at), s.status, s.attempt ? String(s.attempt) : '', s.provider ?? '', detail(s)]);
   for (const line of formatTable(['time (UTC+7)', 'status', 'attempt', 'provider', 'detail'], rows)) lines.push(`  ${line}`);
