@@ -379,7 +379,7 @@ async function outboxPage() {
     const frame = h('iframe', { className: 'mail', sandbox: '', title: `Thư: ${m.subject}`, referrerpolicy: 'no-referrer' });
     frame.srcdoc = m.html;
     mailView.replaceChildren(h('h2', {}, m.subject), h('div', { className: 'muted' }, `Gửi ${m.to}, ${fmtTime(m.at)}`), frame,
-      h('h2', {}, 'Bản chữ thường'), h('pre', {}, m.text), m.ics ? [h('h2', {}, 'Lịch họp đính kèm (iCalendar)'), h('pre', {}, m.ics)] : '');
+      h('h2', {}, 'Bản chữ thường'), h('pre', {}, m.text), ...(m.ics ? [h('h2', {}, 'Lịch họp đính kèm (iCalendar)'), h('pre', {}, m.ics)] : []));
   };
   view(h('h1', {}, 'Hộp thư thử nghiệm'),
     h('p', { className: 'muted' }, 'Chế độ chạy thử: thư và tin nhắn không gửi ra ngoài mà được giữ lại ở đây.'),
