@@ -9,30 +9,37 @@
  *   settings are given (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_*).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { generateVapidKeys } from '@gateway/worker-push';
 import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
-import { ConfigError, MemoryBus, MemoryRegistry, type Embedded, type Scope } from '@gateway/common';
+import { ConfigError, readKeyRing, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
+import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
 import { createKey } from '@gateway/intake/src/cli/keys';
 import { chooseServices, SERVICES, startServices, stopServices, type RunningService } from './main';
-import { createDevSinks, DEFAULT_REJECTED_PHONES } from './dev-sinks';
+import { createDevSinks, DEFAULT_REJECTED_PHONES, type DevSinks } from './dev-sinks';
 
 const ROOT = resolve(__dirname, '../../..');
 const STATE = join(ROOT, '.gateway');
 
-/** Development keys: kept in plain text beside the hashed keys file so every start can print them. */
+/**
+ * Development keys: kept in plain text beside the hashed keys file (dev-keys.json) so every start
+ * can print them; made again when that keys file no longer holds them.
+ */
 function devKeys(keysFile: string): Record<'admin' | 'viewer', string> {
-  const plainFile = join(STATE, 'dev-keys.json');
+  const dir = dirname(keysFile);
+  mkdirSync(dir, { recursive: true });
+  const plainFile = join(dir, 'dev-keys.json');
   if (existsSync(plainFile) && existsSync(keysFile)) {
     const saved = JSON.parse(readFileSync(plainFile, 'utf8')) as Partial<Record<'admin' | 'viewer', string>>;
-    if (saved.admin && saved.viewer) return { admin: saved.admin, viewer: saved.viewer };
+    const ring = readKeyRing(keysFile);
+    if (saved.admin && saved.viewer && ring.authenticate(saved.admin) && ring.authenticate(saved.viewer)) return { admin: saved.admin, viewer: saved.viewer };
   }
   const suffix = Date.now().toString(36);
   const make = (role: string, scopes: Scope[]) => createKey(keysFile, `dev-${role}-${suffix}`, scopes);
   const keys = { admin: make('admin', ['admin']), viewer: make('viewer', ['notifications:read']) };
   writeFileSync(plainFile, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-  // The admin CLI and older scripts read the single development key from here.
-  writeFileSync(join(STATE, 'dev-key.txt'), `${keys.admin}\n`, { mode: 0o600 });
+  // The admin CLI reads the development key from here.
+  writeFileSync(join(dir, 'dev-key.txt'), `${keys.admin}\n`, { mode: 0o600 });
   return keys;
 }
 
@@ -49,6 +56,11 @@ export interface DevGateway {
   services: RunningService[];
   keys: Record<'admin' | 'viewer', string>;
   embedded: boolean;
+  /** The bus the services use (the in-process one, or a client of the Kafka cluster). */
+  bus: BusClient;
+  topics: Topics;
+  /** What the development sinks captured (embedded mode). */
+  sinks?: DevSinks;
   url: (name: string) => string;
   stop: () => Promise<void>;
 }
@@ -61,6 +73,8 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
   let kafka: ProvidedKafka | undefined;
   let redis: ProvidedRedis | undefined;
   let services: RunningService[] = [];
+  let bus: BusClient | undefined;
+  let sinks: DevSinks | undefined;
   const stop = async () => {
     await stopServices(services);
     await Promise.allSettled([kafka?.stop(), redis?.stop()]);
@@ -69,7 +83,8 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
     if (embeddedMode) {
       say('• Embedded mode: in-process bus and in-memory store (no Kafka, no Redis); development sinks for SMS, email and web push.');
       const embedded: Embedded = { bus: new MemoryBus({ defaultPartitions: 6 }), stores: new MemoryRegistry() };
-      const sinks = createDevSinks({ rejectPhones: env.DEV_SMS_REJECT ? env.DEV_SMS_REJECT.split(',').map((p) => p.trim()) : DEFAULT_REJECTED_PHONES });
+      bus = embedded.bus;
+      sinks = createDevSinks({ rejectPhones: env.DEV_SMS_REJECT ? env.DEV_SMS_REJECT.split(',').map((p) => p.trim()) : DEFAULT_REJECTED_PHONES });
       const vapid = devVapid();
       const serviceEnv = {
         LOG_LEVEL: 'error',
@@ -92,13 +107,15 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
       say(`• Redis: ${redis.description}`);
       const serviceEnv = { LOG_LEVEL: 'error', ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
       services = await startServices(chooseServices(serviceEnv), serviceEnv);
+      bus = createKafka({ brokers: kafka.brokers, clientId: 'gateway-dev' }, createLogger({ name: 'gateway', level: 'error' }));
     }
   } catch (err) {
     await stop();
     throw err;
   }
   const url = (name: string) => services.find((x) => x.name === name)?.url ?? '(not running)';
-  return { services, keys, embedded: embeddedMode, url, stop };
+  const topics = env.TOPIC_PREFIX ? withPrefix(env.TOPIC_PREFIX) : TOPICS;
+  return { services, keys, embedded: embeddedMode, bus: bus as BusClient, topics, sinks, url, stop };
 }
 
 async function main(): Promise<void> {
@@ -113,6 +130,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { url, keys, services } = gateway;
+  const keysFileShown = process.env.GATEWAY_KEYS_FILE ?? '.gateway/keys.json';
   const shutdown = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
@@ -125,7 +143,7 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
   Directory API:        ${url('renderer')}/v1/directory
   Inbox and push API:   ${url('push')}/v1/inbox
 ${idle.length ? `  Channels:             ${idle.join(', ')} have no provider configured (see README: SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_*);\n                        their messages wait on Kafka until a worker runs.\n` : ''}
-  Development keys (stored hashed in .gateway/keys.json; real keys: npm run gateway -- keys create):
+  Development keys (stored hashed in ${keysFileShown}; real keys: npm run gateway -- keys create):
     admin   ${keys.admin}
     viewer  ${keys.viewer}   (read only: sees no resend buttons)
 ${

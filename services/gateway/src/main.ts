@@ -4,11 +4,12 @@
  * each channel worker whose provider is configured (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_PUBLIC_KEY).
  */
 import { ConfigError, createLogger, type Embedded } from '@gateway/common';
-import { loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
+import { embeddedFailedRecords, loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
 import type { DevSinks } from './dev-sinks';
 import { loadIntakeSettings, startIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer } from '@gateway/renderer';
-import { loadOperatorSettings, startOperator } from '@gateway/operator';
+import { createMemoryOperatorStores, loadOperatorSettings, startOperator, type OperatorStores } from '@gateway/operator';
+import { embeddedDirectory } from '@gateway/renderer';
 import { startSmsWorker } from '@gateway/worker-sms/src/main';
 import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/config';
 import { loadEmailWorkerSettings, startEmailWorker } from '@gateway/worker-email/src/main';
@@ -84,7 +85,13 @@ export async function startServices(names: ServiceName[], env: Record<string, st
     // consumers, the intake last, so that accepted events are picked up at once.
     const logger = (name: string) => createLogger({ name, level });
     if (settings.renderer) running.push({ name: 'renderer', ...(await startRenderer(settings.renderer, { logger: logger('renderer'), embedded })) });
-    if (settings.operator) running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: logger('operator'), embedded, devOutbox: sinks?.outbox })) });
+    if (settings.operator) {
+      // Embedded: the operator reads the same in-memory directory and failed records as the renderer and workers.
+      const stores: OperatorStores | undefined = embedded
+        ? embedded.stores.get('operator', () => ({ ...createMemoryOperatorStores({ directory: embeddedDirectory(embedded) }), failed: embeddedFailedRecords(embedded) }))
+        : undefined;
+      running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: logger('operator'), stores, bus: embedded?.bus, devOutbox: sinks?.outbox, ...(embedded ? { readiness: async () => ({ bus: true, store: true }) } : {}) })) });
+    }
     if (settings.sms) running.push({ name: 'sms', ...(await startSmsWorker(settings.sms, { logger: logger('worker-sms'), embedded })) });
     if (settings.devSms && sinks) running.push({ name: 'sms', ...(await startChannelWorker({ channel: 'sms', sender: sinks.sms, settings: settings.devSms, logger: logger('worker-sms'), embedded })) });
     if (settings.email) running.push({ name: 'email', ...(await startEmailWorker(settings.email, { logger: logger('worker-email'), embedded })) });

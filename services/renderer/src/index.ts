@@ -1,2 +1,3 @@
 export { startRenderer, type RunningRenderer } from './main';
+export { embeddedDirectory } from './main';
 export { loadRendererSettings, type RendererSettings } from './config';

@@ -30,12 +30,17 @@ export interface ChannelWorkerOptions<C extends Channel> {
   embedded?: Embedded;
 }
 
+/** The failed records of every worker of an embedded process (the operator resends from them). */
+export function embeddedFailedRecords(embedded: Embedded): FailedRecords {
+  return embedded.stores.get('worker:failed', () => new MemoryFailedRecords());
+}
+
 /** The stores a worker of the embedded mode uses, shared by every worker (and the operator) of the process. */
 export function embeddedWorkerStores(embedded: Embedded, channel: Channel, claimOptions: ConstructorParameters<typeof MemoryClaimStore>[0]) {
   return {
     claims: embedded.stores.get('worker:claims', () => new MemoryClaimStore(claimOptions)),
     delay: embedded.stores.get(`worker:delay:${channel}`, () => new MemoryDelayQueue()),
-    failed: embedded.stores.get('worker:failed', () => new MemoryFailedRecords()),
+    failed: embeddedFailedRecords(embedded),
     limiter: embedded.stores.get('worker:rate', () => new MemoryRateLimiter()),
   };
 }

@@ -1,0 +1,216 @@
+/**
+ * `npm run demo`: starts the gateway (embedded unless KAFKA_BROKERS / REDIS_URL are set), loads
+ * the sample directory of a city Party committee, sends a conference invitation to everyone, a
+ * change of time, a hỏa tốc document, a mật document and one message that fails, waits for every
+ * message with a progress bar, prints a delivery report and leaves the gateway running so the
+ * failure can be looked at and resent in the console (`--exit` stops after the report).
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import cliProgress from 'cli-progress';
+import { FINAL_DELIVERY_STATES, type Channel, type DeliveryStatus, type SmsMessage, type Topics } from '@gateway/contracts';
+import type { BusClient, BusConsumer } from '@gateway/common';
+import { startDevGateway, type DevGateway } from './dev';
+
+const ROOT = resolve(__dirname, '../../..');
+const CHANNELS: Channel[] = ['sms', 'email', 'push', 'inapp'];
+
+export const FAILING_PERSON = { id: 'demo-so-dien-thoai-sai', name: 'Phạm Văn Sai', title: 'Chuyên viên (số điện thoại nhập sai)', unit: 'Văn phòng Thành ủy', phone: '+84900000000', channels: ['sms'] };
+
+interface ChannelReport {
+  messages: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  other: number;
+}
+
+export interface DemoReport {
+  events: string[];
+  channels: Record<Channel, ChannelReport>;
+  sms: { messages: number; segments: number; segmentsWithDiacritics: number; withoutDiacritics: number };
+  failures: Array<{ messageId: string; channel: Channel; reason: string }>;
+  ms: number;
+}
+
+function example(name: string): Record<string, unknown> & { data: Record<string, unknown> } {
+  return JSON.parse(readFileSync(join(ROOT, 'contracts', 'examples', `${name}.json`), 'utf8')) as Record<string, unknown> & { data: Record<string, unknown> };
+}
+
+/** UCS-2 segments of a text of this many UTF-16 units (what the text costs with its diacritics). */
+function ucs2Segments(units: number): number {
+  return units <= 70 ? 1 : Math.ceil(units / 67);
+}
+
+/** The demo's events: every group of the sample directory invited, then the changes and documents. */
+export function demoEvents(runId: string): Array<Record<string, unknown>> {
+  const directory = JSON.parse(readFileSync(join(ROOT, 'services/renderer/src/directory/sample-directory.json'), 'utf8')) as { groups: Array<{ id: string }> };
+  const everyone = [...directory.groups.map((g) => `group:${g.id}`), FAILING_PERSON];
+  const meetingId = `demo-hoi-nghi-${runId}`;
+  const scheduled = example('meeting-scheduled-hoi-nghi-bch');
+  const updated = example('meeting-updated-chuyen-chieu');
+  const hoaToc = example('document-dispatched-hoa-toc');
+  const mat = example('document-dispatched-mat');
+  return [
+    { ...scheduled, id: `demo-${runId}-giay-moi`, data: { ...scheduled.data, meetingId, participants: everyone } },
+    { ...updated, id: `demo-${runId}-doi-gio`, data: { ...updated.data, meetingId, participants: everyone.filter((p) => p !== FAILING_PERSON) } },
+    { ...hoaToc, id: `demo-${runId}-hoa-toc`, data: { ...hoaToc.data, documentId: `demo-${runId}-vb-hoa-toc` } },
+    { ...mat, id: `demo-${runId}-mat`, data: { ...mat.data, documentId: `demo-${runId}-vb-mat` } },
+  ];
+}
+
+async function post(url: string, key: string, body: unknown, contentType = 'application/json'): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 500)}`);
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+/** Follows the channel topics (what was rendered) and the status topic (what became of it). */
+async function watch(bus: BusClient, topics: Topics, eventIds: Set<string>) {
+  const messages = new Map<string, { channel: Channel; sms?: SmsMessage }>();
+  const finals = new Map<string, DeliveryStatus>();
+  const consumers: BusConsumer[] = [];
+  const follow = async (topicNames: string[], each: (value: string) => void) => {
+    const consumer = bus.consumer({ groupId: `demo-report-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 200 });
+    consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: topicNames, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => each(message.value?.toString() ?? '{}') });
+  };
+  await follow(
+    CHANNELS.map((c) => topics[c]),
+    (value) => {
+      const m = JSON.parse(value) as { id: string; eventId: string; channel: Channel } & Partial<SmsMessage>;
+      if (eventIds.has(m.eventId)) messages.set(m.id, { channel: m.channel, ...(m.channel === 'sms' ? { sms: m as SmsMessage } : {}) });
+    },
+  );
+  await follow([topics.status], (value) => {
+    const s = JSON.parse(value) as DeliveryStatus;
+    if (!eventIds.has(s.eventId)) return;
+    if (s.status === 'skipped') messages.set(s.messageId, { channel: s.channel });
+    if (FINAL_DELIVERY_STATES.has(s.status) || s.status === 'sent') finals.set(s.messageId, s);
+  });
+  return { messages, finals, stop: () => Promise.all(consumers.map((c) => c.disconnect())) };
+}
+
+export async function runDemo(gateway: DevGateway, options: { progress?: boolean; timeoutMs?: number } = {}): Promise<DemoReport> {
+  const started = Date.now();
+  const key = gateway.keys.admin;
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const directory = readFileSync(join(ROOT, 'services/renderer/src/directory/sample-directory.json'), 'utf8');
+  await post(`${gateway.url('renderer')}/v1/directory/import`, key, directory);
+  const events = demoEvents(runId);
+  const eventIds = new Set(events.map((e) => String(e.id)));
+  const watcher = await watch(gateway.bus, gateway.topics, eventIds);
+  for (const event of events) await post(`${gateway.url('intake')}/v1/events`, key, event);
+
+  const bar = options.progress ? new cliProgress.SingleBar({ format: '  Đang gửi / sending  [{bar}] {value}/{total} tin', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(1, 0);
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  let lastChange = Date.now();
+  let lastDone = -1;
+  for (;;) {
+    const total = watcher.messages.size;
+    const done = [...watcher.messages.keys()].filter((id) => watcher.finals.has(id)).length;
+    bar?.setTotal(Math.max(total, 1));
+    bar?.update(done);
+    if (done !== lastDone) {
+      lastDone = done;
+      lastChange = Date.now();
+    }
+    // Every event rendered something, everything rendered is settled, and nothing new for a moment.
+    if (total > 0 && done === total && Date.now() - lastChange > 1000) break;
+    if (Date.now() > deadline) {
+      bar?.stop();
+      await watcher.stop();
+      throw new Error(`the demo's messages did not all settle within ${(options.timeoutMs ?? 120_000) / 1000} s (${done}/${total})`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  bar?.stop();
+  await watcher.stop();
+
+  const channels = Object.fromEntries(CHANNELS.map((c) => [c, { messages: 0, sent: 0, failed: 0, skipped: 0, other: 0 }])) as Record<Channel, ChannelReport>;
+  const sms = { messages: 0, segments: 0, segmentsWithDiacritics: 0, withoutDiacritics: 0 };
+  const failures: DemoReport['failures'] = [];
+  for (const [id, m] of watcher.messages) {
+    const status = watcher.finals.get(id)?.status;
+    const row = channels[m.channel];
+    row.messages += 1;
+    if (status === 'sent' || status === 'delivered' || status === 'read') row.sent += 1;
+    else if (status === 'failed' || status === 'dead') {
+      row.failed += 1;
+      failures.push({ messageId: id, channel: m.channel, reason: watcher.finals.get(id)?.reason ?? watcher.finals.get(id)?.error?.message ?? '' });
+    } else if (status === 'skipped') row.skipped += 1;
+    else row.other += 1;
+    if (m.sms) {
+      sms.messages += 1;
+      sms.segments += m.sms.segments;
+      if (m.sms.diacritics === 'strip') {
+        sms.withoutDiacritics += 1;
+        // Stripping maps each Vietnamese letter to one Latin letter: the same length, in UCS-2.
+        sms.segmentsWithDiacritics += ucs2Segments(m.sms.text.length);
+      } else sms.segmentsWithDiacritics += m.sms.segments;
+    }
+  }
+  return { events: [...eventIds], channels, sms, failures, ms: Date.now() - started };
+}
+
+export function formatReport(report: DemoReport, consoleUrl: string): string {
+  const names: Record<Channel, string> = { sms: 'SMS', email: 'Email', push: 'Web push', inapp: 'Hộp thư (in-app)' };
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  const lines = [
+    '',
+    `Báo cáo gửi tin / delivery report — ${report.events.length} sự kiện, ${(report.ms / 1000).toFixed(1)} s`,
+    '',
+    `  ${'Kênh'.padEnd(18)}${pad('Tin', 6)}${pad('Đã gửi', 9)}${pad('Lỗi', 6)}${pad('Bỏ qua', 9)}`,
+    ...CHANNELS.map((c) => {
+      const r = report.channels[c];
+      return `  ${names[c].padEnd(18)}${pad(r.messages, 6)}${pad(r.sent, 9)}${pad(r.failed, 6)}${pad(r.skipped, 9)}`;
+    }),
+    '',
+    `  SMS: ${report.sms.segments} segment(s) sent for ${report.sms.messages} SMS; with diacritics they would have been ${report.sms.segmentsWithDiacritics}` +
+      ` (${report.sms.withoutDiacritics} sent "không dấu", saving ${report.sms.segmentsWithDiacritics - report.sms.segments}).`,
+    '',
+    ...(report.failures.length
+      ? ['  Lỗi / failures:', ...report.failures.map((f) => `    - ${f.channel} ${f.messageId}: ${f.reason}`), '', `  Xem và gửi lại trong bảng điều khiển / look and resend in the console: ${consoleUrl}`]
+      : ['  No failures.']),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const exit = process.argv.includes('--exit');
+  const say = (line: string) => console.log(line);
+  say('Demo: cổng thông báo họp và văn bản');
+  let gateway: DevGateway;
+  try {
+    gateway = await startDevGateway(process.env, say);
+  } catch (err) {
+    const message = (err as Error).message;
+    console.error(/EADDRINUSE/.test(message) ? `could not start: a port is in use (${message}). Is \`npm start\` already running? Stop it first: the demo starts its own gateway.` : `could not start: ${message}`);
+    process.exit(1);
+  }
+  const shutdown = () => void gateway.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  say(`• Gateway running (${gateway.embedded ? 'embedded, in memory' : 'Kafka and Redis'}); loading the sample directory and sending 4 events…`);
+  try {
+    const report = await runDemo(gateway, { progress: true });
+    say(formatReport(report, `${gateway.url('operator')}/console/`));
+  } catch (err) {
+    console.error(`demo failed: ${(err as Error).message}`);
+    await gateway.stop();
+    process.exit(1);
+  }
+  if (exit) {
+    await gateway.stop();
+    process.exit(0);
+  }
+  say(`The gateway keeps running. Console: ${gateway.url('operator')}/console/  admin key: ${gateway.keys.admin}\nCtrl-C to stop.`);
+}
+
+if (require.main === module) void main();
