@@ -28,7 +28,7 @@ module.exports = tseslint.config(
   },
   {
     files: ['contracts/**/*.ts', 'services/**/*.ts'],
-    ignores: ['**/main.ts', '**/dev.ts', '**/cli/**', '**/bench/**', '**/*.test.ts', '**/test/**', '**/scripts/**'],
+    ignores: ['**/main.ts', '**/dev.ts', '**/demo.ts', '**/cli/**', '**/bench/**', '**/*.test.ts', '**/test/**', '**/scripts/**'],
     rules: envRule,
   },
   {
