@@ -58,6 +58,9 @@ describe('CLI settings and key', () => {
     expect([s.intakeUrl, s.directoryUrl, s.operatorUrl]).toEqual(['http://127.0.0.1:8080', 'http://127.0.0.1:8081', 'http://127.0.0.1:8082']);
     expect(loadCliSettings({ GATEWAY_OPERATOR_URL: 'http://operator:8082/' }).operatorUrl).toBe('http://operator:8082');
     expect(() => loadCliSettings({ GATEWAY_INTAKE_URL: 'intake:8080' })).toThrow(UsageError);
+    // `npm start` writes its development key beside the keys file.
+    expect(loadCliSettings({ GATEWAY_KEYS_FILE: '/srv/gateway/keys.json' }).devKeyFile).toBe('/srv/gateway/dev-key.txt');
+    expect(s.devKeyFile).toMatch(/\/\.gateway\/dev-key\.txt$/);
   });
 
   it('when --key, GATEWAY_KEY and the dev key file all exist, then --key wins, then GATEWAY_KEY, then the file; with none it says how to get one', () => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CliError, UsageError } from './errors';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -11,7 +11,7 @@ export interface CliSettings {
   operatorUrl: string;
   /** GATEWAY_KEY, if set. */
   key?: string;
-  /** The development key `npm start` writes, used when no key is given. */
+  /** The development key `npm start` writes beside the keys file, used when no key is given. */
   devKeyFile: string;
   keysFile: string;
 }
@@ -27,13 +27,15 @@ function baseUrl(name: string, value: string | undefined, fallback: string): str
 /** The only settings the CLI takes from the environment; flags override them per command. */
 export function loadCliSettings(env: Record<string, string | undefined>): CliSettings {
   const key = env.GATEWAY_KEY?.trim();
+  const keysFile = resolve(env.GATEWAY_KEYS_FILE?.trim() || join(ROOT, '.gateway', 'keys.json'));
   return {
     intakeUrl: baseUrl('GATEWAY_INTAKE_URL', env.GATEWAY_INTAKE_URL, DEFAULT_URLS.intake),
     directoryUrl: baseUrl('GATEWAY_DIRECTORY_URL', env.GATEWAY_DIRECTORY_URL, DEFAULT_URLS.directory),
     operatorUrl: baseUrl('GATEWAY_OPERATOR_URL', env.GATEWAY_OPERATOR_URL, DEFAULT_URLS.operator),
     ...(key ? { key } : {}),
-    devKeyFile: join(ROOT, '.gateway', 'dev-key.txt'),
-    keysFile: resolve(env.GATEWAY_KEYS_FILE?.trim() || join(ROOT, '.gateway', 'keys.json')),
+    // `npm start` writes it beside the keys file.
+    devKeyFile: join(dirname(keysFile), 'dev-key.txt'),
+    keysFile,
   };
 }
 
