@@ -6,7 +6,7 @@ import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
 import { createMemoryIdempotencyStore } from './adapters/memory-idempotency';
 import type { IdempotencyStore } from './domain/idempotency';
 import { createKafkaEventSink } from './adapters/kafka-sink';
-import { createHttpApp, type ReadinessReport } from './entry-points/http';
+import { createIntakeHandler, type ReadinessReport } from './entry-points/http';
 import { createIntakeMetrics } from './metrics';
 import { loadIntakeSettings, type IntakeSettings } from './config';
 
@@ -113,7 +113,7 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     return lastReadiness.report;
   };
 
-  const app = createHttpApp({ accept, keys: keys.current, metrics, readiness, logger, bodyLimitBytes: settings.INTAKE_BODY_LIMIT_BYTES });
+  const app = createIntakeHandler({ accept, keys: keys.current, metrics, readiness, logger, bodyLimitBytes: settings.INTAKE_BODY_LIMIT_BYTES });
   const http = await listenHttp(app, settings.INTAKE_HOST, settings.INTAKE_PORT);
   // Longer than the usual load balancer idle timeout (60 s), so the balancer closes first.
   http.server.keepAliveTimeout = 65_000;

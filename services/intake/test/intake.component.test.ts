@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { loadExample } from '@gateway/contracts';
 import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName } from '../../../tests/support/infra';
 import { startTestIntake, type TestIntake } from './support';
@@ -123,6 +124,17 @@ describe('intake against a real Kafka broker and Redis', () => {
       const res = await intake.post(null, { raw: '{"type": "meeting.scheduled",' });
       expect(res.status).toBe(400);
       expect(res.json.type).toBe('/problems/malformed-json');
+    });
+    it('when the body is a JSON scalar, not an object, then 400 malformed JSON', async () => {
+      const res = await intake.post(null, { raw: '"just a string"' });
+      expect(res.status).toBe(400);
+      expect(res.json.type).toBe('/problems/malformed-json');
+    });
+    it('when the body comes gzip-compressed (the express path), then it is accepted like a plain one', async () => {
+      const event = { ...(loadExample('meeting-cancelled') as Record<string, unknown>), id: `gz-${Date.now()}` };
+      const res = await intake.post(null, { raw: gzipSync(JSON.stringify(event)), headers: { 'content-encoding': 'gzip' } });
+      expect(res.status).toBe(202);
+      expect(res.json).toMatchObject({ id: event.id, status: 'accepted' });
     });
     it('when the content type is not JSON, then 415', async () => {
       const res = await intake.post(null, { raw: 'type=meeting.scheduled', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
