@@ -104,6 +104,20 @@ describe('npm run demo against the embedded gateway', () => {
     expect(matSms.length).toBeGreaterThan(0);
     for (const m of matSms) expect(m.body).not.toContain(mat.data.summary.slice(0, 20));
 
+    // The operator sees the failure and a corrected resend reaches the (development) provider, once.
+    const failed = report.failures[0]?.messageId ?? '';
+    const operator = gateway.url('operator');
+    const auth = { authorization: `Bearer ${gateway.keys.admin}`, 'content-type': 'application/json' };
+    await waitFor(async () => (await (await fetch(`${operator}/v1/notifications/${failed}`, { headers: auth })).json() as { status?: string }).status === 'failed', { timeoutMs: 15_000 });
+    const viewerTry = await fetch(`${operator}/v1/notifications/${failed}/resend`, { method: 'POST', headers: { ...auth, authorization: `Bearer ${gateway.keys.viewer}` }, body: JSON.stringify({ phone: '0905 123 999' }) });
+    expect(viewerTry.status).toBe(403);
+    for (let click = 0; click < 2; click += 1) {
+      const resend = await fetch(`${operator}/v1/notifications/${failed}/resend`, { method: 'POST', headers: auth, body: JSON.stringify({ phone: '0905 123 999', requestId: 'demo-fix-1' }) });
+      expect(resend.status).toBe(202);
+    }
+    await waitFor(() => outbox.sms(100_000).some((m) => m.to === '+84905123999'), { timeoutMs: 15_000, message: 'the corrected SMS was not sent' });
+    expect(outbox.sms(100_000).filter((m) => m.to === '+84905123999')).toHaveLength(1);
+
     const text = formatReport(report, 'http://console');
     expect(text).toContain('Báo cáo gửi tin');
     expect(text).toContain(report.failures[0]?.messageId ?? 'missing');
