@@ -23,6 +23,8 @@ export interface ProvidedKafka {
   /** Human-readable, for one log line: version, where, pid or container id. */
   description: string;
   stop(): Promise<void>;
+  /** A local broker: resolves with how it ended (exit code or signal), for diagnosing a broker that died. */
+  exited?: Promise<string>;
 }
 
 export interface ProvidedRedis {
@@ -217,6 +219,7 @@ export async function provideKafka(env: Env, options: ProvideKafkaOptions = {}):
     description: `Kafka ${kafka.version}, pid ${kafka.pid}, ${kafka.dataDir}`,
     // A test run's broker is throwaway: stopping it also deletes its data.
     stop: () => kafka.remove(),
+    exited: kafka.waitForExit(),
   };
 }
 

@@ -47,6 +47,10 @@ async function main() {
   // a broker that died during this benchmark).
   const brokerLog = process.env.BENCH_BROKER_LOG;
   const [kafkaInfra, redisInfra] = await Promise.all([provideKafka(process.env, brokerLog ? { local: { logger: (line: string) => appendFileSync(brokerLog, `${line}\n`) } } : {}), provideRedis(process.env)]);
+  let stopping = false;
+  void kafkaInfra.exited?.then((how) => {
+    if (!stopping) console.error(`[bench] the local broker exited during the run: ${how}`);
+  });
   const prefix = `bench-render-${Date.now()}`;
   const topics = withPrefix(prefix);
   const kafka = new Kafka({ clientId: 'bench', brokers: kafkaInfra.brokers, logLevel: logLevel.NOTHING });
@@ -96,6 +100,7 @@ async function main() {
     await producer.disconnect();
     await renderer.stop();
   } finally {
+    stopping = true;
     await admin.disconnect();
     redis.disconnect();
     await Promise.all([kafkaInfra.stop(), redisInfra.stop()]);
