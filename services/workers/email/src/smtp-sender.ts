@@ -1,10 +1,11 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { EmailMessage, Urgency } from '@gateway/contracts';
 import type { Logger } from '@gateway/common';
 import { ProviderError, type ChannelSender, type SendResult } from '@gateway/worker-core';
 import { classifySmtpError, SMTP_PROVIDER } from './classify';
 import { isMailDomain, messageIdHeader } from './message-id';
+import { composeMime, type ComposedMail, type Mailbox } from './mime';
 
 export interface SmtpSenderSettings {
   host: string;
@@ -87,7 +88,10 @@ export function createSmtpSender(settings: SmtpSenderSettings, deps: { logger?: 
 
   let closing: Promise<void> | undefined;
 
-  function mailOf(message: EmailMessage, to: string): SendMailOptions {
+  const parsedFrom = addressparser(settings.from, { flatten: true })[0];
+  const from: Mailbox = parsedFrom?.address ? { address: parsedFrom.address, ...(parsedFrom.name ? { name: parsedFrom.name } : {}) } : { address: settings.from };
+
+  function mailOf(message: EmailMessage, to: string): ComposedMail {
     const headers: Record<string, string> = {
       'X-Gateway-Message-Id': message.id,
       'X-Gateway-Event-Id': message.eventId,
@@ -95,8 +99,10 @@ export function createSmtpSender(settings: SmtpSenderSettings, deps: { logger?: 
       'Auto-Submitted': 'auto-generated',
     };
     if (message.resendOf) headers['X-Gateway-Resend-Of'] = message.resendOf;
+    // What nodemailer's `priority: 'high'` writes.
+    if (HIGH_PRIORITY.has(message.urgency)) Object.assign(headers, { 'X-Priority': '1 (Highest)', 'X-MSMail-Priority': 'High', Importance: 'High' });
     return {
-      from: settings.from,
+      from,
       to: { name: message.recipient.name, address: to },
       subject: message.subject,
       text: message.text,
@@ -105,11 +111,9 @@ export function createSmtpSender(settings: SmtpSenderSettings, deps: { logger?: 
       // The notification's own time, so every retry produces the same message.
       date: new Date(message.createdAt),
       headers,
-      // What nodemailer's `priority: 'high'` writes; set here because the message is composed raw.
-      ...(HIGH_PRIORITY.has(message.urgency) ? { headers: { ...headers, 'X-Priority': '1 (Highest)', 'X-MSMail-Priority': 'High', Importance: 'High' } } : {}),
-      // As icalEvent (not a plain attachment) nodemailer adds the text/calendar; method=...
-      // alternative that mail clients turn into accept/decline buttons.
-      ...(message.calendar ? { icalEvent: { method: message.calendar.method, content: message.calendar.ics, filename: 'invite.ics' } } : {}),
+      // The text/calendar; method=... alternative that mail clients turn into accept/decline
+      // buttons, and the same as an invite.ics attachment (what nodemailer's icalEvent writes).
+      ...(message.calendar ? { calendar: { method: message.calendar.method, ics: message.calendar.ics, filename: 'invite.ics' } } : {}),
     };
   }
 
@@ -123,17 +127,15 @@ export function createSmtpSender(settings: SmtpSenderSettings, deps: { logger?: 
       }
       const mail = mailOf(message, to);
       try {
-        // The message is built to one buffer first and handed over raw: streamed part by part,
-        // nodemailer makes a socket write per chunk, which cost more than building the message.
-        // Text parts in base64: Vietnamese text in quoted-printable is about 3x its size.
-        const node = new MailComposer({ ...mail, textEncoding: 'base64' }).compile();
-        const raw = await node.build();
-        const info = await transporter.sendMail({ envelope: node.getEnvelope(), raw, messageId: mail.messageId as string });
+        // The message is built to one buffer (see mime.ts) and handed over raw: nodemailer's
+        // pool, STARTTLS, auth and DKIM still do the sending.
+        const raw = composeMime(mail);
+        const info = await transporter.sendMail({ envelope: { from: from.address, to: [to] }, raw, messageId: mail.messageId });
         if (info.rejected.length > 0 && info.accepted.length === 0) {
           throw new ProviderError('SMTP server rejected the recipient', 'permanent', { provider: SMTP_PROVIDER, answer: String(info.response).slice(0, 500) });
         }
         logger?.debug({ messageId: message.id, to }, 'email accepted by relay');
-        return { provider: SMTP_PROVIDER, providerMessageId: mail.messageId as string };
+        return { provider: SMTP_PROVIDER, providerMessageId: mail.messageId };
       } catch (err) {
         const failure = classifySmtpError(err);
         logger?.debug({ messageId: message.id, errorClass: failure.errorClass, code: failure.details.code }, 'email not accepted');
