@@ -126,6 +126,47 @@ describe.each(BUSES)('the message bus on %s', (_name, makeBus) => {
     expect(new Set(got.map((g) => g.member)).size).toBe(2);
   });
 
+  it('when a member joins while a record is being handled, then two handlers never run on one partition at once, and nothing is lost', async () => {
+    const name = await topic(1);
+    const groupId = uniqueName('g');
+    let running = 0;
+    let most = 0;
+    const handled = new Set<number>();
+    const handler = async (m: KafkaMessage) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 150));
+      handled.add(Number(m.value?.toString()));
+      running -= 1;
+    };
+    await consume(name, groupId, handler);
+    await produce(name, Array.from({ length: 6 }, (_, i) => ({ key: 'k', value: String(i) })));
+    await waitFor(() => handled.size >= 1, { timeoutMs: 30_000 });
+    await consume(name, groupId, handler);
+    await waitFor(() => handled.size === 6, { timeoutMs: 45_000 });
+    expect(most).toBe(1);
+  });
+
+  it('when one group reads fast and another slowly, then the slow one still gets every record', async () => {
+    const name = await topic(1);
+    await produce(name, Array.from({ length: 12_000 }, (_, i) => ({ key: 'k', value: String(i) })));
+    const fast = new Set<number>();
+    const slow = new Set<number>();
+    let first = true;
+    await consume(name, uniqueName('slow'), async (m) => {
+      if (first) {
+        first = false;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      slow.add(Number(m.value?.toString()));
+    });
+    await consume(name, uniqueName('fast'), async (m) => {
+      fast.add(Number(m.value?.toString()));
+    });
+    await waitFor(() => fast.size === 12_000 && slow.size === 12_000, { timeoutMs: 60_000, message: `fast ${fast.size}, slow ${slow.size} of 12000` });
+    expect(slow.size).toBe(12_000);
+  });
+
   it('when a topic does not exist, then producing to it is refused (no silent auto-creation)', async () => {
     const producer = bus.producer();
     await producer.connect();

@@ -86,19 +86,36 @@ export class BusError extends Error {
   }
 }
 
-/** Resolves waiters when something changed (a record appended, a member left). */
+/** Wakes its waiters when something changed (a record appended, a member left). */
 class Signal {
-  private waiters: Array<() => void> = [];
+  private readonly waiters = new Set<() => void>();
 
-  wait(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /** Registers `wake`; the returned function unregisters it (so waits that lost a race do not pile up). */
+  on(wake: () => void): () => void {
+    this.waiters.add(wake);
+    return () => this.waiters.delete(wake);
   }
 
   notify(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = [...this.waiters];
+    this.waiters.clear();
     for (const w of waiters) w();
   }
+}
+
+/** Resolves on the first of the signals (or after `ms`), leaving nothing registered behind. */
+function firstOf(signals: Signal[], ms?: number): Promise<void> {
+  return new Promise((resolve) => {
+    const offs: Array<() => void> = [];
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      for (const off of offs) off();
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    for (const signal of signals) offs.push(signal.on(done));
+    if (ms !== undefined) timer = setTimeout(done, ms);
+  });
 }
 
 interface StoredRecord {
@@ -187,6 +204,12 @@ const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 class MemoryGroup {
   readonly members: MemoryConsumer[] = [];
   readonly committed = new Map<string, number>();
+  /**
+   * The loop that holds each partition. A new owner after a rebalance waits until the previous
+   * one finished its batch and committed, as a broker's rebalance does: never two handlers on one
+   * partition at once, and the previous owner's last commit counts.
+   */
+  readonly holders = new Map<string, { done: Promise<void> }>();
   generation = 0;
 
   constructor(
@@ -229,14 +252,17 @@ class MemoryGroup {
     this.trimConsumed(topic, partition);
   }
 
-  /** Records every group has committed past are not needed any more. */
+  /**
+   * Records every group with members reading this topic has committed past are not needed any
+   * more. A reading group without a commit yet keeps everything.
+   */
   private trimConsumed(topic: string, partition: number): void {
     const log = this.bus.topics.get(topic)?.partitions[partition];
     if (!log || log.records.length < 10_000) return;
     let min = Infinity;
     for (const group of this.bus.groups.values()) {
-      const c = group.committed.get(tp(topic, partition));
-      if (c !== undefined) min = Math.min(min, c);
+      if (!group.members.some((m) => m.subscribed().includes(topic))) continue;
+      min = Math.min(min, group.committed.get(tp(topic, partition)) ?? log.base);
     }
     if (Number.isFinite(min)) log.trim(min);
   }
@@ -358,21 +384,43 @@ class MemoryConsumer implements BusConsumer {
 
   private async consume(topic: string, partition: number): Promise<void> {
     const group = this.bus.group(this.config0.groupId);
+    const key = tp(topic, partition);
+    // Wait for the partition's previous holder (another member, before a rebalance) to finish.
+    for (let previous = group.holders.get(key); previous; previous = group.holders.get(key)) await previous.done;
+    let finish: () => void = () => undefined;
+    const holder = { done: new Promise<void>((resolve) => (finish = resolve)) };
+    group.holders.set(key, holder);
+    try {
+      await this.consumeHeld(group, topic, partition, () => group.holders.get(key) === holder);
+    } finally {
+      group.holders.delete(key);
+      finish();
+    }
+  }
+
+  private async consumeHeld(group: MemoryGroup, topic: string, partition: number, holds: () => boolean): Promise<void> {
+    const key = tp(topic, partition);
     const log = this.bus.topic(topic).partitions[partition] as PartitionLog;
     const config = this.config as ConsumerRunConfig;
     const maxBatch = 500;
     let failures = 0;
-    let position = group.committed.get(tp(topic, partition)) ?? (this.fromBeginning ? log.base : log.end);
+    let position = group.committed.get(key) ?? (this.fromBeginning ? log.base : log.end);
     while (this.owns(topic, partition)) {
       if (position >= log.end) {
-        await Promise.race([log.changed.wait(), this.changed.wait()]);
+        await firstOf([log.changed, this.changed]);
         continue;
       }
-      const messages = log.read(position, maxBatch);
       const release = await this.slot();
+      if (!this.owns(topic, partition)) {
+        release();
+        break;
+      }
+      const messages = log.read(position, maxBatch);
       let resolved = position;
+      // The holder's commits count until its loop ends, even while it stops or loses the
+      // partition: the next holder starts from them (a broker commits a draining member's too).
       const commit = () => {
-        if (this.owns(topic, partition) && resolved > (group.committed.get(tp(topic, partition)) ?? -1)) group.commit(topic, partition, resolved);
+        if (holds() && resolved > (group.committed.get(key) ?? -1)) group.commit(topic, partition, resolved);
       };
       try {
         if (config.eachMessage) {
@@ -414,12 +462,15 @@ class MemoryConsumer implements BusConsumer {
         failures += 1;
         const crash: ConsumerCrashEvent['payload'] = { error: error as Error, groupId: this.config0.groupId, restart: true };
         this.emit(this.events.CRASH, crash);
-        const backoff = Math.min(5_000, 100 * 2 ** Math.min(failures - 1, 6));
-        await Promise.race([new Promise((resolve) => setTimeout(resolve, backoff)), this.changed.wait()]);
+        await firstOf([this.changed], Math.min(5_000, 100 * 2 ** Math.min(failures - 1, 6)));
       } finally {
         release();
       }
-      position = group.committed.get(tp(topic, partition)) ?? resolved;
+      const next = group.committed.get(key) ?? resolved;
+      // A handler that returned without resolving anything gets the batch again, but not in a
+      // loop of microtasks that would starve the process.
+      if (next === position) await new Promise((resolve) => setImmediate(resolve));
+      position = next;
     }
   }
 }
