@@ -30,9 +30,13 @@ function devKeys(keysFile: string): Record<'admin' | 'viewer', string> {
   mkdirSync(dir, { recursive: true });
   const plainFile = join(dir, 'dev-keys.json');
   if (existsSync(plainFile) && existsSync(keysFile)) {
-    const saved = JSON.parse(readFileSync(plainFile, 'utf8')) as Partial<Record<'admin' | 'viewer', string>>;
-    const ring = readKeyRing(keysFile);
-    if (saved.admin && saved.viewer && ring.authenticate(saved.admin) && ring.authenticate(saved.viewer)) return { admin: saved.admin, viewer: saved.viewer };
+    try {
+      const saved = JSON.parse(readFileSync(plainFile, 'utf8')) as Partial<Record<'admin' | 'viewer', string>>;
+      const ring = readKeyRing(keysFile);
+      if (saved.admin && saved.viewer && ring.authenticate(saved.admin) && ring.authenticate(saved.viewer)) return { admin: saved.admin, viewer: saved.viewer };
+    } catch {
+      // Unreadable: make new ones below.
+    }
   }
   const suffix = Date.now().toString(36);
   const make = (role: string, scopes: Scope[]) => createKey(keysFile, `dev-${role}-${suffix}`, scopes);
@@ -54,7 +58,8 @@ function devVapid(): { publicKey: string; privateKey: string } {
 
 export interface DevGateway {
   services: RunningService[];
-  keys: Record<'admin' | 'viewer', string>;
+  /** Absent when the gateway runs with a real keys file (GATEWAY_KEYS_FILE on Kafka and Redis). */
+  keys?: Record<'admin' | 'viewer', string>;
   embedded: boolean;
   /** The bus the services use (the in-process one, or a client of the Kafka cluster). */
   bus: BusClient;
@@ -68,8 +73,10 @@ export interface DevGateway {
 export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<DevGateway> {
   mkdirSync(STATE, { recursive: true });
   const keysFile = env.GATEWAY_KEYS_FILE ?? join(STATE, 'keys.json');
-  const keys = devKeys(keysFile);
   const embeddedMode = !env.KAFKA_BROKERS && !env.REDIS_URL;
+  // Development keys go only into a development keys file: never into a real deployment's file
+  // (Kafka/Redis mode with GATEWAY_KEYS_FILE set), where keys are made with the admin CLI.
+  const keys = embeddedMode || !env.GATEWAY_KEYS_FILE ? devKeys(keysFile) : undefined;
   let kafka: ProvidedKafka | undefined;
   let redis: ProvidedRedis | undefined;
   let services: RunningService[] = [];
@@ -143,10 +150,15 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
   Directory API:        ${url('renderer')}/v1/directory
   Inbox and push API:   ${url('push')}/v1/inbox
 ${idle.length ? `  Channels:             ${idle.join(', ')} have no provider configured (see README: SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_*);\n                        their messages wait on Kafka until a worker runs.\n` : ''}
-  Development keys (stored hashed in ${keysFileShown}; real keys: npm run gateway -- keys create):
+${
+  keys
+    ? `  Development keys (stored hashed in ${keysFileShown}; real keys: npm run gateway -- keys create):
     admin   ${keys.admin}
     viewer  ${keys.viewer}   (read only: sees no resend buttons)
-${
+`
+    : `  Keys:                 from ${keysFileShown} (no development keys are added to a real keys file)
+`
+}${
   gateway.embedded
     ? `
   Data:   IN MEMORY ONLY — every event, message and status is lost when you stop.
@@ -159,7 +171,7 @@ ${
 Send a first event:
 
   curl -sS -X POST ${url('intake')}/v1/events \\
-    -H 'Authorization: Bearer ${keys.admin}' -H 'Content-Type: application/json' \\
+    -H 'Authorization: Bearer ${keys?.admin ?? '<your key>'}' -H 'Content-Type: application/json' \\
     --data @contracts/examples/meeting-scheduled-hoi-nghi-bch.json
 
 Or run the demo (sample directory, a conference, a change, urgent and secret documents, a failure):

@@ -106,10 +106,12 @@ describe('npm run demo against the embedded gateway', () => {
 
     // The operator sees the failure and a corrected resend reaches the (development) provider, once.
     const failed = report.failures[0]?.messageId ?? '';
+    const keys = gateway.keys;
+    if (!keys) throw new Error('the embedded gateway made development keys');
     const operator = gateway.url('operator');
-    const auth = { authorization: `Bearer ${gateway.keys.admin}`, 'content-type': 'application/json' };
+    const auth = { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' };
     await waitFor(async () => (await (await fetch(`${operator}/v1/notifications/${failed}`, { headers: auth })).json() as { status?: string }).status === 'failed', { timeoutMs: 15_000 });
-    const viewerTry = await fetch(`${operator}/v1/notifications/${failed}/resend`, { method: 'POST', headers: { ...auth, authorization: `Bearer ${gateway.keys.viewer}` }, body: JSON.stringify({ phone: '0905 123 999' }) });
+    const viewerTry = await fetch(`${operator}/v1/notifications/${failed}/resend`, { method: 'POST', headers: { ...auth, authorization: `Bearer ${keys.viewer}` }, body: JSON.stringify({ phone: '0905 123 999' }) });
     expect(viewerTry.status).toBe(403);
     for (let click = 0; click < 2; click += 1) {
       const resend = await fetch(`${operator}/v1/notifications/${failed}/resend`, { method: 'POST', headers: auth, body: JSON.stringify({ phone: '0905 123 999', requestId: 'demo-fix-1' }) });

@@ -125,6 +125,16 @@ describe('intake against a real Kafka broker and Redis', () => {
       expect(res.status).toBe(400);
       expect(res.json.type).toBe('/problems/malformed-json');
     });
+    it('when the body starts with a UTF-8 byte order mark (as Windows tools write it), then it is accepted', async () => {
+      const event = { ...(loadExample('meeting-cancelled') as Record<string, unknown>), id: `bom-${Date.now()}` };
+      const res = await intake.post(null, { raw: `\uFEFF${JSON.stringify(event)}` });
+      expect(res.status).toBe(202);
+    });
+    it('when the body is empty, then 400 naming the missing fields', async () => {
+      const res = await intake.post(null, { raw: '' });
+      expect(res.status).toBe(400);
+      expect(res.json.type).toBe('/problems/invalid-fields');
+    });
     it('when the body is a JSON scalar, not an object, then 400 malformed JSON', async () => {
       const res = await intake.post(null, { raw: '"just a string"' });
       expect(res.status).toBe(400);

@@ -145,7 +145,10 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      // As body-parser does: a UTF-8 byte order mark (Windows tools write one) is not content,
+      // and an empty body is an empty object (whose fields are then reported missing).
+      const text = body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+      parsed = text.trim() === '' ? {} : JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null) throw new SyntaxError('the body must be a JSON object');
     } catch (err) {
       deps.metrics.rejected.inc({ reason: 'malformed-json' });
@@ -161,6 +164,12 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
     const outcome = await deps.accept(parsed, { principal, idempotencyKey, correlationId: correlationId && CORRELATION_ID.test(correlationId) ? correlationId : undefined });
     respond(deps, res, outcome);
   } catch (err) {
+    if (req.destroyed || (err as NodeJS.ErrnoException).code === 'ECONNRESET' || (err as Error).message === 'aborted') {
+      // The client went away in the middle of its body: nothing to answer, nothing of ours broke.
+      deps.metrics.rejected.inc({ reason: 'aborted' });
+      deps.logger.debug({ path: '/v1/events' }, 'request aborted by the client');
+      return;
+    }
     deps.logger.error({ err, path: '/v1/events' }, 'unhandled error');
     if (!res.headersSent) problem(res, { type: `${PROBLEM_BASE}internal`, title: 'Internal error', status: 500 });
     else res.destroy();

@@ -40,6 +40,12 @@ function matches(entry: AuditEntry, q: AuditQuery): boolean {
   return (q.actor === undefined || entry.actor === q.actor) && (q.action === undefined || entry.action === q.action);
 }
 
+/**
+ * How many entries the audit keeps (the oldest go first): bounded, so a flood of refused requests
+ * cannot fill Redis. A million entries is years of an agency's operator actions.
+ */
+export const AUDIT_MAX_ENTRIES = 1_000_000;
+
 /** A Redis stream: ids are time-ordered, so a time range is an XREVRANGE; actor and action are filtered while reading. */
 export function createRedisAuditStore(redis: Redis, prefix: string): AuditStore {
   const key = `${prefix}audit`;
@@ -47,7 +53,7 @@ export function createRedisAuditStore(redis: Redis, prefix: string): AuditStore 
     async append(entry) {
       const at = entry.at ?? new Date().toISOString();
       const body = { ...entry, at };
-      const id = await redis.xadd(key, '*', 'entry', JSON.stringify(body));
+      const id = await redis.xadd(key, 'MAXLEN', '~', AUDIT_MAX_ENTRIES, '*', 'entry', JSON.stringify(body));
       return { id: id ?? '', ...body };
     },
     async query(q) {
@@ -85,6 +91,7 @@ export function createMemoryAuditStore(options: { now?: () => number } = {}): Au
       lastMs = ms;
       const stored: AuditEntry = { id: `${ms}-${sequence}`, ...entry, at: entry.at ?? new Date(ms).toISOString() };
       entries.push(structuredClone(stored));
+      if (entries.length > AUDIT_MAX_ENTRIES) entries.splice(0, entries.length - AUDIT_MAX_ENTRIES);
       return stored;
     },
     async query(q) {

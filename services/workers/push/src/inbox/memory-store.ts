@@ -26,6 +26,9 @@ export function createMemoryInboxStore(options: { maxItemsPerUser: number }): In
     }
     return u;
   };
+  const EMPTY: UserInbox = { entries: [], byMessage: new Map(), unread: new Set(), listeners: new Set() };
+  /** For reads: asking about a user who has nothing does not make an inbox for them. */
+  const existing = (userId: string): UserInbox => users.get(userId) ?? EMPTY;
   const nextId = () => {
     const ms = Date.now();
     if (ms > lastMs) {
@@ -61,7 +64,7 @@ export function createMemoryInboxStore(options: { maxItemsPerUser: number }): In
       return { id: entry.id, created: true };
     },
     async list(userId, page) {
-      const u = inbox(userId);
+      const u = existing(userId);
       const older = u.entries.filter((e) => !page.cursor || compareItemIds(e.id, page.cursor) < 0).reverse();
       const items: InboxListItem[] = older.slice(0, page.limit).map((e) => ({ ...e, read: !u.unread.has(e.id) }));
       const last = items[items.length - 1];
@@ -69,18 +72,18 @@ export function createMemoryInboxStore(options: { maxItemsPerUser: number }): In
     },
     async after(userId, afterId, limit) {
       if (!isInboxItemId(afterId)) throw new Error('after: not an inbox item id');
-      return inbox(userId)
+      return existing(userId)
         .entries.filter((e) => compareItemIds(e.id, afterId) > 0)
         .slice(0, limit);
     },
     async latestId(userId) {
-      return inbox(userId).entries.at(-1)?.id;
+      return existing(userId).entries.at(-1)?.id;
     },
     async unreadCount(userId) {
-      return inbox(userId).unread.size;
+      return existing(userId).unread.size;
     },
     async markRead(userId, itemId) {
-      const u = inbox(userId);
+      const u = existing(userId);
       const entry = u.entries.find((e) => e.id === itemId);
       if (!entry) return { found: false };
       const changed = u.unread.delete(itemId);
@@ -88,14 +91,14 @@ export function createMemoryInboxStore(options: { maxItemsPerUser: number }): In
       return { found: true, changed, messageId: entry.messageId, eventId: entry.eventId };
     },
     async markAllRead(userId) {
-      const u = inbox(userId);
+      const u = existing(userId);
       const changed = u.entries.filter((e) => u.unread.has(e.id));
       u.unread.clear();
       if (changed.length) announce(u, (l) => l.read?.(changed.map((e) => e.id)));
       return changed.map((e) => ({ id: e.id, messageId: e.messageId, eventId: e.eventId }));
     },
     async markUnread(userId, itemIds) {
-      const u = inbox(userId);
+      const u = existing(userId);
       for (const id of itemIds) if (u.entries.some((e) => e.id === id)) u.unread.add(id);
     },
     async subscribe(userId, listener) {

@@ -8,7 +8,7 @@ export function createMemorySubscriptionStore(options: { maxPerUser: number }): 
       const subs = users.get(userId) ?? new Map<string, StoredSubscription>();
       users.set(userId, subs);
       const created = !subs.has(subscription.endpoint);
-      subs.set(subscription.endpoint, subscription);
+      subs.set(subscription.endpoint, structuredClone(subscription));
       let evicted = 0;
       while (subs.size > options.maxPerUser) {
         const oldest = [...subs.values()].filter((s) => s.endpoint !== subscription.endpoint).sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
@@ -22,7 +22,7 @@ export function createMemorySubscriptionStore(options: { maxPerUser: number }): 
       return users.get(userId)?.delete(endpoint) ?? false;
     },
     async list(userId) {
-      return [...(users.get(userId)?.values() ?? [])];
+      return [...(users.get(userId)?.values() ?? [])].map((sub) => structuredClone(sub));
     },
   };
 }
