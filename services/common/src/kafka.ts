@@ -116,7 +116,16 @@ export class BatchingPublisher {
 
   constructor(
     private readonly producer: BusProducer,
-    private readonly options: { maxBatch: number; ackTimeoutMs: number },
+    private readonly options: {
+      maxBatch: number;
+      ackTimeoutMs: number;
+      /**
+       * Waits this long for more messages before a request that is not full (0: none). A few
+       * milliseconds turn a request per status into one per few hundred when they trickle in,
+       * which is most of a channel worker's Kafka cost.
+       */
+      lingerMs?: number;
+    },
   ) {}
 
   publish(message: OutgoingMessage): Promise<void> {
@@ -133,6 +142,8 @@ export class BatchingPublisher {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      const linger = this.options.lingerMs ?? 0;
+      if (linger > 0 && this.queue.length < this.options.maxBatch) await new Promise((resolve) => setTimeout(resolve, linger));
       const batch = this.queue.splice(0, this.options.maxBatch);
       const byTopic = new Map<string, Message[]>();
       for (const { message } of batch) {

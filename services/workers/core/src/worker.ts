@@ -107,7 +107,8 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
     const producer = createDurableProducer(kafka);
     await producer.connect();
     cleanups.push(['disconnect producer', () => producer.disconnect()]);
-    const publisher = new BatchingPublisher(producer, { maxBatch: 1000, ackTimeoutMs: 30_000 });
+    // Statuses trickle in one per message step: a 5 ms linger batches them (a commit waits for them).
+    const publisher = new BatchingPublisher(producer, { maxBatch: 1000, ackTimeoutMs: 30_000, lingerMs: 5 });
 
     const mover = new RetryMover({
       delay,
