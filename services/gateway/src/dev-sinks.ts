@@ -1,6 +1,7 @@
 import type { CapturedEmail, CapturedSms, DevOutbox } from '@gateway/common';
 import type { EmailMessage, PushMessage, SmsMessage } from '@gateway/contracts';
 import { ProviderError, type ChannelSender } from '@gateway/worker-core';
+import type { InboxStore } from '@gateway/worker-push';
 
 /**
  * The embedded mode's development sinks: they stand where the SMS provider, the SMTP relay and
@@ -28,7 +29,11 @@ export interface DevSinks {
 
 export const DEFAULT_REJECTED_PHONES = ['+84900000000'];
 
-export function createDevSinks(options: { rejectPhones?: string[]; maxKept?: number } = {}): DevSinks {
+/**
+ * `inbox`: where a web push lands instead of a browser (the user's in-app inbox, marked as a push),
+ * so it can be seen in the app's inbox API and stream.
+ */
+export function createDevSinks(options: { rejectPhones?: string[]; maxKept?: number; inbox?: InboxStore } = {}): DevSinks {
   const max = options.maxKept ?? 5_000;
   const reject = new Set(options.rejectPhones ?? DEFAULT_REJECTED_PHONES);
   const emails: CapturedEmail[] = [];
@@ -72,6 +77,17 @@ export function createDevSinks(options: { rejectPhones?: string[]; maxKept?: num
         const userId = m.recipient.userId;
         if (!userId) throw new ProviderError('no user id for web push', 'permanent', { provider: 'dev-push', code: 'no-user' });
         keep(pushes, { messageId: m.id, eventId: m.eventId, userId, title: m.title, body: m.body, ...(m.url ? { url: m.url } : {}), at: new Date().toISOString() });
+        await options.inbox?.add(userId, {
+          messageId: m.id,
+          eventId: m.eventId,
+          eventType: m.eventType,
+          title: `[Thông báo đẩy] ${m.title}`,
+          body: m.body,
+          ...(m.url ? { url: m.url } : {}),
+          urgency: m.urgency,
+          ...(m.secrecy ? { secrecy: m.secrecy } : {}),
+          createdAt: m.createdAt,
+        });
         return { provider: 'dev-push' };
       },
     },

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { generateVapidKeys } from '@gateway/worker-push';
+import { embeddedInbox, generateVapidKeys } from '@gateway/worker-push';
 import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
 import { ConfigError, readKeyRing, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
 import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
@@ -91,7 +91,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
       say('• Embedded mode: in-process bus and in-memory store (no Kafka, no Redis); development sinks for SMS, email and web push.');
       const embedded: Embedded = { bus: new MemoryBus({ defaultPartitions: 6 }), stores: new MemoryRegistry() };
       bus = embedded.bus;
-      sinks = createDevSinks({ rejectPhones: env.DEV_SMS_REJECT ? env.DEV_SMS_REJECT.split(',').map((p) => p.trim()) : DEFAULT_REJECTED_PHONES });
+      sinks = createDevSinks({ inbox: embeddedInbox(embedded), rejectPhones: env.DEV_SMS_REJECT ? env.DEV_SMS_REJECT.split(',').map((p) => p.trim()) : DEFAULT_REJECTED_PHONES });
       const vapid = devVapid();
       const serviceEnv = {
         LOG_LEVEL: 'error',

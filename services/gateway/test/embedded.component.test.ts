@@ -120,6 +120,12 @@ describe('npm run demo against the embedded gateway', () => {
     await waitFor(() => outbox.sms(100_000).some((m) => m.to === '+84905123999'), { timeoutMs: 15_000, message: 'the corrected SMS was not sent' });
     expect(outbox.sms(100_000).filter((m) => m.to === '+84905123999')).toHaveLength(1);
 
+    // A web push lands in the user's inbox (the app's inbox API shows it), beside the in-app item.
+    const push = outbox.pushes(100_000)[0];
+    if (!push) throw new Error('no web push was captured');
+    const inbox = (await (await fetch(`${gateway.url('push')}/v1/inbox?userId=${encodeURIComponent(push.userId)}&limit=100`, { headers: auth })).json()) as { items: Array<{ messageId: string; title: string }> };
+    expect(inbox.items.find((i) => i.messageId === push.messageId)?.title).toBe(`[Thông báo đẩy] ${push.title}`);
+
     const text = formatReport(report, 'http://console');
     expect(text).toContain('Báo cáo gửi tin');
     expect(text).toContain(report.failures[0]?.messageId ?? 'missing');
