@@ -23,7 +23,7 @@ const GATEWAY: Record<string, { main: string; load: (env: Env) => unknown; probe
   operator: { main: 'services/operator/src/main.ts', load: loadOperatorSettings, listen: (env) => ({ host: loadOperatorSettings(env).OPERATOR_HOST, port: loadOperatorSettings(env).OPERATOR_PORT }) },
   // Provider settings are read only for the providers listed, so the probe lists them all.
   'worker-sms': { main: 'services/workers/sms/src/main.ts', load: loadSmsWorkerSettings, probeEnv: { SMS_PROVIDERS: 'twilio,esms' }, listen: (env) => loadSmsWorkerSettings(env).sms.http },
-  'worker-email': { main: 'services/workers/email/src/main.ts', load: loadEmailWorkerSettings },
+  'worker-email': { main: 'services/workers/email/src/main.ts', load: loadEmailWorkerSettings, listen: (env) => ({ host: loadEmailWorkerSettings(env).email.EMAIL_HTTP_HOST, port: loadEmailWorkerSettings(env).email.EMAIL_HTTP_PORT }) },
   'worker-push': { main: 'services/workers/push/src/main.ts', load: loadPushWorkerSettings, listen: (env) => ({ host: loadPushWorkerSettings(env).http.PUSH_HOST, port: loadPushWorkerSettings(env).http.PUSH_PORT }) },
   admin: { main: 'services/gateway/src/cli/index.ts', load: loadCliSettings },
 };
@@ -164,8 +164,8 @@ describe('docker-compose.yml', () => {
       expect({ name, host, check: new RegExp(`http://127\\.0\\.0\\.1:${port}/(readyz|healthz)`).test(check) }).toEqual({ name, host: '0.0.0.0', check: true });
       for (const published of service.ports ?? []) expect({ name, containerPort: Number(published.split(':').pop()) }).toEqual({ name, containerPort: port });
     }
-    // The email worker has no HTTP endpoint; its check looks at the container's main process.
-    expect(compose.services['worker-email']?.healthcheck?.test.join(' ')).toContain(GATEWAY['worker-email']?.main);
+    // Every gateway service in compose listens on HTTP and is checked there.
+    expect(gatewayServices.filter(([name]) => name !== 'admin' && !GATEWAY[name]?.listen).map(([name]) => name)).toEqual([]);
   });
 
   it('when a service depends on another, then that one exists and has a health check; every gateway service waits for a healthy Kafka and Redis', () => {

@@ -31,7 +31,7 @@ describe('admin CLI resend: emails a relay refused, resent by filter through the
     const logger = (name: string) => ({ logger: createLogger({ name, level: 'silent' }) });
     renderer = await startRenderer(loadRendererSettings({ ...common, RENDERER_PORT: '0', RENDERER_GROUP_ID: `${prefix}-renderer` }), logger('renderer'));
     operator = await startOperator(loadOperatorSettings({ ...common, OPERATOR_PORT: '0', STATUS_GROUP_ID: `${prefix}-status` }), logger('operator'));
-    worker = await startEmailWorker(loadEmailWorkerSettings({ ...common, EMAIL_WORKER_GROUP_ID: `${prefix}-email`, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), EMAIL_FROM: 'Văn phòng Thành ủy <thongbao@example.gov.vn>' }), logger('worker-email'));
+    worker = await startEmailWorker(loadEmailWorkerSettings({ ...common, EMAIL_WORKER_GROUP_ID: `${prefix}-email`, EMAIL_HTTP_PORT: '0', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), EMAIL_FROM: 'Văn phòng Thành ủy <thongbao@example.gov.vn>' }), logger('worker-email'));
     intake = await startIntake(loadIntakeSettings({ ...common, INTAKE_PORT: '0' }), logger('intake'));
   }, 90_000);
 
@@ -39,6 +39,12 @@ describe('admin CLI resend: emails a relay refused, resent by filter through the
     await Promise.allSettled([intake?.stop(), renderer?.stop(), operator?.stop(), worker?.stop()]);
     await smtp?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when the email worker holds its partitions, then its health endpoints say so', async () => {
+    expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
+    await waitFor(async () => (await fetch(`${worker.url}/readyz`)).status === 200, { timeoutMs: 30_000, message: 'email worker ready' });
+    expect(await (await fetch(`${worker.url}/readyz`)).json()).toEqual({ ready: true, consuming: true });
   });
 
   it('when two emails of an event failed permanently and the relay works again, then `resend --status failed --channel email --event` resends both and reports 2/2 done, and a second run skips both', async () => {

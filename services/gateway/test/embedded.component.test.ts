@@ -13,7 +13,7 @@ import { runDemo, formatReport, FAILING_PERSON } from '../src/demo';
 jest.setTimeout(120_000);
 const ROOT = resolve(__dirname, '../../..');
 // Free ports (0) so the test never collides with a gateway a developer is running.
-const PORTS = { INTAKE_PORT: '0', RENDERER_PORT: '0', OPERATOR_PORT: '0', SMS_HTTP_PORT: '0', PUSH_PORT: '0' };
+const PORTS = { INTAKE_PORT: '0', RENDERER_PORT: '0', OPERATOR_PORT: '0', SMS_HTTP_PORT: '0', PUSH_PORT: '0', EMAIL_HTTP_PORT: '0' };
 const withoutInfra = () => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...PORTS, GATEWAY_KEYS_FILE: join(mkdtempSync(join(tmpdir(), 'gw-embedded-')), 'keys.json') };
   delete env.KAFKA_BROKERS;
@@ -71,6 +71,11 @@ describe('npm run demo against the embedded gateway', () => {
 
   it('when the demo runs, then every message settles and the report matches what the development sinks captured, with exactly the one planned failure', async () => {
     expect(gateway.embedded).toBe(true);
+    // Every service with an HTTP endpoint is ready (the push worker once both of its workers joined).
+    for (const service of gateway.services.filter((s) => s.url)) {
+      await waitFor(async () => (await fetch(`${service.url}/readyz`)).status === 200, { timeoutMs: 15_000, message: `${service.name} ready` });
+    }
+    expect(gateway.services.filter((s) => s.url).map((s) => s.name).sort()).toEqual(['intake', 'operator', 'push', 'renderer']);
     const report = await runDemo(gateway, { timeoutMs: 90_000 });
     const outbox = gateway.sinks?.outbox;
     if (!outbox) throw new Error('the embedded gateway has development sinks');

@@ -1,9 +1,12 @@
-import { createLogger, parseSettings, type Embedded, type Logger, runMain } from '@gateway/common';
+import express from 'express';
+import { closeOnce, createLogger, listenHttp, parseSettings, PROBLEM_BASE, sendProblem, type Embedded, type Logger, runMain } from '@gateway/common';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createSmtpSender } from './smtp-sender';
 import { emailSettingsSchema, toSmtpSenderSettings, type EmailSettings } from './settings';
 
 export interface RunningEmailWorker {
+  /** Base URL of the health endpoints. */
+  url: string;
   worker: RunningChannelWorker;
   stop: () => Promise<void>;
 }
@@ -28,9 +31,37 @@ export async function startEmailWorker(settings: { core: WorkerSettings; email: 
     await sender.close();
     throw err;
   }
-  let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= worker.stop().finally(() => sender.close()));
-  return { worker, stop };
+  const app = express();
+  app.disable('x-powered-by');
+  let joined = false;
+  void worker.joined.then(() => (joined = true));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  // Ready once the worker holds its partitions; the SMTP relay is not probed (a relay outage is a
+  // transient error per message, retried with back-off, not a reason to restart the worker).
+  app.get('/readyz', (_req, res) => {
+    res.status(joined ? 200 : 503).json({ ready: joined, consuming: joined });
+  });
+  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  let http: Awaited<ReturnType<typeof listenHttp>>;
+  try {
+    http = await listenHttp(app, settings.email.EMAIL_HTTP_HOST, settings.email.EMAIL_HTTP_PORT);
+  } catch (err) {
+    await worker.stop();
+    await sender.close();
+    throw err;
+  }
+  logger.info({ url: http.url }, 'email worker started');
+  const stop = closeOnce(
+    [
+      ['stop http', () => http.close()],
+      ['stop channel worker', () => worker.stop()],
+      ['close SMTP pool', () => sender.close()],
+    ],
+    { timeoutMs: settings.core.shutdownTimeoutMs + 2000, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+  );
+  return { url: http.url, worker, stop };
 }
 
 if (require.main === module) runMain('worker-email', () => startEmailWorker(loadEmailWorkerSettings(process.env)));

@@ -32,6 +32,9 @@ export const emailSettingsSchema = z
     SMTP_SOCKET_TIMEOUT_MS: setting.positiveInt(60_000),
     SMTP_CLIENT_NAME: optionalText,
     EMAIL_FROM: z.string({ message: 'required, e.g. "Văn phòng Thành ủy" <thongbao@danang.gov.vn>' }).min(3),
+    /** Health endpoints (/healthz, /readyz) for orchestrators; 0.0.0.0 in containers. */
+    EMAIL_HTTP_HOST: z.string().default('127.0.0.1'),
+    EMAIL_HTTP_PORT: setting.port(8085),
     /** Defaults to the domain of EMAIL_FROM. */
     EMAIL_MESSAGE_ID_DOMAIN: optionalText,
     EMAIL_DKIM_DOMAIN: optionalText,

@@ -93,6 +93,14 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  let consuming = { push: false, inapp: false };
+  void push.joined.then(() => (consuming = { ...consuming, push: true }));
+  void inapp.joined.then(() => (consuming = { ...consuming, inapp: true }));
+  // Ready once both channel workers hold their partitions.
+  app.get('/readyz', (_req, res) => {
+    const ready = consuming.push && consuming.inapp;
+    res.status(ready ? 200 : 503).json({ ready, consuming });
+  });
   app.use(createPushRouter({ store: subscriptions, keys: keys.current, logger, vapidPublicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, allowedEndpointHosts: settings.web.WEB_PUSH_ENDPOINT_HOSTS }));
   app.use(
     createInboxRouter({
