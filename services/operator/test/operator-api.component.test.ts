@@ -152,6 +152,11 @@ describe('operator API against a real broker and Redis', () => {
     const copy = await call('GET', `/v1/notifications/${String(first.json.messageId)}`, keys.viewer);
     expect(copy.json).toMatchObject({ resendOf: id, recipient: { phone: '+84905123456' }, resend: { by: 'van-thu', corrections: { phone: { before: '+84900000001', after: '+84905123456' } } } });
 
+    // The failed list marks the original as resent (its resend is on its way): no resend offered.
+    const listed = await call('GET', `/v1/notifications?eventId=${encodeURIComponent(String(original.json.eventId))}&status=failed,dead,undelivered&pageSize=100`, keys.viewer);
+    const row = (listed.json.items as Array<{ messageId: string; resendable: boolean; resentAs?: { messageId: string } }>).find((i) => i.messageId === id);
+    expect(row).toMatchObject({ resendable: false, resentAs: { messageId: first.json.messageId } });
+
     const entries = await audit('action=notification.resend');
     expect(entries).toEqual(
       expect.arrayContaining([

@@ -191,7 +191,9 @@ async function renderList(out, q) {
       h('td', {}, h('div', {}, n.recipient ? n.recipient.name : '(chưa rõ)'), h('div', { className: 'muted' }, n.recipient ? [n.recipient.phone, n.recipient.email].filter(Boolean).join(' · ') : '')),
       h('td', {}, CHANNEL[n.channel] || n.channel), h('td', {}, eventLink(n.eventId)), h('td', {}, badge(n.status)),
       h('td', {}, n.reasonText || n.reason || ''), cell);
-    if (canResend && n.resendable) {
+    if (n.resentAs && !n.resendable) {
+      cell.append(h('div', { className: 'notice' }, 'Đã gửi lại: ', notifLink(n.resentAs.messageId, n.resentAs.status ? (STATUS[n.resentAs.status] || n.resentAs.status) : 'đang gửi')));
+    } else if (canResend && n.resendable) {
       const msg = h('div', { role: 'status' });
       const resendBtn = h('button', { type: 'button', onclick: async () => {
         resendBtn.disabled = true;

@@ -148,6 +148,25 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
     res.json({ name: principal.name, scopes: [...principal.scopes], canRead: has('notifications:read'), canResend: has('notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
   });
 
+  /**
+   * Marks each failed item that was resent already: `resentAs` names the latest resend and its
+   * state, and `resendable` turns false while that resend is on its way or went through (a
+   * resend would be refused), so the console shows "Đã gửi lại" instead of the buttons.
+   */
+  async function withResends<T extends { messageId: string; resendable: boolean }>(items: T[]): Promise<Array<T & { resentAs?: { messageId: string; status?: string } }>> {
+    return Promise.all(
+      items.map(async (item) => {
+        if (!item.resendable) return item;
+        const resends = await stores.resends.resendsOf(item.messageId);
+        const latest = resends[resends.length - 1];
+        if (!latest) return item;
+        const status = (await stores.notifications.getMany([latest.messageId])).get(latest.messageId)?.status;
+        const stillResendable = status !== undefined && RESENDABLE_STATES.has(status);
+        return { ...item, resendable: stillResendable, resentAs: { messageId: latest.messageId, ...(status ? { status } : {}) } };
+      }),
+    );
+  }
+
   app.get(
     '/v1/notifications',
     guard('notifications:read', 'notification.search'),
@@ -156,7 +175,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       if (!parsed.success) return invalid(res, parsed.error.issues, 'query');
       const q = parsed.data;
       const result = await stores.notifications.search({ ...q, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined });
-      res.json({ items: result.items.map(notificationSummary), total: result.total, page: q.page, pageSize: q.pageSize, totals: result.totals });
+      res.json({ items: await withResends(result.items.map(notificationSummary)), total: result.total, page: q.page, pageSize: q.pageSize, totals: result.totals });
     }),
   );
 
