@@ -23,34 +23,41 @@ export function sendProblem(res: Response, problem: Problem): void {
 
 export type AuthedRequest = Request & { principal?: Principal };
 
+export type Authorization =
+  | { ok: true; principal: Principal }
+  | { ok: false; status: 401 | 403; problem: Problem; wwwAuthenticate?: string; principal?: Principal };
+
 /**
- * Bearer-key authentication with a required scope (`admin` implies every scope). 401 for a
- * missing or unknown key, 403 for a key without the scope; `onDenied` lets a service audit it.
+ * Bearer-key authentication with a required scope (`admin` implies every scope), without a web
+ * framework: 401 for a missing or unknown key, 403 for a key without the scope.
  */
+export function authorize(authorizationHeader: string | undefined, keys: KeyRing, scope: Scope): Authorization {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorizationHeader ?? '');
+  if (!match?.[1]) {
+    return { ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway"', problem: { type: `${PROBLEM_BASE}unauthenticated`, title: 'Authentication required', status: 401, detail: 'Send an API key as "Authorization: Bearer <key>".' } };
+  }
+  const principal = keys.authenticate(match[1]);
+  if (!principal) {
+    return { ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway", error="invalid_token"', problem: { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 } };
+  }
+  if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
+    return { ok: false, status: 403, principal, problem: { type: `${PROBLEM_BASE}forbidden`, title: 'Missing scope', status: 403, detail: `This key does not have the "${scope}" scope.` } };
+  }
+  return { ok: true, principal };
+}
+
+/** `authorize` as express middleware; `onDenied` lets a service audit a refusal. */
 export function requireScope(options: { keys: () => KeyRing; logger: Logger; onDenied?: (req: AuthedRequest, status: 401 | 403, principal?: Principal) => void }, scope: Scope) {
   return (req: AuthedRequest, res: Response, next: NextFunction) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) {
-      options.onDenied?.(req, 401);
-      res.set('WWW-Authenticate', 'Bearer realm="gateway"');
-      sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Authentication required', status: 401, detail: 'Send an API key as "Authorization: Bearer <key>".' });
+    const auth = authorize(req.get('authorization'), options.keys(), scope);
+    if (!auth.ok) {
+      options.onDenied?.(req, auth.status, auth.principal);
+      if (auth.principal) options.logger.warn({ key: auth.principal.name, scope, path: req.path }, 'key lacks the required scope');
+      if (auth.wwwAuthenticate) res.set('WWW-Authenticate', auth.wwwAuthenticate);
+      sendProblem(res, auth.problem);
       return;
     }
-    const principal = options.keys().authenticate(match[1]);
-    if (!principal) {
-      options.onDenied?.(req, 401);
-      res.set('WWW-Authenticate', 'Bearer realm="gateway", error="invalid_token"');
-      sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 });
-      return;
-    }
-    if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
-      options.onDenied?.(req, 403, principal);
-      options.logger.warn({ key: principal.name, scope, path: req.path }, 'key lacks the required scope');
-      sendProblem(res, { type: `${PROBLEM_BASE}forbidden`, title: 'Missing scope', status: 403, detail: `This key does not have the "${scope}" scope.` });
-      return;
-    }
-    req.principal = principal;
+    req.principal = auth.principal;
     next();
   };
 }

@@ -12,6 +12,7 @@ import cliProgress from 'cli-progress';
 import { FINAL_DELIVERY_STATES, type Channel, type DeliveryStatus, type SmsMessage, type Topics } from '@gateway/contracts';
 import type { BusClient, BusConsumer } from '@gateway/common';
 import { startDevGateway, type DevGateway } from './dev';
+import { callService, expectStatus } from './cli/http';
 
 const ROOT = resolve(__dirname, '../../..');
 const CHANNELS: Channel[] = ['sms', 'email', 'push', 'inapp'];
@@ -60,11 +61,10 @@ export function demoEvents(runId: string): Array<Record<string, unknown>> {
   ];
 }
 
-async function post(url: string, key: string, body: unknown, contentType = 'application/json'): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 500)}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
+/** A POST to one of the demo gateway's services, through the admin CLI's client (its errors name the service and the problem). */
+async function post(name: string, baseUrl: string, path: string, key: string, body: string): Promise<void> {
+  const answer = await callService({ name, baseUrl, setting: 'the demo' }, { method: 'POST', path, key, body, contentType: 'application/json' });
+  expectStatus(answer, [200, 201, 202]);
 }
 
 /** Follows the channel topics (what was rendered) and the status topic (what became of it). */
@@ -101,11 +101,11 @@ export async function runDemo(gateway: DevGateway, options: { progress?: boolean
   if (!key) throw new Error('the demo needs the development keys (run it without GATEWAY_KEYS_FILE, or in embedded mode)');
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const directory = readFileSync(join(ROOT, 'services/renderer/src/directory/sample-directory.json'), 'utf8');
-  await post(`${gateway.url('renderer')}/v1/directory/import`, key, directory);
+  await post('directory', gateway.url('renderer'), '/v1/directory/import', key, directory);
   const events = demoEvents(runId);
   const eventIds = new Set(events.map((e) => String(e.id)));
   const watcher = await watch(gateway.bus, gateway.topics, eventIds);
-  for (const event of events) await post(`${gateway.url('intake')}/v1/events`, key, event);
+  for (const event of events) await post('intake', gateway.url('intake'), '/v1/events', key, JSON.stringify(event));
 
   const bar = options.progress ? new cliProgress.SingleBar({ format: '  Đang gửi / sending  [{bar}] {value}/{total} tin', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(1, 0);

@@ -1,4 +1,4 @@
-export { startOperator, type RunningOperator, type OperatorDeps, type OperatorBus } from './main';
+export { startOperator, type RunningOperator, type OperatorDeps } from './main';
 export { loadOperatorSettings, type OperatorSettings } from './config';
 export { createRedisOperatorStores, createMemoryOperatorStores, type OperatorStores, type MemoryOperatorStores } from './data-access/stores';
 export type { NotificationStore } from './data-access/notification-store';

@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
-import type { Admin, Consumer, ConsumerConfig, Producer, ProducerConfig } from 'kafkajs';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
-import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, watchKeyRing, type DevOutbox, type Logger, runMain, probe, listenHttp } from '@gateway/common';
+import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './config';
@@ -17,19 +16,12 @@ export interface RunningOperator {
   stop: () => Promise<void>;
 }
 
-/** The part of a Kafka client the operator uses: kafkajs's `Kafka`, or an in-process bus with the same shape. */
-export interface OperatorBus {
-  producer(config?: ProducerConfig): Pick<Producer, 'connect' | 'disconnect' | 'send'>;
-  consumer(config: ConsumerConfig): Pick<Consumer, 'connect' | 'disconnect' | 'subscribe' | 'run'>;
-  admin(): Pick<Admin, 'connect' | 'disconnect' | 'listTopics' | 'createTopics' | 'describeCluster'>;
-}
-
 export interface OperatorDeps {
   logger?: Logger;
   /** Stores to use instead of Redis ones (embedded mode: createMemoryOperatorStores()); Redis is then not connected. */
   stores?: OperatorStores;
   /** A bus to use instead of connecting to KAFKA_BROKERS. */
-  bus?: OperatorBus;
+  bus?: BusClient;
   /** What the development sinks captured: shows the console's test outbox page. */
   devOutbox?: DevOutbox;
   /** Readiness of injected infrastructure; defaults to "the bus and Redis answer". */
@@ -45,14 +37,14 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const stores = deps.stores ?? createRedisOperatorStores(redis as Redis, settings.REDIS_KEY_PREFIX, { retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000 });
 
-  const bus: OperatorBus = deps.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const bus: BusClient = deps.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
   const admin = bus.admin();
   await admin.connect();
   if (settings.KAFKA_CREATE_TOPICS) {
     const wanted = new Set([topics.status, topics.sms, topics.email, topics.push, topics.inapp]);
-    await ensureTopics(admin as Parameters<typeof ensureTopics>[0], topicSpecs(settings.TOPIC_PARTITIONS, topics).filter((t) => wanted.has(t.topic)));
+    await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics).filter((t) => wanted.has(t.topic)));
   }
-  const producer = createDurableProducer(bus as Parameters<typeof createDurableProducer>[0]) as Pick<Producer, 'connect' | 'disconnect' | 'send'>;
+  const producer = createDurableProducer(bus);
   await producer.connect();
   const consumer = bus.consumer({ groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false });
   await consumer.connect();

@@ -210,7 +210,6 @@ class MemoryGroup {
    * partition at once, and the previous owner's last commit counts.
    */
   readonly holders = new Map<string, { done: Promise<void> }>();
-  generation = 0;
 
   constructor(
     private readonly bus: MemoryBus,
@@ -230,7 +229,6 @@ class MemoryGroup {
 
   /** Each subscribed topic's partitions, dealt round-robin to the members subscribed to it. */
   rebalance(): void {
-    this.generation += 1;
     const assignments = new Map<MemoryConsumer, Map<string, number[]>>(this.members.map((m) => [m, new Map()]));
     const topics = new Set(this.members.flatMap((m) => m.subscribed()));
     for (const name of topics) {
@@ -243,7 +241,7 @@ class MemoryGroup {
         own.set(name, [...(own.get(name) ?? []), partition]);
       });
     }
-    for (const [member, assignment] of assignments) member.assign(assignment, this.generation);
+    for (const [member, assignment] of assignments) member.assign(assignment);
   }
 
   commit(topic: string, partition: number, offset: number): void {
@@ -344,7 +342,7 @@ class MemoryConsumer implements BusConsumer {
   }
 
   /** Called by the group: starts loops for new partitions; loops of partitions taken away end after their batch. */
-  assign(assignment: Map<string, number[]>, generation: number): void {
+  assign(assignment: Map<string, number[]>): void {
     this.assignment = assignment;
     this.changed.notify();
     for (const [topic, partitions] of assignment) {
@@ -365,7 +363,6 @@ class MemoryConsumer implements BusConsumer {
       memberId: this.memberId,
       memberAssignment,
     };
-    void generation;
     setImmediate(() => this.emit(this.events.GROUP_JOIN, payload));
   }
 

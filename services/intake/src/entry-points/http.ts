@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { authorize, PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { EventAcceptor, AcceptOutcome } from '../domain/accept-event';
 import type { IntakeMetrics } from '../metrics';
 
@@ -78,6 +78,18 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** The request's headers checked, the parsed body accepted and answered: the same for both paths. */
+async function acceptParsed(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, body: unknown, principal: Principal): Promise<void> {
+  const idempotencyKey = header(req, 'idempotency-key');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    problem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, errors: [{ path: 'header:Idempotency-Key', message: 'must be 1 to 128 characters of letters, digits, ".", "_", ":" or "-"' }] });
+    return;
+  }
+  const correlationId = header(req, 'x-correlation-id');
+  respond(deps, res, await deps.accept(body, { principal, idempotencyKey, correlationId: correlationId && CORRELATION_ID.test(correlationId) ? correlationId : undefined }));
+}
+
+
 /**
  * The HTTP entry point: `POST /v1/events`, the hot path, is handled with node:http directly (no
  * router, no body-parser: about a tenth of the CPU of a request); everything else, and the rare
@@ -108,27 +120,16 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
     }
   });
   try {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header(req, 'authorization') ?? '');
-    if (!match?.[1]) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="gateway"');
-      problem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Authentication required', status: 401, detail: 'Send an API key as "Authorization: Bearer <key>".' });
+    const auth = authorize(header(req, 'authorization'), deps.keys(), 'events:write');
+    if (!auth.ok) {
+      if (auth.principal) deps.logger.warn({ key: auth.principal.name, scope: 'events:write', path: '/v1/events' }, 'key lacks the required scope');
+      if (auth.wwwAuthenticate) res.setHeader('WWW-Authenticate', auth.wwwAuthenticate);
+      problem(res, auth.problem);
       req.resume();
       return;
     }
-    const principal = deps.keys().authenticate(match[1]);
-    if (!principal) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="gateway", error="invalid_token"');
-      problem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 });
-      req.resume();
-      return;
-    }
+    const { principal } = auth;
     principalName = principal.name;
-    if (!principal.scopes.has('events:write') && !principal.scopes.has('admin')) {
-      deps.logger.warn({ key: principal.name, scope: 'events:write', path: '/v1/events' }, 'key lacks the required scope');
-      problem(res, { type: `${PROBLEM_BASE}forbidden`, title: 'Missing scope', status: 403, detail: 'This key does not have the "events:write" scope.' });
-      req.resume();
-      return;
-    }
     const contentType = header(req, 'content-type');
     if (!isJsonContentType(contentType)) {
       deps.metrics.rejected.inc({ reason: 'content-type' });
@@ -155,14 +156,7 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
       problem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: `The body is not valid JSON: ${(err as Error).message}.`, errors: [{ path: '(body)', message: 'not valid JSON, or not a JSON object' }] });
       return;
     }
-    const idempotencyKey = header(req, 'idempotency-key');
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      problem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, errors: [{ path: 'header:Idempotency-Key', message: 'must be 1 to 128 characters of letters, digits, ".", "_", ":" or "-"' }] });
-      return;
-    }
-    const correlationId = header(req, 'x-correlation-id');
-    const outcome = await deps.accept(parsed, { principal, idempotencyKey, correlationId: correlationId && CORRELATION_ID.test(correlationId) ? correlationId : undefined });
-    respond(deps, res, outcome);
+    await acceptParsed(deps, req, res, parsed, principal);
   } catch (err) {
     if (req.destroyed || (err as NodeJS.ErrnoException).code === 'ECONNRESET' || (err as Error).message === 'aborted') {
       // The client went away in the middle of its body: nothing to answer, nothing of ours broke.
@@ -250,21 +244,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       next();
     },
     jsonBody,
-    async (req: AuthedRequest, res) => {
-      const principal = req.principal as Principal;
-      const idempotencyKey = req.get('idempotency-key');
-      if (idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{1,128}$/.test(idempotencyKey)) {
-        sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, errors: [{ path: 'header:Idempotency-Key', message: 'must be 1 to 128 characters of letters, digits, ".", "_", ":" or "-"' }] });
-        return;
-      }
-      const correlationId = req.get('x-correlation-id');
-      const outcome = await deps.accept(req.body as unknown, {
-        principal,
-        idempotencyKey,
-        correlationId: correlationId && /^[\w.:-]{1,128}$/.test(correlationId) ? correlationId : undefined,
-      });
-      respond(deps, res, outcome);
-    },
+    (req: AuthedRequest, res) => acceptParsed(deps, req, res, req.body as unknown, req.principal as Principal),
   );
 
   app.use((req, res) => {

@@ -154,17 +154,25 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
    * resend would be refused), so the console shows "Đã gửi lại" instead of the buttons.
    */
   async function withResends<T extends { messageId: string; resendable: boolean }>(items: T[]): Promise<Array<T & { resentAs?: { messageId: string; status?: string } }>> {
-    return Promise.all(
-      items.map(async (item) => {
-        if (!item.resendable) return item;
-        const resends = await stores.resends.resendsOf(item.messageId);
-        const latest = resends[resends.length - 1];
-        if (!latest) return item;
-        const status = (await stores.notifications.getMany([latest.messageId])).get(latest.messageId)?.status;
-        const stillResendable = status !== undefined && RESENDABLE_STATES.has(status);
-        return { ...item, resendable: stillResendable, resentAs: { messageId: latest.messageId, ...(status ? { status } : {}) } };
-      }),
+    const latest = new Map<string, string>();
+    await Promise.all(
+      items
+        .filter((item) => item.resendable)
+        .map(async (item) => {
+          const resends = await stores.resends.resendsOf(item.messageId);
+          const last = resends[resends.length - 1];
+          if (last) latest.set(item.messageId, last.messageId);
+        }),
     );
+    if (latest.size === 0) return items;
+    // One read of the resends' states for the whole page.
+    const states = await stores.notifications.getMany([...latest.values()]);
+    return items.map((item) => {
+      const resentId = latest.get(item.messageId);
+      if (!resentId) return item;
+      const status = states.get(resentId)?.status;
+      return { ...item, resendable: status !== undefined && RESENDABLE_STATES.has(status), resentAs: { messageId: resentId, ...(status ? { status } : {}) } };
+    });
   }
 
   app.get(

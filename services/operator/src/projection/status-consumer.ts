@@ -1,6 +1,5 @@
-import type { Consumer } from 'kafkajs';
 import { deliveryStatusSchema, type DeliveryStatus } from '@gateway/contracts';
-import type { Logger } from '@gateway/common';
+import type { BusConsumer, Logger } from '@gateway/common';
 import type { NotificationStore } from '../data-access/notification-store';
 
 /**
@@ -8,7 +7,7 @@ import type { NotificationStore } from '../data-access/notification-store';
  * a crash re-applies some statuses, which the store ignores. A record that is not a status is
  * logged and skipped (statuses are our own output; there is nothing to retry).
  */
-export async function runStatusProjection(deps: { consumer: Pick<Consumer, 'subscribe' | 'run'>; topic: string; store: NotificationStore; logger: Logger }): Promise<void> {
+export async function runStatusProjection(deps: { consumer: Pick<BusConsumer, 'subscribe' | 'run'>; topic: string; store: NotificationStore; logger: Logger }): Promise<void> {
   await deps.consumer.subscribe({ topics: [deps.topic], fromBeginning: true });
   await deps.consumer.run({
     partitionsConsumedConcurrently: 3,

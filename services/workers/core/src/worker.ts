@@ -35,13 +35,18 @@ export function embeddedFailedRecords(embedded: Embedded): FailedRecords {
   return embedded.stores.get('worker:failed', () => new MemoryFailedRecords());
 }
 
+/** The rate limiter of an embedded process, shared by its workers (and their providers' limits). */
+export function embeddedRateLimiter(embedded: Embedded): RateLimiter {
+  return embedded.stores.get('worker:rate', () => new MemoryRateLimiter());
+}
+
 /** The stores a worker of the embedded mode uses, shared by every worker (and the operator) of the process. */
 export function embeddedWorkerStores(embedded: Embedded, channel: Channel, claimOptions: ConstructorParameters<typeof MemoryClaimStore>[0]) {
   return {
     claims: embedded.stores.get('worker:claims', () => new MemoryClaimStore(claimOptions)),
     delay: embedded.stores.get(`worker:delay:${channel}`, () => new MemoryDelayQueue()),
     failed: embeddedFailedRecords(embedded),
-    limiter: embedded.stores.get('worker:rate', () => new MemoryRateLimiter()),
+    limiter: embeddedRateLimiter(embedded),
   };
 }
 

@@ -1,7 +1,7 @@
 import express from 'express';
 import { Redis } from 'ioredis';
 import { closeOnce, createLogger, PROBLEM_BASE, sendProblem, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp } from '@gateway/common';
-import { createFailoverSender, embeddedWorkerStores, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
+import { createFailoverSender, embeddedRateLimiter, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
 import { EsmsSmsSender } from './providers/esms';
@@ -44,7 +44,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const limiter: RateLimiter = redis
     ? new RedisRateLimiter(redis, workerKeys(settings.core.redis.keyPrefix, 'sms').rate)
-    : embeddedWorkerStores(embedded as Embedded, 'sms', { ...settings.core.claim, owner: 'embedded' }).limiter;
+    : embeddedRateLimiter(embedded as Embedded);
 
   const providers = settings.sms.providers.map((p) => {
     const sender = buildProvider(p, options.fetch);
