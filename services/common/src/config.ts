@@ -55,3 +55,16 @@ export const setting = {
   topicPrefix: () => z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
+
+/** Kafka and Redis as every service reads them: spread into a service's settings schema. */
+export function infrastructureSettings() {
+  return {
+    KAFKA_BROKERS: setting.brokers(),
+    TOPIC_PREFIX: setting.topicPrefix(),
+    /** Partitions of a topic the service creates. */
+    TOPIC_PARTITIONS: setting.positiveInt(12),
+    KAFKA_CREATE_TOPICS: setting.bool(true),
+    REDIS_URL: setting.redisUrl(),
+    REDIS_KEY_PREFIX: z.string().default('gw:'),
+  };
+}

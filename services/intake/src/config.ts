@@ -1,23 +1,17 @@
 import { z } from 'zod';
 import { TOPICS, withPrefix } from '@gateway/contracts';
-import { parseSettings, setting } from '@gateway/common';
+import { infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
 export const intakeSettingsSchema = z.object({
   INTAKE_HOST: z.string().default('127.0.0.1'),
   INTAKE_PORT: setting.port(8080),
   /** Processes sharing the port (node:cluster); each has its own producer and Redis connection. */
   INTAKE_WORKERS: setting.positiveInt(1),
-  KAFKA_BROKERS: setting.brokers(),
+  ...infrastructureSettings(),
   KAFKA_CLIENT_ID: z.string().default('gateway-intake'),
-  REDIS_URL: setting.redisUrl(),
-  REDIS_KEY_PREFIX: z.string().default('gw:'),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file (create one with `npm run keys -- create`)' }).min(1),
-  /** Prefix for every topic name, as in the other services. */
-  TOPIC_PREFIX: setting.topicPrefix(),
   /** Overrides the events topic name; by default it follows TOPIC_PREFIX. */
   EVENTS_TOPIC: z.string().min(1).optional(),
-  TOPIC_PARTITIONS: setting.positiveInt(12),
-  KAFKA_CREATE_TOPICS: setting.bool(true),
   INTAKE_BODY_LIMIT_BYTES: setting.positiveInt(1024 * 1024),
   INTAKE_PUBLISH_TIMEOUT_MS: setting.positiveInt(5000),
   IDEMPOTENCY_TTL_SECONDS: setting.positiveInt(24 * 3600),

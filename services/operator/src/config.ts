@@ -1,17 +1,12 @@
 import { z } from 'zod';
-import { parseSettings, setting } from '@gateway/common';
+import { infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
 export const operatorSettingsSchema = z.object({
   OPERATOR_HOST: z.string().default('127.0.0.1'),
   OPERATOR_PORT: setting.port(8082),
-  KAFKA_BROKERS: setting.brokers(),
+  ...infrastructureSettings(),
   KAFKA_CLIENT_ID: z.string().default('gateway-operator'),
   STATUS_GROUP_ID: z.string().default('gateway-status-projection'),
-  TOPIC_PREFIX: setting.topicPrefix(),
-  TOPIC_PARTITIONS: setting.positiveInt(12),
-  KAFKA_CREATE_TOPICS: setting.bool(true),
-  REDIS_URL: setting.redisUrl(),
-  REDIS_KEY_PREFIX: z.string().default('gw:'),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
   STATUS_RETENTION_DAYS: setting.positiveInt(90),
   /** Without a requestId, the same resend (same message, same corrections) within this window is one resend. */

@@ -1,18 +1,13 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSettings, setting } from '@gateway/common';
+import { infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
 export const rendererSettingsSchema = z.object({
   RENDERER_HOST: z.string().default('127.0.0.1'),
   RENDERER_PORT: setting.port(8081),
-  KAFKA_BROKERS: setting.brokers(),
+  ...infrastructureSettings(),
   KAFKA_CLIENT_ID: z.string().default('gateway-renderer'),
   RENDERER_GROUP_ID: z.string().default('gateway-renderer'),
-  TOPIC_PREFIX: setting.topicPrefix(),
-  TOPIC_PARTITIONS: setting.positiveInt(12),
-  KAFKA_CREATE_TOPICS: setting.bool(true),
-  REDIS_URL: setting.redisUrl(),
-  REDIS_KEY_PREFIX: z.string().default('gw:'),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
   TEMPLATES_DIR: z.string().default(resolve(__dirname, '../../../templates')),
   AGENCY_NAME: z.string().min(1).default('Văn phòng Thành ủy'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Channel } from '@gateway/contracts';
-import { ConfigError, parseSettings, setting } from '@gateway/common';
+import { ConfigError, infrastructureSettings, parseSettings, setting } from '@gateway/common';
 import { checkRetryPolicy, DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/backoff';
 import type { RateLimit } from './data-access/rate-limiter';
 
@@ -53,16 +53,11 @@ export function channelSettingNames(channel: Channel) {
 
 /** The channel-independent part of a worker's env; every name and default is listed in the workers README. */
 export const workerCommonSettingsSchema = z.object({
-  KAFKA_BROKERS: setting.brokers(),
+  ...infrastructureSettings(),
   /** Default: gateway-worker-<channel>. */
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
-  TOPIC_PREFIX: setting.topicPrefix(),
-  TOPIC_PARTITIONS: setting.positiveInt(12),
-  KAFKA_CREATE_TOPICS: setting.bool(true),
   KAFKA_SESSION_TIMEOUT_MS: setting.positiveInt(30_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: setting.positiveInt(3_000),
-  REDIS_URL: setting.redisUrl(),
-  REDIS_KEY_PREFIX: z.string().default('gw:'),
   WORKER_CONCURRENCY: setting.positiveInt(32),
   WORKER_PARTITIONS_CONCURRENTLY: setting.positiveInt(3),
   CLAIM_LEASE_MS: setting.positiveInt(60_000),
