@@ -130,6 +130,7 @@ class PartitionLog {
   base = 0;
   records: StoredRecord[] = [];
   readonly changed = new Signal();
+  private wakeScheduled = false;
 
   constructor(private readonly maxRecords: number) {}
 
@@ -150,8 +151,15 @@ class PartitionLog {
       timestamp: String(m.timestamp ?? Date.now()),
     });
     if (this.records.length > this.maxRecords) this.trim(this.end - this.maxRecords);
-    // Consumers learn of it after the producer's promise settles, as with a broker.
-    setImmediate(() => this.changed.notify());
+    // Consumers learn of it after the producer's promise settles, as with a broker; one wake-up
+    // per turn of the event loop, however many records a fan-out appended.
+    if (!this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(() => {
+        this.wakeScheduled = false;
+        this.changed.notify();
+      });
+    }
     return this.end - 1;
   }
 
