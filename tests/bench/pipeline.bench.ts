@@ -10,7 +10,7 @@
  * process, or --procs 2: intake+renderer and the workers apart), on a real Kafka and Redis.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,18 @@ interface Received {
 }
 
 const ROOT = resolve(__dirname, '../..');
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined off Linux. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 async function main() {
@@ -88,7 +100,7 @@ async function main() {
   const layouts = values.procs === '3' ? ['intake,renderer', 'sms', 'email'] : values.procs === '2' ? ['intake,renderer,sms', 'email'] : ['intake,renderer,sms,email'];
   const gateways: ChildProcess[] = layouts.map((services) =>
     // BENCH_PROFILE=<dir> writes a V8 CPU profile of each gateway process there.
-    spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : []), '--import', 'tsx', join(ROOT, 'services/gateway/src/main.ts')], { env: { ...base, GATEWAY_SERVICES: services }, stdio: ['ignore', 'ignore', 'inherit'] }),
+    spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : []), '--import', 'tsx', join(ROOT, 'services/gateway/src/main.ts')], { env: { ...base, GATEWAY_SERVICES: services }, stdio: ['ignore', 'ignore', 'inherit'] }),
   );
   const url = `http://127.0.0.1:${intakePort}`;
   const redis = new Redis(redisInfra.url);
@@ -135,7 +147,11 @@ async function main() {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    const report = (label: string, started: number) => {
+    // CPU the gateway processes (and the loopback providers) used during a scenario: on this
+    // shared 2-core machine a steadier measure of the pipeline's cost than the wall time.
+    const cpuNow = () => ({ gateway: gateways.reduce((sum, g) => sum + (cpuSeconds(g.pid) ?? NaN), 0), sinks: cpuSeconds(sinks.pid) ?? NaN });
+    const report = (label: string, started: number, cpu0: { gateway: number; sinks: number }) => {
+      const cpu1 = cpuNow();
       const lat: number[] = [];
       let last = 0;
       for (const id of expectedIds) {
@@ -155,8 +171,9 @@ async function main() {
         ls.sort((a, b) => a - b);
         return `${ch} p50 ${pct(ls, 50)} / p99 ${pct(ls, 99)} ms`;
       });
-      process.stderr.write(`  ${label}: ${byChannel.join('; ')}\n`);
-      console.log(`| ${label} | ${expectedIds.size} | ${duplicates} | ${wall.toFixed(2)} | ${Math.round(expectedIds.size / wall).toLocaleString('en-US')} | ${pct(lat, 50)} | ${pct(lat, 95)} | ${pct(lat, 99)} | ${lat[lat.length - 1]} |`);
+      const gatewayCpu = cpu1.gateway - cpu0.gateway;
+      process.stderr.write(`  ${label}: ${byChannel.join('; ')}; loopback providers used ${(cpu1.sinks - cpu0.sinks).toFixed(1)} CPU s\n`);
+      console.log(`| ${label} | ${expectedIds.size} | ${duplicates} | ${wall.toFixed(2)} | ${Math.round(expectedIds.size / wall).toLocaleString('en-US')} | ${pct(lat, 50)} | ${pct(lat, 95)} | ${pct(lat, 99)} | ${lat[lat.length - 1]} | ${gatewayCpu.toFixed(1)} | ${((gatewayCpu * 1000) / expectedIds.size).toFixed(2)} |`);
     };
     const eventOf = new Map<string, number>();
     // Latency is measured from the 202 of the message's own event.
@@ -178,13 +195,14 @@ async function main() {
     }
     await waitAll(120_000);
     reset();
-    console.log('\n| scenario | messages | duplicates | wall s | msgs/s | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|---|');
+    console.log('\n| scenario | messages | duplicates | wall s | msgs/s | p50 ms | p95 ms | p99 ms | max ms | gateway CPU s | CPU ms/msg |\n|---|---|---|---|---|---|---|---|---|---|---|');
 
     const runs = values.scenario === 'all' ? ['burst', 'rate', 'big'] : [String(values.scenario)];
     for (const scenario of runs) {
       if (scenario === 'burst' || scenario === 'rate') {
         const batch = Array.from({ length: events }, (_, i) => ({ id: `${prefix}-${scenario}-${i}`, ps: people(recipients, `${scenario}${i}`) }));
         for (const e of batch) expect(e.id, e.ps.map((p) => p.id));
+        const cpu0 = cpuNow();
         const started = Date.now();
         if (scenario === 'burst') {
           let next = 0;
@@ -204,7 +222,7 @@ async function main() {
           }));
         }
         await waitAll(180_000);
-        report(scenario === 'burst' ? `burst ${events}×${recipients}×2` : `rate 1,000/s offered (${events} events)`, started);
+        report(scenario === 'burst' ? `burst ${events}×${recipients}×2` : `rate 1,000/s offered (${events} events)`, started, cpu0);
         reset();
       } else if (scenario === 'big') {
         const n = Number(values.big);
@@ -214,11 +232,12 @@ async function main() {
         await store.upsertGroup({ id: 'toan-thanh-pho', name: 'Toàn thành phố', members: ps.map((p) => p.id), groups: [] });
         const id = `${prefix}-big`;
         expect(id, ps.map((p) => p.id));
+        const cpu0 = cpuNow();
         const started = Date.now();
         await post(id, ['group:toan-thanh-pho']);
         bindLatency(id, ps.map((p) => p.id));
         await waitAll(180_000);
-        report(`one invitation to ${n.toLocaleString('en-US')} people`, started);
+        report(`one invitation to ${n.toLocaleString('en-US')} people`, started, cpu0);
         reset();
       }
     }

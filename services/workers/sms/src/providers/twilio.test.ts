@@ -71,6 +71,21 @@ describe('Twilio adapter against a loopback Messages API', () => {
     await expect(sender({ baseUrl: gone.url }).send(message)).rejects.toMatchObject({ errorClass: 'transient', details: { code: 'ECONNREFUSED' } });
   });
 
+  it('when Twilio reads the request and never answers, then a transient timeout after timeoutMs, not a hang', async () => {
+    server.answer = () => ({ kind: 'silence' });
+    const started = Date.now();
+    await expect(sender({ timeoutMs: 300 }).send(message)).rejects.toMatchObject({ errorClass: 'transient', details: { code: 'TIMEOUT' } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('when the same sender sends many messages, then it reuses keep-alive connections (one socket per concurrent request, not one per message)', async () => {
+    const before = server.connections();
+    const s = sender();
+    for (let i = 0; i < 20; i++) await s.send(message);
+    expect(server.connections() - before).toBe(1);
+  });
+
   it('when the credentials are wrong, then Twilio\'s 401 is permanent for the message', async () => {
     await expect(sender({ authToken: 'wrong-token-wrong-token' }).send(message)).rejects.toMatchObject({ errorClass: 'permanent', details: { code: '20003' } });
   });

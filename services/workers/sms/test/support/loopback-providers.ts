@@ -7,7 +7,9 @@ export type Answer =
   | { kind: 'accept' }
   | { kind: 'error'; status: number; code?: string | number; message?: string; retryAfterSeconds?: number }
   /** Drops the connection without an answer. */
-  | { kind: 'hang-up' };
+  | { kind: 'hang-up' }
+  /** Reads the request and never answers. */
+  | { kind: 'silence' };
 
 export interface ReceivedSms {
   /** Our message id: from the StatusCallback query (Twilio) or the RequestId (eSMS). */
@@ -34,6 +36,8 @@ interface LoopbackBase {
   /** Message ids accepted more than once: what "sent twice" means at the phone. */
   duplicates(): string[];
   answer: (request: ReceivedSms, nth: number) => Answer;
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -62,13 +66,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
   const server = http.createServer(handler);
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -123,6 +130,7 @@ export async function startLoopbackTwilio(accounts: Array<{ sid: string; token: 
         req.socket.destroy();
         return;
       }
+      if (answer.kind === 'silence') return;
       if (answer.kind === 'error') {
         const headers: Record<string, string> = answer.retryAfterSeconds !== undefined ? { 'retry-after': String(answer.retryAfterSeconds) } : {};
         return json(res, answer.status, { code: answer.code ?? answer.status, message: answer.message ?? 'error', more_info: `https://www.twilio.com/docs/errors/${answer.code ?? answer.status}`, status: answer.status }, headers);
@@ -148,6 +156,7 @@ export async function startLoopbackTwilio(accounts: Array<{ sid: string; token: 
     set answer(fn) {
       state.answer = fn;
     },
+    connections: server.connections,
     close: server.close,
   };
 }
@@ -193,6 +202,7 @@ export async function startLoopbackEsms(credentials: { apiKey: string; secretKey
         req.socket.destroy();
         return;
       }
+      if (answer.kind === 'silence') return;
       if (answer.kind === 'error') {
         if (answer.status === 200) return json(res, 200, { CodeResult: String(answer.code ?? '99'), ErrorMessage: answer.message ?? 'error' });
         return json(res, answer.status, { message: answer.message ?? 'error' }, answer.retryAfterSeconds !== undefined ? { 'retry-after': String(answer.retryAfterSeconds) } : {});
@@ -220,6 +230,7 @@ export async function startLoopbackEsms(credentials: { apiKey: string; secretKey
     set answer(fn) {
       state.answer = fn;
     },
+    connections: server.connections,
     close: server.close,
   };
 }
