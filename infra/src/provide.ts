@@ -25,6 +25,8 @@ export interface ProvidedKafka {
   stop(): Promise<void>;
   /** A local broker: resolves with how it ended (exit code or signal), for diagnosing a broker that died. */
   exited?: Promise<string>;
+  /** A local broker's JVM (e.g. for a benchmark's CPU accounting). */
+  pid?: number;
 }
 
 export interface ProvidedRedis {
@@ -32,6 +34,8 @@ export interface ProvidedRedis {
   url: string;
   description: string;
   stop(): Promise<void>;
+  /** A local redis-server's pid. */
+  pid?: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -220,6 +224,9 @@ export async function provideKafka(env: Env, options: ProvideKafkaOptions = {}):
     // A test run's broker is throwaway: stopping it also deletes its data.
     stop: () => kafka.remove(),
     exited: kafka.waitForExit(),
+    get pid() {
+      return kafka.pid;
+    },
   };
 }
 
@@ -237,5 +244,5 @@ export async function provideRedis(env: Env, options: ProvideRedisOptions = {}):
   }
 
   const redis = await startLocalRedis(options.local);
-  return { kind: 'local', url: redis.url, description: `redis-server, pid ${redis.pid}`, stop: () => redis.stop() };
+  return { kind: 'local', url: redis.url, description: `redis-server, pid ${redis.pid}`, stop: () => redis.stop(), pid: redis.pid };
 }

@@ -89,6 +89,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
     service: 'renderer',
     processor: { directory, sequences, renderer },
     partitionsConsumedConcurrently: settings.RENDERER_CONCURRENCY,
+    gzip: settings.RENDERER_COMPRESSION === 'gzip',
   });
 
   const app = express();
