@@ -149,7 +149,7 @@ async function main() {
     };
     // CPU the gateway processes (and the loopback providers) used during a scenario: on this
     // shared 2-core machine a steadier measure of the pipeline's cost than the wall time.
-    const cpuNow = () => ({ gateway: gateways.reduce((sum, g) => sum + (cpuSeconds(g.pid) ?? NaN), 0), sinks: cpuSeconds(sinks.pid) ?? NaN, kafka: cpuSeconds(kafka.pid) ?? NaN, redis: cpuSeconds(redisInfra.pid) ?? NaN });
+    const cpuNow = () => ({ each: gateways.map((g) => cpuSeconds(g.pid) ?? NaN), gateway: gateways.reduce((sum, g) => sum + (cpuSeconds(g.pid) ?? NaN), 0), sinks: cpuSeconds(sinks.pid) ?? NaN, kafka: cpuSeconds(kafka.pid) ?? NaN, redis: cpuSeconds(redisInfra.pid) ?? NaN });
     const report = (label: string, started: number, cpu0: ReturnType<typeof cpuNow>) => {
       const cpu1 = cpuNow();
       const lat: number[] = [];
@@ -172,7 +172,7 @@ async function main() {
         return `${ch} p50 ${pct(ls, 50)} / p99 ${pct(ls, 99)} ms`;
       });
       const gatewayCpu = cpu1.gateway - cpu0.gateway;
-      process.stderr.write(`  ${label}: ${byChannel.join('; ')}; CPU s: loopback providers ${(cpu1.sinks - cpu0.sinks).toFixed(1)}, Kafka broker ${(cpu1.kafka - cpu0.kafka).toFixed(1)}, Redis ${(cpu1.redis - cpu0.redis).toFixed(1)}\n`);
+      process.stderr.write(`  ${label}: ${byChannel.join('; ')}; CPU s: ${layouts.map((services, i) => `${services} ${((cpu1.each[i] ?? NaN) - (cpu0.each[i] ?? NaN)).toFixed(1)}`).join(', ')}, loopback providers ${(cpu1.sinks - cpu0.sinks).toFixed(1)}, Kafka broker ${(cpu1.kafka - cpu0.kafka).toFixed(1)}, Redis ${(cpu1.redis - cpu0.redis).toFixed(1)}\n`);
       console.log(`| ${label} | ${expectedIds.size} | ${duplicates} | ${wall.toFixed(2)} | ${Math.round(expectedIds.size / wall).toLocaleString('en-US')} | ${pct(lat, 50)} | ${pct(lat, 95)} | ${pct(lat, 99)} | ${lat[lat.length - 1]} | ${gatewayCpu.toFixed(1)} | ${((gatewayCpu * 1000) / expectedIds.size).toFixed(2)} |`);
     };
     const eventOf = new Map<string, number>();
