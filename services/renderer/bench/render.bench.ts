@@ -70,7 +70,7 @@ async function main() {
     await store.upsertGroup({ id: 'toan-thanh-pho', name: 'Toàn thành phố', members: people.map((p) => p.id), groups: [] });
 
     const renderer = await startRenderer(
-      loadRendererSettings({ RENDERER_PORT: '0', KAFKA_BROKERS: kafkaInfra.brokers.join(','), REDIS_URL: redisInfra.url, REDIS_KEY_PREFIX: `${prefix}:`, GATEWAY_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PREFIX: prefix, KAFKA_CREATE_TOPICS: 'false', RENDERER_GROUP_ID: `${prefix}-g`, LOG_LEVEL: 'warn' }),
+      loadRendererSettings({ RENDERER_PORT: '0', KAFKA_BROKERS: kafkaInfra.brokers.join(','), REDIS_URL: redisInfra.url, REDIS_KEY_PREFIX: `${prefix}:`, GATEWAY_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PREFIX: prefix, KAFKA_CREATE_TOPICS: 'false', RENDERER_GROUP_ID: `${prefix}-g`, LOG_LEVEL: 'warn', RENDERER_COMPRESSION: process.env.RENDERER_COMPRESSION }),
       { logger: createLogger({ name: 'renderer', level: process.env.BENCH_LOG_LEVEL ?? 'warn' }) },
     );
     const producer = kafka.producer();
