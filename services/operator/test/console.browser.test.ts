@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { CapturedEmail, CapturedSms, DevOutbox } from '@gateway/common';
@@ -12,6 +12,8 @@ import { client, produceRendered, removeKeys, startTestOperator, writeKeys, type
 jest.setTimeout(180_000);
 
 const CHROMIUM = '/usr/bin/chromium';
+// Said once, plainly, instead of four launch stack traces: the fix is a Debian package.
+if (!existsSync(CHROMIUM)) throw new Error(`the console's browser test needs Debian's Chromium at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (never \`npx playwright install\`)`);
 // A test artifact (ignored by git); docs/screenshots/console-failed.png is a committed copy for the README.
 const SCREENSHOT = join(__dirname, '..', '..', '..', 'test-artifacts', 'console-failed.png');
 const WRONG = '+84900000009';
