@@ -88,11 +88,13 @@ export class TwilioHttpClient extends twilio.RequestClient {
     this.transport = secure ? https.request : http.request;
   }
 
-  override request<TData>(opts: RequestOptions<TData>): Promise<{ statusCode: number; body: TData; headers: Record<string, string | string[] | undefined> }> {
+  override async request<TData>(opts: RequestOptions<TData>): Promise<{ statusCode: number; body: TData; headers: Record<string, string | string[] | undefined> }> {
     const target = new URL(opts.uri);
     if (opts.params) for (const [name, value] of Object.entries(opts.params)) if (value !== undefined) target.searchParams.append(name, String(value));
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
+    // As twilio's own client: an account (or API key) and secret, else the client's auth strategy.
     if (opts.username && opts.password) headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+    else if (opts.authStrategy) headers.Authorization = await opts.authStrategy.getAuthString();
     let body: string | undefined;
     if (opts.data !== undefined && opts.data !== null) {
       body = headers['Content-Type'] === 'application/json' ? JSON.stringify(opts.data) : formEncode(opts.data);
