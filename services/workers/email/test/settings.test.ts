@@ -12,7 +12,7 @@ describe('email settings', () => {
       secure: false,
       requireTls: false,
       tls: { rejectUnauthorized: true },
-      pool: { maxConnections: 5, maxMessages: 100 },
+      pool: { maxConnections: 10, maxMessages: 100 },
       timeouts: { connectionMs: 10_000, greetingMs: 10_000, socketMs: 60_000 },
       from: '"Văn phòng Thành ủy" <thongbao@danang.gov.vn>',
       messageIdDomain: 'danang.gov.vn',
