@@ -2,7 +2,7 @@ import { channelMessageSchema, type SmsMessage } from '@gateway/contracts';
 import { ProviderError } from '@gateway/worker-core';
 import { smsMessage } from '../../../core/test/support/kafka';
 import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '../../test/support/loopback-providers';
-import { classifyTwilioError, TwilioSmsSender } from './twilio';
+import { classifyTwilioError, formEncode, TwilioSmsSender } from './twilio';
 
 describe('Twilio error classification', () => {
   it.each([
@@ -21,6 +21,17 @@ describe('Twilio error classification', () => {
     [404, '20404', 'permanent'],
   ] as const)('HTTP %i with code %s is %s', (status, code, expected) => {
     expect(classifyTwilioError(status, code)).toBe(expected);
+  });
+});
+
+describe('Twilio form encoding (as twilio-node encodes with qs, arrayFormat "repeat")', () => {
+  it('repeats a key for each array item, keeps Vietnamese text, and leaves out undefined and null', () => {
+    const form = new URLSearchParams(formEncode({ To: '+84905123456', Body: 'Giấy mời họp & dự', MediaUrl: ['https://a.example/1', 'https://a.example/2'], From: undefined, StatusCallback: null }));
+    expect(form.getAll('MediaUrl')).toEqual(['https://a.example/1', 'https://a.example/2']);
+    expect(form.get('Body')).toBe('Giấy mời họp & dự');
+    expect(form.get('To')).toBe('+84905123456');
+    expect(form.has('From')).toBe(false);
+    expect(form.has('StatusCallback')).toBe(false);
   });
 });
 

@@ -59,7 +59,7 @@ class TooManyRequests extends Error {
 }
 
 /** A form body as twilio's client encodes it (qs, arrayFormat "repeat"): arrays become repeated keys. */
-function formEncode(data: unknown): string {
+export function formEncode(data: unknown): string {
   const form = new URLSearchParams();
   for (const [name, value] of Object.entries((data ?? {}) as Record<string, unknown>)) {
     if (value === undefined || value === null) continue;
