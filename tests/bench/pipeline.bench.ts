@@ -106,7 +106,7 @@ async function main() {
   // Where the services run: one process, or split so the email worker (the heaviest) has its own.
   const layouts = values.procs === '3' ? ['intake,renderer', 'sms', 'email'] : values.procs === '2' ? ['intake,renderer,sms', 'email'] : ['intake,renderer,sms,email'];
   const gateways: ChildProcess[] = layouts.map((services) =>
-    // BENCH_PROFILE=<dir> writes a V8 CPU profile of each gateway process there.
+    // BENCH_NODE_FLAGS adds node flags to each gateway process; BENCH_PROFILE=<dir> writes a V8 CPU profile of each there.
     spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : []), '--import', 'tsx', join(ROOT, 'services/gateway/src/main.ts')], { env: { ...base, GATEWAY_SERVICES: services }, stdio: ['ignore', 'ignore', 'inherit'] }),
   );
   const url = `http://127.0.0.1:${intakePort}`;
@@ -154,7 +154,10 @@ async function main() {
     };
     // CPU the gateway processes (and the loopback providers) used during a scenario: on this
     // shared 2-core machine a steadier measure of the pipeline's cost than the wall time.
-    const cpuNow = () => ({ harness: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, each: gateways.map((g) => cpuSeconds(g.pid) ?? NaN), gateway: gateways.reduce((sum, g) => sum + (cpuSeconds(g.pid) ?? NaN), 0), sinks: cpuSeconds(sinks.pid) ?? NaN, kafka: cpuSeconds(kafka.pid) ?? NaN, redis: cpuSeconds(redisInfra.pid) ?? NaN });
+    const cpuNow = () => {
+      const own = process.cpuUsage();
+      return { harness: (own.user + own.system) / 1e6, each: gateways.map((g) => cpuSeconds(g.pid) ?? NaN), sinks: cpuSeconds(sinks.pid) ?? NaN, kafka: cpuSeconds(kafka.pid) ?? NaN, redis: cpuSeconds(redisInfra.pid) ?? NaN };
+    };
     const report = (label: string, started: number, cpu0: ReturnType<typeof cpuNow>) => {
       const cpu1 = cpuNow();
       const lat: number[] = [];
@@ -176,7 +179,7 @@ async function main() {
         ls.sort((a, b) => a - b);
         return `${ch} p50 ${pct(ls, 50)} / p99 ${pct(ls, 99)} ms`;
       });
-      const gatewayCpu = cpu1.gateway - cpu0.gateway;
+      const gatewayCpu = cpu1.each.reduce((sum, t, i) => sum + t - (cpu0.each[i] ?? NaN), 0);
       process.stderr.write(`  ${label}: ${byChannel.join('; ')}; CPU s: ${layouts.map((services, i) => `${services} ${((cpu1.each[i] ?? NaN) - (cpu0.each[i] ?? NaN)).toFixed(1)}`).join(', ')}, loopback providers ${(cpu1.sinks - cpu0.sinks).toFixed(1)}, Kafka broker ${(cpu1.kafka - cpu0.kafka).toFixed(1)}, Redis ${(cpu1.redis - cpu0.redis).toFixed(1)}, this harness ${(cpu1.harness - cpu0.harness).toFixed(1)}\n`);
       console.log(`| ${label} | ${expectedIds.size} | ${duplicates} | ${wall.toFixed(2)} | ${Math.round(expectedIds.size / wall).toLocaleString('en-US')} | ${pct(lat, 50)} | ${pct(lat, 95)} | ${pct(lat, 99)} | ${lat[lat.length - 1]} | ${gatewayCpu.toFixed(1)} | ${((gatewayCpu * 1000) / expectedIds.size).toFixed(2)} |`);
     };
