@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@gateway/common';
 import type { OperatorStores } from '../data-access/stores';
 import type { ItemOutcome, JobFilter, ResendJob } from '../data-access/resend-job-store';
-import type { NotificationFilter } from '../domain/notification';
+import { toEpochRange } from '../domain/notification';
 import type { ResendService } from './resend-service';
 
 export interface JobRunnerOptions {
@@ -14,11 +15,6 @@ export interface JobRunnerOptions {
 }
 
 export const DEFAULT_JOB_OPTIONS: JobRunnerOptions = { batchSize: 25, leaseMs: 30_000, maxItems: 100_000 };
-
-export function toStoreFilter(filter: JobFilter): NotificationFilter {
-  const { from, to, ...rest } = filter;
-  return { ...rest, ...(from ? { from: Date.parse(from) } : {}), ...(to ? { to: Date.parse(to) } : {}) };
-}
 
 /**
  * Runs bulk resend jobs. A job's items are the ids matching its filter when it was created; the
@@ -41,7 +37,7 @@ export class ResendJobRunner {
   }
 
   async create(filter: JobFilter, createdBy: string): Promise<ResendJob> {
-    const ids = await this.deps.stores.notifications.matchIds(toStoreFilter(filter), this.options.maxItems);
+    const ids = await this.deps.stores.notifications.matchIds(toEpochRange(filter), this.options.maxItems);
     const at = new Date().toISOString();
     const job: ResendJob = { id: `job-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`, state: ids.length ? 'running' : 'done', total: ids.length, done: 0, failed: 0, skipped: 0, createdBy, createdAt: at, updatedAt: at, filter, cursor: 0 };
     await this.deps.stores.jobs.create(job, ids);
@@ -56,7 +52,7 @@ export class ResendJobRunner {
     return ids;
   }
 
-  /** Starts a job in the background unless this process already runs it; `settled` resolves when it stops. */
+  /** Starts a job in the background unless this process already runs it; the promise resolves when it stops. */
   run(id: string): Promise<void> {
     const current = this.active.get(id);
     if (current) return current;
@@ -108,23 +104,17 @@ export class ResendJobRunner {
     }
   }
 
-  private wake: Array<() => void> = [];
+  /** Aborted by stop(): ends every pause at once (a pause's listener goes with it, none pile up). */
+  private readonly stopping = new AbortController();
 
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake.push(done);
-    });
+    return sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
 
   /** Stops taking batches; what is in flight finishes (and is counted) first. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const wake of this.wake.splice(0)) wake();
+    this.stopping.abort();
     await Promise.allSettled([...this.active.values()]);
   }
 }

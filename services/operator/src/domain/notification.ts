@@ -144,6 +144,12 @@ export function matchesFilter(record: NotificationRecord, filter: NotificationFi
   return true;
 }
 
+/** A time range given as ISO 8601 (query strings, job filters) as the stores take it: epoch ms. */
+export function toEpochRange<T extends { from?: string; to?: string }>(filter: T): Omit<T, 'from' | 'to'> & { from?: number; to?: number } {
+  const { from, to, ...rest } = filter;
+  return { ...rest, ...(from ? { from: Date.parse(from) } : {}), ...(to ? { to: Date.parse(to) } : {}) };
+}
+
 /** States in which a message reached (or is reaching) the person: a resend would be a double. */
 export const SUCCESS_STATES: ReadonlySet<DeliveryState> = new Set(['sent', 'delivered', 'read']);
 /** States an operator may resend from. */

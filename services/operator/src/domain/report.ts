@@ -1,5 +1,5 @@
 import { DELIVERY_STATES, type Channel, type DeliveryState } from '@gateway/contracts';
-import type { NotificationRecord } from './notification';
+import { SUCCESS_STATES, type NotificationRecord } from './notification';
 
 export interface ReportRecipient {
   id: string;
@@ -21,8 +21,6 @@ export interface EventReport {
   unreached?: Array<{ id: string; name?: string }>;
 }
 
-const REACHED: ReadonlySet<DeliveryState> = new Set(['sent', 'delivered', 'read']);
-
 /**
  * Every recipient × channel with its current state. A resend stands for its original: the person
  * counts as reached when the resend was sent, and the original then shows as superseded by it.
@@ -41,7 +39,7 @@ export function buildEventReport(eventId: string, records: readonly Notification
     if (contact?.phone) person.phone = contact.phone;
     if (contact?.email) person.email = contact.email;
     person.channels.push({ channel: r.channel, messageId: r.messageId, status: r.status, updatedAt: r.updatedAt, ...(r.resendOf ? { resendOf: r.resendOf } : {}) });
-    if (REACHED.has(r.status)) person.reached = true;
+    if (SUCCESS_STATES.has(r.status)) person.reached = true;
     people.set(id, person);
   }
   const recipients = [...people.values()].sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id, 'vi'));

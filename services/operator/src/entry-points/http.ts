@@ -5,7 +5,7 @@ import type { DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
 import type { NewAuditEntry } from '../data-access/audit-store';
-import { RESENDABLE_STATES, type NotificationRecord, type NotificationView } from '../domain/notification';
+import { RESENDABLE_STATES, toEpochRange, type NotificationRecord, type NotificationView } from '../domain/notification';
 import { plainReason } from '../domain/reasons';
 import { buildEventReport } from '../domain/report';
 import type { ResendService } from '../app/resend-service';
@@ -182,7 +182,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       const parsed = searchQuerySchema.safeParse(req.query);
       if (!parsed.success) return invalid(res, parsed.error.issues, 'query');
       const q = parsed.data;
-      const result = await stores.notifications.search({ ...q, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined });
+      const result = await stores.notifications.search(toEpochRange(q));
       res.json({ items: await withResends(result.items.map(notificationSummary)), total: result.total, page: q.page, pageSize: q.pageSize, totals: result.totals });
     }),
   );
@@ -315,7 +315,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       const parsed = auditQuerySchema.safeParse(req.query);
       if (!parsed.success) return invalid(res, parsed.error.issues, 'query');
       const q = parsed.data;
-      const result = await stores.audit.query({ ...q, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined });
+      const result = await stores.audit.query(toEpochRange(q));
       res.json({ items: result.items, total: result.total, page: q.page, pageSize: q.pageSize });
     }),
   );
