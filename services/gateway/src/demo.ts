@@ -9,13 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
-import { FINAL_DELIVERY_STATES, type Channel, type DeliveryStatus, type SmsMessage, type Topics } from '@gateway/contracts';
+import { CHANNELS, FINAL_DELIVERY_STATES, type Channel, type DeliveryStatus, type SmsMessage, type Topics } from '@gateway/contracts';
 import type { BusClient, BusConsumer } from '@gateway/common';
 import { startDevGateway, type DevGateway } from './dev';
 import { callService, expectStatus } from './cli/http';
 
 const ROOT = resolve(__dirname, '../../..');
-const CHANNELS: Channel[] = ['sms', 'email', 'push', 'inapp'];
 
 export const FAILING_PERSON = { id: 'demo-so-dien-thoai-sai', name: 'Phạm Văn Sai', title: 'Chuyên viên (số điện thoại nhập sai)', unit: 'Văn phòng Thành ủy', phone: '+84900000000', channels: ['sms'] };
 
@@ -45,8 +44,7 @@ function ucs2Segments(units: number): number {
 }
 
 /** The demo's events: every group of the sample directory invited, then the changes and documents. */
-export function demoEvents(runId: string): Array<Record<string, unknown>> {
-  const directory = JSON.parse(readFileSync(join(ROOT, 'services/renderer/src/directory/sample-directory.json'), 'utf8')) as { groups: Array<{ id: string }> };
+function demoEvents(runId: string, directory: { groups: Array<{ id: string }> }): Array<Record<string, unknown>> {
   const everyone = [...directory.groups.map((g) => `group:${g.id}`), FAILING_PERSON];
   const meetingId = `demo-hoi-nghi-${runId}`;
   const scheduled = example('meeting-scheduled-hoi-nghi-bch');
@@ -102,7 +100,7 @@ export async function runDemo(gateway: DevGateway, options: { progress?: boolean
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const directory = readFileSync(join(ROOT, 'services/renderer/src/directory/sample-directory.json'), 'utf8');
   await post('directory', gateway.url('renderer'), '/v1/directory/import', key, directory);
-  const events = demoEvents(runId);
+  const events = demoEvents(runId, JSON.parse(directory) as { groups: Array<{ id: string }> });
   const eventIds = new Set(events.map((e) => String(e.id)));
   const watcher = await watch(gateway.bus, gateway.topics, eventIds);
   for (const event of events) await post('intake', gateway.url('intake'), '/v1/events', key, JSON.stringify(event));

@@ -41,7 +41,8 @@ export function createDevSinks(options: { rejectPhones?: string[]; maxKept?: num
   const pushes: CapturedPush[] = [];
   const keep = <T>(list: T[], item: T) => {
     list.push(item);
-    if (list.length > max) list.splice(0, list.length - max);
+    // Trimmed in blocks: a splice at the front moves every item behind it.
+    if (list.length > max + 1000) list.splice(0, list.length - max);
   };
   const newest = <T>(list: T[], limit = 100) => list.slice(-limit).reverse();
   return {

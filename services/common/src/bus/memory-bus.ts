@@ -125,6 +125,9 @@ interface StoredRecord {
   timestamp: string;
 }
 
+/** Fewest records a trim drops (see PartitionLog.trim). */
+const TRIM_BLOCK = 4096;
+
 class PartitionLog {
   /** Offset of records[0]: older records were dropped once every group had committed past them. */
   base = 0;
@@ -173,10 +176,14 @@ class PartitionLog {
     return out;
   }
 
-  /** Drops records below `offset` (never past the end). */
+  /**
+   * Drops records below `offset` (never past the end), in blocks of at least TRIM_BLOCK: removing
+   * from the front of an array moves every record behind, so one record per commit (or per append
+   * at the cap) would cost that move each time. A log may hold up to TRIM_BLOCK more than asked.
+   */
   trim(offset: number): void {
     const drop = Math.min(offset, this.end) - this.base;
-    if (drop <= 0) return;
+    if (drop <= 0 || (drop < TRIM_BLOCK && drop < this.records.length)) return;
     this.records.splice(0, drop);
     this.base += drop;
   }

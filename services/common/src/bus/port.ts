@@ -13,7 +13,7 @@ import type {
 /**
  * The message bus port: the part of a Kafka client the services use. kafkajs's `Kafka` satisfies
  * it as it is (production), and `MemoryBus` implements it in-process (embedded mode). Both run
- * the same conformance suite (`tests/conformance/bus.conformance.ts`).
+ * the same conformance suite (`tests/conformance/bus.conformance.test.ts`).
  */
 export type BusProducer = Pick<Producer, 'connect' | 'disconnect' | 'send' | 'sendBatch'>;
 

@@ -58,6 +58,12 @@ export function createRedisAuditStore(redis: Redis, prefix: string): AuditStore 
     },
     async query(q) {
       const start = (q.page - 1) * q.pageSize;
+      const parse = ([id, fields]: [string, string[]]): AuditEntry => ({ id, ...(JSON.parse(fields[1] ?? '{}') as Omit<AuditEntry, 'id'>) });
+      // Nothing to filter: the stream's length is the total, and only the page is read.
+      if (q.actor === undefined && q.action === undefined && q.from === undefined && q.to === undefined) {
+        const [total, newest] = await Promise.all([redis.xlen(key), redis.xrevrange(key, '+', '-', 'COUNT', start + q.pageSize)]);
+        return { items: newest.slice(start).map(parse), total };
+      }
       const items: AuditEntry[] = [];
       let total = 0;
       let end = q.to !== undefined ? String(q.to) : '+';
@@ -65,7 +71,7 @@ export function createRedisAuditStore(redis: Redis, prefix: string): AuditStore 
       for (;;) {
         const batch = await redis.xrevrange(key, end, lowest, 'COUNT', 1000);
         for (const [id, fields] of batch) {
-          const entry = { id, ...(JSON.parse(fields[1] ?? '{}') as Omit<AuditEntry, 'id'>) };
+          const entry = parse([id, fields]);
           if (!matches(entry, q)) continue;
           if (total >= start && items.length < q.pageSize) items.push(entry);
           total += 1;

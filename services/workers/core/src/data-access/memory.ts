@@ -7,7 +7,7 @@ import type { FailedRecord, FailedRecords } from './failed-records';
 import { checkRateLimit, type RateLimit, type RateLimiter } from './rate-limiter';
 
 // The embedded mode's adapters of the worker stores: the same rules as the Redis ones (and the
-// same conformance tests, tests/conformance/worker-stores.conformance.ts), in this process's
+// same conformance tests, services/workers/core/test/stores.conformance.test.ts), in this process's
 // memory. One process is the only replica there, so "atomic" is "synchronous".
 
 const SENDING = 'sending:';
