@@ -33,7 +33,7 @@ function devKeys(keysFile: string): Record<'admin' | 'viewer', string> {
     try {
       const saved = JSON.parse(readFileSync(plainFile, 'utf8')) as Partial<Record<'admin' | 'viewer', string>>;
       const ring = readKeyRing(keysFile);
-      if (saved.admin && saved.viewer && ring.authenticate(saved.admin) && ring.authenticate(saved.viewer)) return { admin: saved.admin, viewer: saved.viewer };
+      if (saved.admin && saved.viewer && ring.authenticate(saved.admin) && ring.authenticate(saved.viewer)) return withCliKey(dir, { admin: saved.admin, viewer: saved.viewer });
     } catch {
       // Unreadable: make new ones below.
     }
@@ -42,7 +42,11 @@ function devKeys(keysFile: string): Record<'admin' | 'viewer', string> {
   const make = (role: string, scopes: Scope[]) => createKey(keysFile, `dev-${role}-${suffix}`, scopes);
   const keys = { admin: make('admin', ['admin']), viewer: make('viewer', ['notifications:read']) };
   writeFileSync(plainFile, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-  // The admin CLI reads the development key from here.
+  return withCliKey(dir, keys);
+}
+
+/** The admin CLI reads the development key from dev-key.txt: written on every start, so a deleted one comes back. */
+function withCliKey(dir: string, keys: Record<'admin' | 'viewer', string>): Record<'admin' | 'viewer', string> {
   writeFileSync(join(dir, 'dev-key.txt'), `${keys.admin}\n`, { mode: 0o600 });
   return keys;
 }

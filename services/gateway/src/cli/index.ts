@@ -59,6 +59,11 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
 function main(): void {
   let interrupt: (() => void) | undefined;
+  // Output piped into a reader that stopped early (`| head`): end quietly, not with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   process.on('SIGINT', () => {
     if (interrupt) interrupt();
     else process.exit(130);
