@@ -3,4 +3,3 @@ export { loadOperatorSettings, type OperatorSettings } from './config';
 export { createRedisOperatorStores, createMemoryOperatorStores, type OperatorStores, type MemoryOperatorStores } from './data-access/stores';
 export type { NotificationStore } from './data-access/notification-store';
 export type { NotificationRecord, NotificationView } from './domain/notification';
-export type { MemoryFailedMessages } from './data-access/failed-messages';

@@ -1,6 +1,7 @@
 import { withPrefix, type ChannelMessage, type DeliveryStatus } from '@gateway/contracts';
 import type { OutgoingMessage } from '@gateway/common';
 import { createLogger } from '@gateway/common';
+import { MemoryClaimStore } from '@gateway/worker-core';
 import { createMemoryOperatorStores, type MemoryOperatorStores } from '../data-access/stores';
 import { failedRecord, status, summary } from '../data-access/store-conformance';
 import { ResendService } from './resend-service';
@@ -25,7 +26,7 @@ function recordingPublisher(): Publisher & { records: OutgoingMessage[]; failNex
 }
 
 async function seedFailed(stores: MemoryOperatorStores, id: string, name = 'Nguyễn Văn An') {
-  stores.failed.put(failedRecord(id));
+  await stores.failed.record(failedRecord(id), new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' }));
   await stores.notifications.apply([status(id, 'rendered', 5, { summary: summary(name, { phone: '+84900000001' }) }), status(id, 'failed', 4, { attempt: 1, error: { class: 'permanent', code: '21211', message: 'invalid To' } })]);
 }
 

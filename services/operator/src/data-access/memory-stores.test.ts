@@ -1,7 +1,8 @@
+import { MemoryClaimStore } from '@gateway/worker-core';
 import { createMemoryOperatorStores } from './stores';
 import { describeOperatorStores } from './store-conformance';
 
 describeOperatorStores('memory', async () => {
   const stores = createMemoryOperatorStores();
-  return { stores, putFailed: async (record) => stores.failed.put(record) };
+  return { stores, putFailed: (record) => stores.failed.record(record, new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' })) };
 });

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
+import { failedKeys, FailedRecordStore, MemoryFailedRecords, type FailedRecords } from '@gateway/worker-core';
 import { createMemoryDirectoryStore, createRedisDirectoryStore } from '@gateway/renderer/src/directory';
 import type { DirectoryStore } from '@gateway/renderer/src/directory';
 import { createMemoryAuditStore, createRedisAuditStore, type AuditStore } from './audit-store';
-import { createMemoryFailedMessages, createRedisFailedMessages, type FailedMessages, type MemoryFailedMessages } from './failed-messages';
 import { createMemoryNotificationStore } from './memory-notification-store';
 import { createRedisNotificationStore, type NotificationStore } from './notification-store';
 import { createMemoryResendJobStore, createRedisResendJobStore, type ResendJobStore } from './resend-job-store';
@@ -15,7 +15,7 @@ export interface OperatorStores {
   jobs: ResendJobStore;
   audit: AuditStore;
   /** The channel workers' failed records: the full message an operator resends. */
-  failed: FailedMessages;
+  failed: Pick<FailedRecords, 'get'>;
   /** The renderer's directory, for "also correct the person in the directory". Absent: that option is refused. */
   directory?: DirectoryStore;
 }
@@ -30,22 +30,23 @@ export function createRedisOperatorStores(redis: Redis, prefix: string, options:
     resends: createRedisResendStore(redis, prefix),
     jobs: createRedisResendJobStore(redis, prefix),
     audit: createRedisAuditStore(redis, prefix),
-    failed: createRedisFailedMessages(redis, prefix),
+    // Read only here (the workers write them), so the time to keep them is not this store's to set.
+    failed: new FailedRecordStore(redis, failedKeys(prefix), { ttlMs: 0 }),
     directory: createRedisDirectoryStore(redis, { prefix: `${prefix}dir:` }),
   };
 }
 
-export type MemoryOperatorStores = OperatorStores & { failed: MemoryFailedMessages; directory: DirectoryStore };
+export type MemoryOperatorStores = OperatorStores & { failed: FailedRecords; directory: DirectoryStore };
 
 /** In-process stores; pass `directory` (and fill `failed`) to share them with embedded renderer and workers. */
-export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: MemoryFailedMessages; now?: () => number } = {}): MemoryOperatorStores {
+export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: FailedRecords; now?: () => number } = {}): MemoryOperatorStores {
   const clock = options.now ? { now: options.now } : {};
   return {
     notifications: createMemoryNotificationStore(),
     resends: createMemoryResendStore(clock),
     jobs: createMemoryResendJobStore(clock),
     audit: createMemoryAuditStore(clock),
-    failed: options.failed ?? createMemoryFailedMessages(),
+    failed: options.failed ?? new MemoryFailedRecords(),
     directory: options.directory ?? createMemoryDirectoryStore(),
   };
 }

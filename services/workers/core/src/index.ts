@@ -8,7 +8,7 @@ export { ClaimStore, type ClaimResult, type Claims, type FinalClaim } from './da
 export { DelayQueue, type DelayedItem, type Delays } from './data-access/delay-queue';
 export { FailedRecordStore, type FailedRecord, type FailedRecords } from './data-access/failed-records';
 export { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from './data-access/memory';
-export { workerKeys, type WorkerKeys } from './data-access/keys';
+export { failedKeys, workerKeys, type WorkerKeys } from './data-access/keys';
 export { RedisRateLimiter, rateLimited, type RateLimit, type RateLimiter } from './data-access/rate-limiter';
 export { RetryMover } from './entry-points/retry-mover';
 export type { Outcome } from './pipeline/deliver';

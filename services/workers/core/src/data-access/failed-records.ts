@@ -38,7 +38,8 @@ export interface FailedRecords {
 export class FailedRecordStore implements FailedRecords {
   constructor(
     private readonly redis: Redis,
-    private readonly keys: WorkerKeys,
+    private readonly keys: Pick<WorkerKeys, 'failed' | 'failedIndex'>,
+    /** How long a record is kept (only writing uses it). */
     private readonly options: { ttlMs: number },
   ) {}
 

@@ -13,13 +13,17 @@ export interface WorkerKeys {
   rate(bucket: string): string;
 }
 
+/** The failed records' keys: shared by every channel, and read by the operator service. */
+export function failedKeys(prefix: string): Pick<WorkerKeys, 'failed' | 'failedIndex'> {
+  return { failed: (id) => `${prefix}failed:${id}`, failedIndex: `${prefix}failed:index` };
+}
+
 export function workerKeys(prefix: string, channel: Channel): WorkerKeys {
   return {
     claim: (id) => `${prefix}claim:${id}`,
     delay: `${prefix}delay:${channel}`,
     delayItems: `${prefix}delay:${channel}:items`,
-    failed: (id) => `${prefix}failed:${id}`,
-    failedIndex: `${prefix}failed:index`,
+    ...failedKeys(prefix),
     rate: (bucket) => `${prefix}rate:${bucket}`,
   };
 }
