@@ -84,17 +84,20 @@ export class ResendService {
     const h = digest(requestKey.startsWith('auto:') ? `${req.originalId}\n${requestKey}\n${now}` : `${req.originalId}\n${requestKey}`);
     const resendId = `rs-${h.slice(0, 24)}`;
 
+    // The original's earlier resends, when already read here (the refusal check needs them too).
+    let prior: ResendRecord[] | undefined;
     if (!requestKey.startsWith('auto:')) {
       const existing = await stores.resends.get(resendId);
       if (existing) return this.replay(existing, checked);
     } else {
-      const recent = (await stores.resends.resendsOf(req.originalId)).find((r) => r.requestKey === requestKey && Date.parse(r.at) + this.options.autoWindowMs > now);
+      prior = await stores.resends.resendsOf(req.originalId);
+      const recent = prior.find((r) => r.requestKey === requestKey && Date.parse(r.at) + this.options.autoWindowMs > now);
       if (recent) return this.replay(recent, checked);
     }
 
-    const [record, failed] = await Promise.all([stores.notifications.getMany([req.originalId]).then((m) => m.get(req.originalId)), stores.failed.get(req.originalId)]);
+    const { record, failed } = await this.load(req.originalId);
     if (!record && !failed) return { kind: 'not-found' };
-    const refused = await this.refusal(req.originalId, record, failed, resendId);
+    const refused = await this.refusal(req.originalId, record, failed, resendId, prior);
     if (refused) return refused;
     const original = failed as FailedRecord;
 
@@ -123,12 +126,18 @@ export class ResendService {
     return { kind: 'accepted', resendId, messageId: claimed.record.messageId, replayed: false, record: { ...claimed.record, published: true }, ...(directory ? { directory } : {}) };
   }
 
+  /** The original's current state and its kept copy, read together. */
+  private async load(originalId: string): Promise<{ record: NotificationRecord | undefined; failed: FailedRecord | undefined }> {
+    const [records, failed] = await Promise.all([this.deps.stores.notifications.getMany([originalId]), this.deps.stores.failed.get(originalId)]);
+    return { record: records.get(originalId), failed };
+  }
+
   /** Why this original must not be resent now, if so. */
-  private async refusal(originalId: string, record: NotificationRecord | undefined, failed: FailedRecord | undefined, resendId: string): Promise<ResendResult | undefined> {
+  private async refusal(originalId: string, record: NotificationRecord | undefined, failed: FailedRecord | undefined, resendId: string, prior?: ResendRecord[]): Promise<ResendResult | undefined> {
     if (record && SUCCESS_STATES.has(record.status)) return { kind: 'conflict', code: 'already-delivered', status: record.status, detail: `The message is ${record.status}; it is not sent again.` };
     if (record && !RESENDABLE_STATES.has(record.status)) return { kind: 'conflict', code: 'not-resendable', status: record.status, detail: `The message is ${record.status}; only failed, dead or undelivered messages are resent.` };
     if (!failed) return { kind: 'conflict', code: 'no-copy', ...(record ? { status: record.status } : {}), detail: 'No copy of this message is kept (only messages the workers gave up on keep one), so it cannot be resent from here.' };
-    const others = (await this.deps.stores.resends.resendsOf(originalId)).filter((r) => r.resendId !== resendId);
+    const others = (prior ?? (await this.deps.stores.resends.resendsOf(originalId))).filter((r) => r.resendId !== resendId);
     if (others.length) {
       const states = await this.deps.stores.notifications.getMany(others.map((o) => o.messageId));
       const active = others.find((o) => isActive(states.get(o.messageId)?.status));
@@ -142,7 +151,7 @@ export class ResendService {
     const same = (existing.corrections?.phone?.after ?? undefined) === checked.phone && (existing.corrections?.email?.after ?? undefined) === checked.email;
     if (!same && !existing.requestKey.startsWith('job:')) return { kind: 'conflict', code: 'request-reused', detail: `This request id was already used for resend ${existing.resendId} with other corrections.` };
     if (!existing.published) {
-      const [record, failed] = await Promise.all([this.deps.stores.notifications.getMany([existing.originalId]).then((m) => m.get(existing.originalId)), this.deps.stores.failed.get(existing.originalId)]);
+      const { record, failed } = await this.load(existing.originalId);
       if (!failed) return { kind: 'conflict', code: 'no-copy', detail: 'The copy of the original message is no longer kept.' };
       await this.publish(existing, failed, record);
     }
