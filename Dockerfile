@@ -16,6 +16,8 @@ COPY services/workers/core/package.json services/workers/core/
 COPY services/workers/sms/package.json services/workers/sms/
 COPY services/workers/email/package.json services/workers/email/
 COPY services/workers/push/package.json services/workers/push/
+# npm ci's postinstall applies patches/ (patch-package) to the installed dependencies.
+COPY patches patches
 # tsx runs the sources directly (a dependency of infra, so --omit=dev keeps it). Every workspace's
 # package.json is copied first so this layer is rebuilt only when dependencies change.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -204,6 +204,15 @@ describe('docker-compose.yml', () => {
     const beforeInstall = dockerfile.slice(0, dockerfile.indexOf('RUN npm ci'));
     expect(workspaces.filter((w) => !beforeInstall.includes(`COPY ${w}/package.json ${w}/`))).toEqual([]);
   });
+
+  it('when the image runs npm ci, then the patches its postinstall applies are already in the image', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; dependencies?: Record<string, string> };
+    expect(pkg.scripts.postinstall).toBe('patch-package');
+    // --omit=dev keeps only dependencies: the postinstall's tool must be one.
+    expect(pkg.dependencies).toHaveProperty('patch-package');
+    expect(dockerfile.slice(0, dockerfile.indexOf('RUN npm ci'))).toContain('COPY patches patches');
+  });
 });
 
 describe('the compose commands, run as the containers run them (node --import tsx <module>)', () => {

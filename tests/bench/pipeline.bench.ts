@@ -10,7 +10,7 @@
  * process, or --procs 2: intake+renderer and the workers apart), on a real Kafka and Redis.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { allTopics, loadExample, withPrefix } from '@gateway/contracts';
 import { generateKey, hashKey } from '@gateway/common';
-import { freePort, provideKafka, provideRedis } from '@gateway/infra';
+import { cpuSecondsOf, freePort, provideKafka, provideRedis } from '@gateway/infra';
 import { createRedisDirectoryStore } from '../../services/renderer/src/directory';
 import { messageIdFor } from '../../services/renderer/src/pipeline/process-event';
 
@@ -30,17 +30,6 @@ interface Received {
 
 const ROOT = resolve(__dirname, '../..');
 
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined off Linux. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 async function main() {
@@ -156,7 +145,7 @@ async function main() {
     // shared 2-core machine a steadier measure of the pipeline's cost than the wall time.
     const cpuNow = () => {
       const own = process.cpuUsage();
-      return { harness: (own.user + own.system) / 1e6, each: gateways.map((g) => cpuSeconds(g.pid) ?? NaN), sinks: cpuSeconds(sinks.pid) ?? NaN, kafka: cpuSeconds(kafka.pid) ?? NaN, redis: cpuSeconds(redisInfra.pid) ?? NaN };
+      return { harness: (own.user + own.system) / 1e6, each: gateways.map((g) => cpuSecondsOf(g.pid) ?? NaN), sinks: cpuSecondsOf(sinks.pid) ?? NaN, kafka: cpuSecondsOf(kafka.pid) ?? NaN, redis: cpuSecondsOf(redisInfra.pid) ?? NaN };
     };
     const report = (label: string, started: number, cpu0: ReturnType<typeof cpuNow>) => {
       const cpu1 = cpuNow();

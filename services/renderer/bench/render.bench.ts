@@ -15,7 +15,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { allTopics, loadExample, withPrefix, type ExampleName } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
-import { provideKafka, provideRedis } from '@gateway/infra';
+import { cpuSecondsOf, provideKafka, provideRedis } from '@gateway/infra';
 import { measureRenderThroughput } from '../src/render';
 import { createRedisDirectoryStore } from '../src/directory';
 import { loadRendererSettings } from '../src/config';
@@ -25,7 +25,8 @@ const TEMPLATES = resolve(__dirname, '../../../templates');
 const AGENCY = { name: 'Văn phòng Thành ủy Đà Nẵng', emailFrom: 'thongbao@danang.gov.vn', calendarDomain: 'lichhop.danang.gov.vn' };
 
 async function main() {
-  const { values } = parseArgs({ options: { participants: { type: 'string', default: '10000' }, skipE2e: { type: 'boolean', default: false }, e2eOnly: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { participants: { type: 'string', default: '10000' }, skipE2e: { type: 'boolean', default: false }, e2eOnly: { type: 'boolean', default: false }, runs: { type: 'string', default: '5' } } });
+  const warmRuns = Math.max(1, Number(values.runs));
   const participants = Number(values.participants);
   console.log(`bench:render — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   console.log('(1) Render only, one core, 10,000 recipients per event after a warm-up\n');
@@ -76,11 +77,25 @@ async function main() {
     const producer = kafka.producer();
     await producer.connect();
     const sum = async (topic: string) => (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0);
+    // Right after topic creation a partition's leader may still be moving: a retriable answer
+    // (NOT_LEADER_FOR_PARTITION) is asked again, anything else ends the run.
+    const offsetsNow = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await Promise.all([topics.sms, topics.email, topics.inapp].map(sum));
+        } catch (err) {
+          if (attempt >= 20 || !(err as { retriable?: boolean }).retriable) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    };
     const expected = participants;
     const run = async (n: number) => {
       const example = loadExample('meeting-scheduled-hoi-nghi-bch') as { data: Record<string, unknown> };
       const event = { ...example, id: `${prefix}-e${n}`, data: { ...example.data, meetingId: `${prefix}-m${n}`, participants: ['group:toan-thanh-pho'] } };
-      const before = await Promise.all([topics.sms, topics.email, topics.inapp].map(sum));
+      const before = await offsetsNow();
+      const cpu0 = process.cpuUsage();
+      const broker0 = cpuSecondsOf(kafkaInfra.pid);
       const t0 = Date.now();
       await producer.send({ topic: topics.events, acks: -1, messages: [{ key: event.data.meetingId as string, value: JSON.stringify(event) }] });
       for (;;) {
@@ -90,13 +105,24 @@ async function main() {
         if (Date.now() - t0 > 120_000) throw new Error(`timed out: ${now.map((v, i) => v - (before[i] ?? 0)).join('/')} of ${expected}`);
         await new Promise((r) => setTimeout(r, 20));
       }
-      return Date.now() - t0;
+      const ms = Date.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const broker1 = cpuSecondsOf(kafkaInfra.pid);
+      // This process is the renderer (its consumer, renderer and producer) plus the light polling above.
+      return { ms, rendererCpuMs: (cpu.user + cpu.system) / 1000, brokerCpuMs: broker0 === undefined || broker1 === undefined ? NaN : (broker1 - broker0) * 1000 };
     };
-    const warm = await run(0);
-    const times = [await run(1), await run(2), await run(3)];
-    console.log('| run | messages (3 channels) | event → all acknowledged (ms) |\n|---|---|---|');
-    console.log(`| cold (first event) | ${3 * expected} | ${warm} |`);
-    times.forEach((t, i) => console.log(`| warm #${i + 1} | ${3 * expected} | ${t} |`));
+    const cell = (v: number) => (Number.isNaN(v) ? '–' : Math.round(v).toLocaleString('en-US'));
+    const row = (name: string, r: Awaited<ReturnType<typeof run>>) => console.log(`| ${name} | ${3 * expected} | ${r.ms.toLocaleString('en-US')} | ${cell(r.rendererCpuMs)} | ${cell(r.brokerCpuMs)} |`);
+    console.log('| run | messages (3 channels) | event → all acknowledged (ms) | renderer CPU (ms) | broker CPU (ms) |\n|---|---|---|---|---|');
+    row('cold (first event)', await run(0));
+    const warm: Array<Awaited<ReturnType<typeof run>>> = [];
+    for (let i = 1; i <= warmRuns; i++) {
+      const r = await run(i);
+      warm.push(r);
+      row(`warm #${i}`, r);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    console.log(`| **median of ${warmRuns} warm** | ${3 * expected} | **${median(warm.map((r) => r.ms)).toLocaleString('en-US')}** | ${cell(median(warm.map((r) => r.rendererCpuMs)))} | ${cell(median(warm.map((r) => r.brokerCpuMs)))} |`);
     await producer.disconnect();
     await renderer.stop();
   } finally {
