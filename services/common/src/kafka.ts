@@ -176,7 +176,7 @@ export class BatchingPublisher {
  */
 export async function sendChunked(
   producer: BusProducer,
-  records: OutgoingMessage[],
+  records: ReadonlyArray<Omit<OutgoingMessage, 'value'> & { value: string | Buffer }>,
   options: { maxBytes?: number; timeoutMs?: number; concurrency?: number; gzip?: boolean; between?: () => Promise<void> } = {},
 ): Promise<void> {
   const maxBytes = options.maxBytes ?? 768 * 1024;
@@ -185,7 +185,7 @@ export async function sendChunked(
   let chunk = new Map<string, Message[]>();
   let bytes = 0;
   for (const r of records) {
-    const size = Buffer.byteLength(r.value) + r.key.length + 64;
+    const size = (typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length) + r.key.length + 64;
     if (bytes + size > maxBytes && chunk.size > 0) {
       chunks.push(chunk);
       chunk = new Map();
