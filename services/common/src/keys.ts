@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 export const SCOPES = ['events:write', 'notifications:read', 'notifications:resend', 'directory:write', 'admin'] as const;
@@ -24,7 +24,7 @@ export const keysFileSchema = z.object({ keys: z.array(keyRecordSchema) }).super
 export type KeysFile = z.infer<typeof keysFileSchema>;
 
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** 32 random bytes, prefixed so a leaked key is recognisable in a secret scanner. */

@@ -33,10 +33,12 @@ const principal = new KeyRing({ keys: [{ name: 'src', sha256: hashKey('k'), scop
 
 function controllableSink() {
   const published: GatewayEvent[] = [];
+  const values: string[] = [];
   let gate: { release: () => void; fail: (e: Error) => void } | undefined;
   let hold = false;
   const sink: EventSink = {
-    publish(event) {
+    publish(event, meta) {
+      values.push(meta.json);
       if (!hold) {
         published.push(event);
         return Promise.resolve();
@@ -52,7 +54,7 @@ function controllableSink() {
       });
     },
   };
-  return { sink, published, holdNext: (h: boolean) => (hold = h), gate: () => gate };
+  return { sink, published, values, holdNext: (h: boolean) => (hold = h), gate: () => gate };
 }
 
 describe('accepting an event (domain, with in-memory ports)', () => {
@@ -108,5 +110,18 @@ describe('accepting an event (domain, with in-memory ports)', () => {
     const other = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
     expect(await other(localPhone, { principal })).toMatchObject({ replayed: false });
     expect(await other(e164Phone, { principal })).toMatchObject({ replayed: true });
+  });
+
+  it('when an event comes without an id, then the stored value is the event with the assigned id, and a repeat under the same Idempotency-Key is the same event', async () => {
+    const s = controllableSink();
+    const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000, newId: () => 'evt-assigned-1' });
+    const { id: _id, ...withoutId } = loadExample('meeting-cancelled') as Record<string, unknown>;
+    const first = await accept(withoutId, { principal, idempotencyKey: 'lan-gui-1' });
+    expect(first).toMatchObject({ kind: 'accepted', replayed: false, eventId: 'evt-assigned-1' });
+    expect(s.values).toHaveLength(1);
+    expect(JSON.parse(s.values[0] ?? '')).toEqual({ ...s.published[0], id: 'evt-assigned-1' });
+    // The fingerprint is of what the client sent, not of the id we added: the repeat matches.
+    expect(await accept(withoutId, { principal, idempotencyKey: 'lan-gui-1' })).toMatchObject({ kind: 'accepted', replayed: true, eventId: 'evt-assigned-1' });
+    expect(s.values).toHaveLength(1);
   });
 });

@@ -9,7 +9,7 @@ export function createKafkaEventSink(publisher: BatchingPublisher, topic: string
       return publisher.publish({
         topic,
         key: partitionKeyOf(event),
-        value: JSON.stringify(event),
+        value: meta.json,
         headers: {
           'content-type': 'application/json',
           'event-type': event.type,

@@ -9,6 +9,8 @@ export interface EventSink {
 }
 
 export interface PublishMeta {
+  /** The event as JSON: the record's value, serialized once for the fingerprint and the store. */
+  json: string;
   keyName: string;
   correlationId: string;
   receivedAt: string;
@@ -57,9 +59,9 @@ export function createEventAcceptor(deps: AcceptorDeps) {
   }
 
   /** Publishes; the returned promise follows the broker even past our timeout. */
-  function store(event: GatewayEvent, principal: Principal, correlationId: string): { answer: StoredAnswer; stored: Promise<void> } {
+  function store(event: GatewayEvent, json: string, principal: Principal, correlationId: string): { answer: StoredAnswer; stored: Promise<void> } {
     const receivedAt = now().toISOString();
-    const stored = deps.sink.publish(event, { keyName: principal.name, correlationId, receivedAt });
+    const stored = deps.sink.publish(event, { json, keyName: principal.name, correlationId, receivedAt });
     const answer: StoredAnswer = { status: 202, body: { id: event.id, type: event.type, status: 'accepted', receivedAt } };
     return { answer, stored };
   }
@@ -89,10 +91,11 @@ export function createEventAcceptor(deps: AcceptorDeps) {
     const dedupKey = ctx.idempotencyKey ?? event.id;
     const assigned: GatewayEvent = event.id ? event : { ...event, id: newId() };
     const eventId = assigned.id as string;
+    const json = JSON.stringify(assigned);
     const correlationId = ctx.correlationId ?? eventId;
 
     if (!dedupKey) {
-      const { answer, stored } = store(assigned, ctx.principal, correlationId);
+      const { answer, stored } = store(assigned, json, ctx.principal, correlationId);
       const result = await awaitStored(stored);
       stored.then(
         () => deps.onPublishSettled?.(eventId, undefined),
@@ -102,7 +105,8 @@ export function createEventAcceptor(deps: AcceptorDeps) {
       return { kind: 'accepted', status: 202, body: answer.body, replayed: false, eventId };
     }
 
-    const fp = fingerprint(event);
+    // An id we assigned is not part of what the client sent twice.
+    const fp = fingerprint(event, assigned === event ? json : undefined);
     const scope = ctx.principal.name;
     const deadline = Date.now() + duplicateWaitMs;
     for (let attempt = 0; ; attempt++) {
@@ -122,7 +126,7 @@ export function createEventAcceptor(deps: AcceptorDeps) {
         await new Promise((r) => setTimeout(r, Math.min(50, 5 * (attempt + 1))));
         continue;
       }
-      const { answer, stored } = store(assigned, ctx.principal, correlationId);
+      const { answer, stored } = store(assigned, json, ctx.principal, correlationId);
       // The record follows what the broker finally did, even after we answered 503: a stored
       // event is never published twice, a refused one can be retried. A failed write to Redis
       // only leaves the claim pending until it expires.

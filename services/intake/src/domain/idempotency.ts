@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** What the first request got, replayed to every repeat within the retention window. */
 export interface StoredAnswer {
@@ -26,8 +26,9 @@ export interface IdempotencyStore {
 /**
  * A digest of a parsed event. The contracts build their output in schema order (not input order)
  * and normalize phones, so two bodies that differ only in key order, whitespace or phone format
- * have the same fingerprint, without a canonicalizing pass of our own.
+ * have the same fingerprint, without a canonicalizing pass of our own. `json` is the event's
+ * JSON.stringify when the caller already has it (it is also the stored record's value).
  */
-export function fingerprint(parsedEvent: unknown): string {
-  return createHash('sha256').update(JSON.stringify(parsedEvent)).digest('hex');
+export function fingerprint(parsedEvent: unknown, json: string = JSON.stringify(parsedEvent)): string {
+  return hash('sha256', json, 'hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { channelMessageSchema, emailSchema, normalizePhone, type ChannelMessage, type DeliveryState, type DeliveryStatus, type MessageSummary, type Topics } from '@gateway/contracts';
 import type { FailedRecord } from '@gateway/worker-core';
 import type { OperatorStores } from '../data-access/stores';
@@ -35,7 +35,7 @@ export interface ResendServiceOptions {
 
 export const DEFAULT_RESEND_OPTIONS: ResendServiceOptions = { autoWindowMs: 10 * 60_000, requestWindowMs: 7 * 24 * 3600_000 };
 
-const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+const digest = (text: string) => hash('sha256', text, 'hex');
 
 /** A resend still on its way or already through: resending the original again would reach the person twice. */
 function isActive(status: DeliveryState | undefined): boolean {

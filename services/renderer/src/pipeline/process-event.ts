@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isMeetingEvent, type Channel, type DeliveryStatus, type GatewayEvent, type MessageSummary, type Topics } from '@gateway/contracts';
 import { chooseChannels, resolveRecipients, type DirectoryReader, type ResolvedPerson, type UnresolvedRecipient } from '../directory';
 import { isSkipped, type Renderer } from '../render';
@@ -38,7 +38,7 @@ export interface ProcessResult {
  * crash publishes the same ids, and the channel workers' claims make the copies no-ops.
  */
 export function messageIdFor(eventId: string, recipientId: string, channel: Channel): string {
-  const digest = createHash('sha256').update(`${eventId}\n${recipientId}\n${channel}`).digest('hex');
+  const digest = hash('sha256', `${eventId}\n${recipientId}\n${channel}`, 'hex');
   return `m-${digest.slice(0, 32)}`;
 }
 

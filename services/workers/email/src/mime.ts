@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { encodeWord, foldLines, isPlainText } from 'nodemailer/lib/mime-funcs';
 
 /**
@@ -86,7 +86,7 @@ function rfc5322Date(date: Date): string {
 }
 
 export function composeMime(mail: ComposedMail): Buffer {
-  const tag = createHash('sha256').update(mail.messageId).digest('hex').slice(0, 24);
+  const tag = hash('sha256', mail.messageId, 'hex').slice(0, 24);
   const mixed = `--_gw_${tag}_mixed`;
   const alternative = `--_gw_${tag}_alt`;
   const headers = [

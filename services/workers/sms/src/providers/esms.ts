@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SmsMessage } from '@gateway/contracts';
 import { ProviderError, type ErrorClass, type SendResult } from '@gateway/worker-core';
 import { networkError, parseRetryAfter, trimAnswer } from './http';
@@ -51,7 +51,7 @@ export function toEsmsPhone(e164: string): string | undefined {
  */
 export function toRequestId(messageId: string): string {
   if (messageId.length <= 50 && /^[A-Za-z0-9._:-]+$/.test(messageId)) return messageId;
-  return `h-${createHash('sha256').update(messageId).digest('base64url').slice(0, 43)}`;
+  return `h-${hash('sha256', messageId, 'base64url').slice(0, 43)}`;
 }
 
 export interface EsmsSenderOptions {
