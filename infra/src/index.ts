@@ -36,4 +36,4 @@ export {
   type ProvideRedisOptions,
 } from './provide';
 export { guardChild, type ChildGuard, type GuardOptions } from './reaper';
-export { cpuSecondsOf } from './proc';
+export { cpuSecondsOf, cpuSecondsOfTree } from './proc';

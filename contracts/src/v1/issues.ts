@@ -138,14 +138,17 @@ function knownKeysOf(schema: unknown): readonly string[] {
  * with a "did you mean" for typos like `partcipants`. The known keys come from the schema that
  * raised the issue, which only the error map sees, so it records them for `flattenIssues`.
  */
-export function createErrorMap(): { errorMap: z.core.$ZodErrorMap; knownKeys: WeakMap<object, readonly string[]> } {
-  const knownKeys = new WeakMap<object, readonly string[]>();
-  const errorMap: z.core.$ZodErrorMap = (issue) => {
-    if (issue.code === 'unrecognized_keys') knownKeys.set(issue.keys, knownKeysOf(issue.inst));
-    return plainEnglishErrors(issue);
-  };
-  return { errorMap, knownKeys };
-}
+export const knownKeysOfIssue = new WeakMap<object, readonly string[]>();
+
+/**
+ * One error map for every parse (it runs on every event the intake takes, so it is not rebuilt
+ * per call): the known keys are kept against each issue's own `keys` array, which no other parse
+ * shares and which the WeakMap lets go with the issue.
+ */
+export const contractErrorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'unrecognized_keys') knownKeysOfIssue.set(issue.keys, knownKeysOf(issue.inst));
+  return plainEnglishErrors(issue);
+};
 
 /** A branch that failed on the value's own type is not what the writer meant. */
 function matchedTypeAtRoot(branch: readonly z.core.$ZodIssue[]): boolean {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { envelopeWithoutTypeSchema, EVENT_SCHEMAS, EVENT_TYPES, isEventType, type GatewayEvent } from './event';
-import { createErrorMap, describeValue, flattenIssues, ROOT_PATH, type ContractIssue } from './issues';
+import { contractErrorMap, describeValue, flattenIssues, knownKeysOfIssue, ROOT_PATH, type ContractIssue } from './issues';
 import { isPlainObject } from './primitives';
 
 export type ParseEventResult =
@@ -20,10 +20,9 @@ function ownType(input: Record<string, unknown>): unknown {
 }
 
 function safeParseWith<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
-  const { errorMap, knownKeys } = createErrorMap();
-  const result = schema.safeParse(input, { error: errorMap });
+  const result = schema.safeParse(input, { error: contractErrorMap });
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, issues: firstPerPath(flattenIssues(result.error.issues, knownKeys)) };
+  return { ok: false, issues: firstPerPath(flattenIssues(result.error.issues, knownKeysOfIssue)) };
 }
 
 /**

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { EXAMPLE_NAMES, loadExample } from '@gateway/contracts';
-import { freePort, provideKafka, provideRedis } from '@gateway/infra';
+import { cpuSecondsOf, cpuSecondsOfTree, freePort, provideKafka, provideRedis } from '@gateway/infra';
 import { createKey } from '../src/cli/keys';
 
 async function main() {
@@ -76,7 +76,9 @@ async function main() {
       });
     if (Number(values.warmup) > 0) await run(Number(values.warmup), 'warmup');
     const before = await sumOffsets(admin, topic);
+    const cpu0 = { intake: cpuSecondsOfTree(child.pid), broker: cpuSecondsOf(kafka.pid), own: process.cpuUsage() };
     const result = await run(duration, 'bench');
+    const cpu1 = { intake: cpuSecondsOfTree(child.pid), broker: cpuSecondsOf(kafka.pid), own: process.cpuUsage(cpu0.own) };
     const after = await sumOffsets(admin, topic);
     const accepted = result['2xx'];
     const rows = [
@@ -91,6 +93,11 @@ async function main() {
       ['latency p90 (ms)', String(result.latency.p90)],
       ['latency p99 (ms)', String(result.latency.p99)],
       ['latency max (ms)', String(result.latency.max)],
+      // CPU during the measured run: steadier than events/s on a shared 2-core VM, where the load
+      // generator (this process), the intake and the broker take turns on the same cores.
+      ['intake CPU (s) / per event (ms)', cpu0.intake === undefined || cpu1.intake === undefined ? '–' : `${(cpu1.intake - cpu0.intake).toFixed(1)} / ${(((cpu1.intake - cpu0.intake) * 1000) / Math.max(1, accepted)).toFixed(3)}`],
+      ['Kafka broker CPU (s)', cpu0.broker === undefined || cpu1.broker === undefined ? '–' : (cpu1.broker - cpu0.broker).toFixed(1)],
+      ['load generator CPU (s)', ((cpu1.own.user + cpu1.own.system) / 1e6).toFixed(1)],
     ];
     console.log('\n| measure | value |\n|---|---|');
     for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
