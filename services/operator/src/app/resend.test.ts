@@ -43,6 +43,20 @@ describe('ResendService', () => {
   });
   const messages = () => publisher.records.filter((r) => r.topic === topics.sms).map((r) => JSON.parse(r.value) as ChannelMessage);
 
+  it('when an SMS its carrier reported undelivered is resent with a corrected number, then the message goes out from the copy the worker kept when it was sent', async () => {
+    const { message } = failedRecord('u1');
+    await stores.failed.keepSent(message, 60_000);
+    await stores.failed.recordUndelivered('u1', { at: '2025-09-29T00:59:00.000Z', provider: 'twilio', code: '30005' });
+    await stores.notifications.apply([
+      status('u1', 'rendered', 5, { summary: summary('Nguyễn Văn An', { phone: '+84900000001' }) }),
+      status('u1', 'sent', 4, { attempt: 1, provider: 'twilio' }),
+      status('u1', 'undelivered', 3, { error: { class: 'permanent', code: '30005', message: 'twilio undelivered (error 30005)' } }),
+    ]);
+    const result = await service.resend({ originalId: 'u1', phone: '0905 123 456', requestId: 'click-u1', actor: 'van-thu' });
+    expect(result).toMatchObject({ kind: 'accepted', replayed: false });
+    expect(messages()).toEqual([expect.objectContaining({ resendOf: 'u1', text: (message as { text: string }).text, recipient: expect.objectContaining({ phone: '+84905123456' }) })]);
+  });
+
   it('when a failed SMS is resent with a corrected number, then the first status and then the message go out, linked to the original, with before/after kept', async () => {
     await seedFailed(stores, 'm1');
     const result = await service.resend({ originalId: 'm1', phone: '0905 123 456', requestId: 'click-1', actor: 'van-thu' });

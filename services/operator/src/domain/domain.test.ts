@@ -34,6 +34,7 @@ describe('plainReason', () => {
     expect(plainReason({ status: 'failed', attempts: 1, lastError: { class: 'permanent', code: '550', message: '' } })).toMatch(/Địa chỉ email không tồn tại/);
     expect(plainReason({ status: 'dead', attempts: 8 })).toMatch(/suốt 8 lần thử/);
     expect(plainReason({ status: 'undelivered', attempts: 1 })).toMatch(/Nhà mạng báo không chuyển được/);
+    expect(plainReason({ status: 'undelivered', attempts: 1, lastError: { class: 'permanent', code: '30005', message: '' } })).toMatch(/^Số điện thoại không tồn tại hoặc không còn hoạt động/);
     expect(plainReason({ status: 'skipped', attempts: 0, reason: 'không có số điện thoại / no phone number' })).toBe('Không gửi: không có số điện thoại / no phone number');
     expect(plainReason({ status: 'sent', attempts: 1 })).toBeUndefined();
   });

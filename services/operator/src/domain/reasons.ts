@@ -10,6 +10,13 @@ const BY_CODE: Record<string, string> = {
   '21617': 'Nội dung tin nhắn quá dài.',
   '21606': 'Đầu số gửi chưa được phép gửi tin nhắn.',
   '20003': 'Sai thông tin đăng nhập với nhà cung cấp SMS (cần bộ phận kỹ thuật kiểm tra).',
+  // Twilio delivery reports (the carrier's answer after the message was accepted)
+  '30003': 'Máy người nhận không liên lạc được (tắt máy hoặc ngoài vùng phủ sóng). Có thể gửi lại sau, hoặc sửa số nếu người nhận đã đổi số.',
+  '30004': 'Người nhận đã chặn tin nhắn từ đầu số này.',
+  '30005': 'Số điện thoại không tồn tại hoặc không còn hoạt động. Hãy kiểm tra và sửa số rồi gửi lại.',
+  '30006': 'Số này là số cố định hoặc nhà mạng không nhận tin nhắn. Hãy sửa thành số di động rồi gửi lại.',
+  '30007': 'Nhà mạng chặn tin này (bị coi là tin rác).',
+  '30008': 'Nhà mạng không chuyển được tin (lỗi không rõ). Có thể gửi lại.',
   // eSMS-style brandname
   '119': 'Nội dung bị coi là quảng cáo hoặc gửi tới số cố định, nhà cung cấp từ chối.',
   '131': 'Nội dung bị coi là quảng cáo hoặc gửi tới số cố định, nhà cung cấp từ chối.',

@@ -28,6 +28,11 @@ export interface ChannelWorkerOptions<C extends Channel> {
   redis?: Redis;
   /** Embedded mode: the in-process bus and in-memory stores instead of Kafka and Redis. */
   embedded?: Embedded;
+  /**
+   * Keep a copy of every sent message this long (ms), for a channel whose provider reports
+   * delivery later: a message its carrier reports undelivered can then be corrected and resent.
+   */
+  keepSentCopyMs?: number;
 }
 
 /** The failed records of every worker of an embedded process (the operator resends from them). */
@@ -165,6 +170,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
           publish,
           onScheduled: (dueAt) => mover.notify(dueAt),
           stopping,
+          keepSentCopyMs: options.keepSentCopyMs,
         }),
     });
     await consumer.run({ partitionsConsumedConcurrently: settings.partitionsConcurrently, eachBatchAutoResolve: false, eachBatch: handle });

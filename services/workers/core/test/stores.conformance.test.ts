@@ -214,4 +214,52 @@ describe.each(BACKENDS)('the worker stores on %s', (_name, backend) => {
     expect((await failed.list()).map((r) => r.messageId)).toEqual([message.id]);
     expect(await claims.acquire(message.id)).toEqual({ kind: 'done', claim: { state: 'failed', at: '2025-09-29T01:00:00.000Z', attempt: 1 } });
   });
+
+  it('when a sent message whose copy is kept is reported undelivered, then its copy becomes a failed record in state undelivered and its claim stays sent', async () => {
+    const k = keys();
+    const claims = backend.claims(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
+    const failed = backend.failed(k, 0);
+    const message = channelMessageSchema.parse(smsMessage('ud', 1)) as ChannelMessage;
+    await claims.markSent(message.id, { at: '2025-09-29T01:00:00.000Z', attempt: 1, provider: 'twilio', providerMessageId: 'SM1' });
+    await failed.keepSent(message, 60_000);
+    expect(await failed.get(message.id)).toBeUndefined(); // a kept copy is not a failure
+    expect(await failed.list()).toEqual([]);
+
+    const report = { at: '2025-09-29T01:05:00.000Z', provider: 'twilio', code: '30005', answer: 'twilio undelivered (error 30005)' };
+    const record = await failed.recordUndelivered(message.id, report);
+    expect(record).toMatchObject({ messageId: message.id, state: 'undelivered', code: '30005', provider: 'twilio', providerAnswer: 'twilio undelivered (error 30005)', errorClass: 'permanent', attempts: 1, at: report.at, recipient: message.recipient, message });
+    expect(await failed.get(message.id)).toEqual(record);
+    expect((await failed.list()).map((r) => r.messageId)).toEqual([message.id]);
+    // The same report again (Twilio retries a callback) writes the same record.
+    expect(await failed.recordUndelivered(message.id, report)).toEqual(record);
+    expect(await failed.list()).toHaveLength(1);
+    expect(await claims.acquire(message.id)).toEqual({ kind: 'done', claim: { state: 'sent', at: '2025-09-29T01:00:00.000Z', attempt: 1, provider: 'twilio', providerMessageId: 'SM1' } });
+  });
+
+  it('when a message without a kept copy is reported undelivered, then there is no failed record; and recording an undelivered one as a failure is refused', async () => {
+    const k = keys();
+    const claims = backend.claims(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
+    const failed = backend.failed(k, 0);
+    const message = channelMessageSchema.parse(smsMessage('ud-none', 1)) as ChannelMessage;
+    expect(await failed.recordUndelivered(message.id, { at: '2025-09-29T01:05:00.000Z', provider: 'twilio' })).toBeUndefined();
+    expect(await failed.list()).toEqual([]);
+    await expect(failed.record({ messageId: message.id, eventId: message.eventId, channel: 'sms', recipient: message.recipient, state: 'undelivered', reason: 'x', errorClass: 'permanent', attempts: 1, at: '2025-09-29T01:05:00.000Z', message }, claims)).rejects.toThrow(/keeps its sent claim/);
+  });
+});
+
+describe('MemoryFailedRecords: kept copies', () => {
+  it('when a kept copy has expired, then a late undelivered report finds nothing; the oldest copies go past the bound', async () => {
+    let now = 1_000_000;
+    const failed = new MemoryFailedRecords({ maxRecords: 2, now: () => now });
+    const [a, b, c] = [1, 2, 3].map((i) => channelMessageSchema.parse(smsMessage('exp', i)) as ChannelMessage) as [ChannelMessage, ChannelMessage, ChannelMessage];
+    await failed.keepSent(a, 1_000);
+    now += 1_001;
+    expect(await failed.recordUndelivered(a.id, { at: '2025-09-29T01:05:00.000Z', provider: 'twilio' })).toBeUndefined();
+    await failed.keepSent(b, 60_000);
+    await failed.keepSent(c, 60_000);
+    await failed.keepSent(a, 60_000);
+    // Bound of 2: b, the oldest, is gone.
+    expect(await failed.recordUndelivered(b.id, { at: '2025-09-29T01:05:00.000Z', provider: 'twilio' })).toBeUndefined();
+    expect(await failed.recordUndelivered(c.id, { at: '2025-09-29T01:05:00.000Z', provider: 'twilio' })).toMatchObject({ messageId: c.id, state: 'undelivered' });
+  });
 });

@@ -84,12 +84,19 @@ const smsSchema = z.object({
   SMS_CIRCUIT_COOLDOWN_MS: setting.positiveInt(30_000),
   SMS_HTTP_HOST: z.string().default('127.0.0.1'),
   SMS_HTTP_PORT: setting.port(8084),
+  /**
+   * With Twilio status callbacks: how long a sent SMS's copy is kept, so that one its carrier later
+   * reports undelivered can be corrected and resent by an operator (carriers report within minutes,
+   * at most a few days).
+   */
+  SMS_SENT_COPY_TTL_HOURS: setting.positiveInt(72),
 });
 
 export interface SmsSettings {
   providers: SmsProviderSettings[];
   circuit: { failureThreshold: number; windowMs: number; cooldownMs: number };
   http: { host: string; port: number };
+  sentCopyTtlMs: number;
 }
 
 export interface SmsWorkerSettings {
@@ -121,6 +128,7 @@ export function loadSmsWorkerSettings(env: Record<string, string | undefined>): 
       providers: providers as SmsProviderSettings[],
       circuit: { failureThreshold: b.SMS_CIRCUIT_FAILURE_THRESHOLD, windowMs: b.SMS_CIRCUIT_WINDOW_MS, cooldownMs: b.SMS_CIRCUIT_COOLDOWN_MS },
       http: { host: b.SMS_HTTP_HOST, port: b.SMS_HTTP_PORT },
+      sentCopyTtlMs: b.SMS_SENT_COPY_TTL_HOURS * 3_600_000,
     },
   };
 }

@@ -52,9 +52,12 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   });
   const sender = createFailoverSender(providers, settings.sms.circuit);
 
+  // Twilio reports delivery later through its status callbacks: keep each sent SMS's copy for them.
+  const twilio = settings.sms.providers.find((p) => p.kind === 'twilio');
+  const callbacks = twilio?.kind === 'twilio' && twilio.statusCallbackUrl ? { authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl } : undefined;
   let worker: RunningChannelWorker;
   try {
-    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, embedded });
+    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, embedded, ...(callbacks ? { keepSentCopyMs: settings.sms.sentCopyTtlMs } : {}) });
   } catch (err) {
     redis?.disconnect();
     throw err;
@@ -73,9 +76,9 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
     const ready = redisUp && joined;
     res.status(ready ? 200 : 503).json({ ready, redis: redisUp, consuming: joined, circuits: sender.circuits() });
   });
-  const twilio = settings.sms.providers.find((p) => p.kind === 'twilio');
-  if (twilio?.kind === 'twilio' && twilio.statusCallbackUrl) {
-    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl, topics: worker.topics, publish: (r) => worker.publish(r), logger }));
+  if (callbacks) {
+    const { failedRecords } = worker;
+    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ ...callbacks, topics: worker.topics, publish: (r) => worker.publish(r), onUndelivered: (id, report) => failedRecords.recordUndelivered(id, report), logger }));
   }
   app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
   let http: ListeningHttp;

@@ -184,5 +184,38 @@ describe('SMS worker against a real broker, real Redis and loopback providers', 
     expect((await post(undelivered, failedParams, twilioSignature(account.token, publicUrl + undelivered, failedParams))).status).toBe(204);
     await waitFor(() => statusesOf(statuses.records, `${b.prefix}-m2`).some((s) => s.status === 'undelivered'), { timeoutMs: 20_000, message: 'an undelivered status' });
     expect(statusesOf(statuses.records, `${b.prefix}-m2`)[0]?.error).toMatchObject({ code: '30003' });
+    // m2 was never sent by this worker: no copy, so nothing for an operator to resend from.
+    expect(await worker.worker.failedRecords.get(`${b.prefix}-m2`)).toBeUndefined();
+  });
+
+  it('when Twilio reports a sent SMS undelivered, then its kept copy becomes a failed record an operator can resend, and the original is still never sent twice', async () => {
+    const b = await bed('sms-undelivered');
+    const { server, account } = await twilio();
+    const statuses = await collect(b.topics.status);
+    const publicUrl = 'https://thongbao.example.gov.vn/v1/callbacks/twilio';
+    const worker = await b.start({ SMS_PROVIDERS: 'twilio', ...twilioEnv(server.url, account, { TWILIO_STATUS_CALLBACK_URL: publicUrl }) });
+    const message = smsMessage(b.prefix, 1);
+    await produceMessages(producer, b.topics.sms, [message]);
+    await waitFor(() => statusesOf(statuses.records, message.id).some((s) => s.status === 'sent'), { timeoutMs: 60_000, message: 'a sent status' });
+    const sent = statusesOf(statuses.records, message.id).find((s) => s.status === 'sent');
+    // Sent is not failed: nothing to resend yet.
+    expect(await worker.worker.failedRecords.get(message.id)).toBeUndefined();
+
+    const query = `?messageId=${encodeURIComponent(message.id)}&eventId=${encodeURIComponent(message.eventId)}`;
+    const params = { MessageSid: sent?.providerMessageId ?? '', MessageStatus: 'undelivered', ErrorCode: '30005', AccountSid: account.sid, To: message.recipient.phone ?? '', From: '+15005550006', ApiVersion: '2010-04-01' };
+    const answer = await fetch(`${worker.url}/v1/callbacks/twilio${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(account.token, publicUrl + query, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(answer.status).toBe(204);
+    // Written before the status was published (the 204 came after both).
+    expect(await worker.worker.failedRecords.get(message.id)).toMatchObject({ state: 'undelivered', code: '30005', provider: 'twilio', recipient: { phone: message.recipient.phone }, message: { id: message.id, text: (message as { text: string }).text } });
+    await waitFor(() => statusesOf(statuses.records, message.id).some((s) => s.status === 'undelivered'), { timeoutMs: 20_000, message: 'an undelivered status' });
+
+    // The original redelivered (a rebalance, a replay): its claim still says sent, so Twilio is not asked again.
+    await produceMessages(producer, b.topics.sms, [message]);
+    await waitFor(() => statusesOf(statuses.records, message.id).filter((s) => s.status === 'sent').length >= 2, { timeoutMs: 30_000, message: 'the repeated sent status' });
+    expect(server.requestCount(message.id)).toBe(1);
   });
 });

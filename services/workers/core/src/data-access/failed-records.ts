@@ -13,8 +13,11 @@ export interface FailedRecord {
   eventId: string;
   channel: Channel;
   recipient: MessageRecipientOf;
-  /** failed: a permanent error; dead: transient errors until the attempts ran out. */
-  state: 'failed' | 'dead';
+  /**
+   * failed: a permanent error; dead: transient errors until the attempts ran out; undelivered: the
+   * provider accepted it, then the carrier reported it could not reach the phone.
+   */
+  state: 'failed' | 'dead' | 'undelivered';
   reason: string;
   errorClass: ErrorClass;
   code?: string;
@@ -25,6 +28,14 @@ export interface FailedRecord {
   message: ChannelMessage;
 }
 
+/** A carrier's late report that a message the provider accepted did not reach the phone. */
+export interface UndeliveredReport {
+  at: string;
+  provider: string;
+  code?: string;
+  answer?: string;
+}
+
 /** Port: failed records (see FailedRecordStore). The in-memory adapter is MemoryFailedRecords. */
 export interface FailedRecords {
   /** Stores the record and the message's final claim together. */
@@ -32,18 +43,50 @@ export interface FailedRecords {
   get(messageId: string): Promise<FailedRecord | undefined>;
   /** Newest first. */
   list(options?: { limit?: number }): Promise<FailedRecord[]>;
+  /**
+   * Keeps a copy of a message the provider accepted, for `ttlMs`, so that when its carrier reports
+   * it undelivered later an operator can still correct and resend it. Only a channel with delivery
+   * reports keeps copies (SMS through Twilio with status callbacks).
+   */
+  keepSent(message: ChannelMessage, ttlMs: number): Promise<void>;
+  /**
+   * The carrier reported a sent message undelivered: its kept copy becomes a failed record in state
+   * `undelivered` (the claim stays `sent`: the original is never sent again by itself). Undefined
+   * when no copy is kept (none was, or it expired); the same report again writes the same record.
+   */
+  recordUndelivered(messageId: string, report: UndeliveredReport): Promise<FailedRecord | undefined>;
+}
+
+/** The failed record for a kept copy that its carrier reported undelivered. */
+export function undeliveredRecord(message: ChannelMessage, report: UndeliveredReport): FailedRecord {
+  return {
+    messageId: message.id,
+    eventId: message.eventId,
+    channel: message.channel,
+    recipient: message.recipient,
+    state: 'undelivered',
+    reason: `the carrier reported it undelivered${report.code ? ` (error ${report.code})` : ''} after ${report.provider} accepted it`,
+    errorClass: 'permanent',
+    ...(report.code ? { code: report.code } : {}),
+    provider: report.provider,
+    ...(report.answer ? { providerAnswer: report.answer } : {}),
+    attempts: message.attempt,
+    at: report.at,
+    message,
+  };
 }
 
 /** Failed records under `failed:<id>` (JSON) plus `failed:index` (ids by time), written with the final claim in one MULTI. */
 export class FailedRecordStore implements FailedRecords {
   constructor(
     private readonly redis: Redis,
-    private readonly keys: Pick<WorkerKeys, 'failed' | 'failedIndex'>,
+    private readonly keys: Pick<WorkerKeys, 'failed' | 'failedIndex' | 'sentCopy'>,
     /** How long a record is kept (only writing uses it). */
     private readonly options: { ttlMs: number },
   ) {}
 
   async record(record: FailedRecord, claims: Claims): Promise<void> {
+    if (record.state === 'undelivered') throw new TypeError('FailedRecordStore.record: an undelivered message keeps its sent claim (use recordUndelivered)');
     const claim: FinalClaim = { state: record.state, at: record.at, attempt: record.attempts };
     if (!(claims instanceof ClaimStore)) throw new TypeError('FailedRecordStore.record: the claims must be in the same Redis (a ClaimStore)');
     const [claimKey, claimValue, claimTtl] = claims.finalCommand(record.messageId, claim);
@@ -54,6 +97,23 @@ export class FailedRecordStore implements FailedRecords {
       .set(claimKey, claimValue, 'PX', claimTtl)
       .exec()
       .then(checkExec);
+  }
+
+  async keepSent(message: ChannelMessage, ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.sentCopy(message.id), JSON.stringify(message), 'PX', ttlMs);
+  }
+
+  async recordUndelivered(messageId: string, report: UndeliveredReport): Promise<FailedRecord | undefined> {
+    const raw = await this.redis.get(this.keys.sentCopy(messageId));
+    if (raw === null) return undefined;
+    const record = undeliveredRecord(JSON.parse(raw) as ChannelMessage, report);
+    await this.redis
+      .multi()
+      .set(this.keys.failed(messageId), JSON.stringify(record), 'PX', this.options.ttlMs)
+      .zadd(this.keys.failedIndex, Date.parse(record.at), messageId)
+      .exec()
+      .then(checkExec);
+    return record;
   }
 
   async get(messageId: string): Promise<FailedRecord | undefined> {

@@ -10,12 +10,14 @@ export interface WorkerKeys {
   failed(messageId: string): string;
   /** Sorted set of failed message ids by failure time, across channels. */
   failedIndex: string;
+  /** A sent message's copy, kept while its carrier may still report it undelivered. */
+  sentCopy(messageId: string): string;
   rate(bucket: string): string;
 }
 
 /** The failed records' keys: shared by every channel, and read by the operator service. */
-export function failedKeys(prefix: string): Pick<WorkerKeys, 'failed' | 'failedIndex'> {
-  return { failed: (id) => `${prefix}failed:${id}`, failedIndex: `${prefix}failed:index` };
+export function failedKeys(prefix: string): Pick<WorkerKeys, 'failed' | 'failedIndex' | 'sentCopy'> {
+  return { failed: (id) => `${prefix}failed:${id}`, failedIndex: `${prefix}failed:index`, sentCopy: (id) => `${prefix}sent-copy:${id}` };
 }
 
 export function workerKeys(prefix: string, channel: Channel): WorkerKeys {

@@ -3,7 +3,8 @@ import { MemoryKv } from '@gateway/common';
 import type { ClaimResult, ClaimStoreOptions, Claims, FinalClaim } from './claims';
 import { parseFinal } from './claims';
 import type { DelayedItem, Delays, TakenItem } from './delay-queue';
-import type { FailedRecord, FailedRecords } from './failed-records';
+import type { ChannelMessage } from '@gateway/contracts';
+import { undeliveredRecord, type FailedRecord, type FailedRecords, type UndeliveredReport } from './failed-records';
 import { checkRateLimit, type RateLimit, type RateLimiter } from './rate-limiter';
 
 // The embedded mode's adapters of the worker stores: the same rules as the Redis ones (and the
@@ -99,11 +100,37 @@ export class MemoryDelayQueue implements Delays {
 
 export class MemoryFailedRecords implements FailedRecords {
   private readonly records = new Map<string, FailedRecord>();
+  private readonly sentCopies = new Map<string, { message: ChannelMessage; until: number }>();
 
-  constructor(private readonly options: { maxRecords?: number } = {}) {}
+  constructor(private readonly options: { maxRecords?: number; now?: () => number } = {}) {}
+
+  async keepSent(message: ChannelMessage, ttlMs: number): Promise<void> {
+    const now = (this.options.now ?? Date.now)();
+    this.sentCopies.delete(message.id);
+    this.sentCopies.set(message.id, { message, until: now + ttlMs });
+    // Oldest first: drop the expired ones and, past the bound, the oldest.
+    const max = this.options.maxRecords ?? 100_000;
+    for (const [id, copy] of this.sentCopies) {
+      if (copy.until > now && this.sentCopies.size <= max) break;
+      this.sentCopies.delete(id);
+    }
+  }
+
+  async recordUndelivered(messageId: string, report: UndeliveredReport): Promise<FailedRecord | undefined> {
+    const copy = this.sentCopies.get(messageId);
+    if (!copy || copy.until <= (this.options.now ?? Date.now)()) return undefined;
+    const record = undeliveredRecord(copy.message, report);
+    this.keep(record);
+    return record;
+  }
 
   async record(record: FailedRecord, claims: Claims): Promise<void> {
+    if (record.state === 'undelivered') throw new TypeError('MemoryFailedRecords.record: an undelivered message keeps its sent claim (use recordUndelivered)');
     await claims.finalize(record.messageId, { state: record.state, at: record.at, attempt: record.attempts });
+    this.keep(record);
+  }
+
+  private keep(record: FailedRecord): void {
     this.records.delete(record.messageId);
     this.records.set(record.messageId, record);
     const max = this.options.maxRecords ?? 100_000;

@@ -44,6 +44,8 @@ export interface DeliverDeps {
   random?: () => number;
   /** True once the worker is stopping: a claim wait gives up at once. */
   stopping?: { aborted: boolean };
+  /** Keep a copy of each sent message this long, for a carrier's later "undelivered" (see FailedRecords.keepSent). */
+  keepSentCopyMs?: number;
 }
 
 function parseIncoming(record: IncomingRecord, channel: Channel): { ok: true; message: ChannelMessage } | { ok: false; reason: string; issues?: Array<{ path: string; message: string }> } {
@@ -112,6 +114,10 @@ export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promis
   const at = new Date().toISOString();
   // The order that keeps sends single: mark before anything can make the record come back.
   await claims.markSent(message.id, { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId });
+  if (deps.keepSentCopyMs) {
+    // Only a later resend needs it; the send itself is settled, so a Redis hiccup here costs no more than that.
+    await deps.failed.keepSent(message, deps.keepSentCopyMs).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not keep a copy of the sent message; a carrier "undelivered" for it cannot be resent'));
+  }
   status('sent', { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId });
   log.debug({ provider: result.provider }, 'sent');
   return 'sent';

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { deliveryStatusSchema, type DeliveryStatus, type Topics } from '@gateway/contracts';
 import { PROBLEM_BASE, sendProblem, type Logger } from '@gateway/common';
+import type { UndeliveredReport } from '@gateway/worker-core';
 import { validateTwilioRequest } from '../providers/twilio-signature';
 
 export interface TwilioCallbackOptions {
@@ -13,6 +14,11 @@ export interface TwilioCallbackOptions {
   logger: Logger;
   /** The provider name in the published status. */
   provider?: string;
+  /**
+   * Told before an `undelivered` status is published, so the message's kept copy becomes a failed
+   * record an operator can resend; a throw answers 503 and Twilio calls again.
+   */
+  onUndelivered?: (messageId: string, report: UndeliveredReport) => Promise<unknown>;
 }
 
 /** Twilio's final MessageStatus values → our statuses; intermediate ones (queued, sent, …) add nothing. */
@@ -61,9 +67,13 @@ export function createTwilioCallbackRouter(options: TwilioCallbackOptions): Rout
       return;
     }
     try {
+      // The copy first: once operators see "undelivered", its resend must find the message.
+      if (state === 'undelivered') {
+        await options.onUndelivered?.(parsed.data.messageId, { at: parsed.data.at, provider, ...(params.ErrorCode ? { code: params.ErrorCode, answer: `twilio ${params.MessageStatus} (error ${params.ErrorCode})` } : {}) });
+      }
       await options.publish({ topic: options.topics.status, key: parsed.data.messageId, value: JSON.stringify(parsed.data), headers: { 'event-id': parsed.data.eventId, 'message-status': state, 'message-id': parsed.data.messageId } });
     } catch (err) {
-      log.error({ err: (err as Error).message, messageId }, 'could not publish the delivery status');
+      log.error({ err: (err as Error).message, messageId }, 'could not store the delivery status');
       // Twilio retries a callback that failed; a 503 asks for exactly that.
       sendProblem(res, { type: `${PROBLEM_BASE}unavailable`, title: 'Status could not be stored, try again', status: 503 });
       return;
