@@ -154,21 +154,12 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
    * resend would be refused), so the console shows "Đã gửi lại" instead of the buttons.
    */
   async function withResends<T extends { messageId: string; resendable: boolean }>(items: T[]): Promise<Array<T & { resentAs?: { messageId: string; status?: string } }>> {
-    const latest = new Map<string, string>();
-    await Promise.all(
-      items
-        .filter((item) => item.resendable)
-        .map(async (item) => {
-          const resends = await stores.resends.resendsOf(item.messageId);
-          const last = resends[resends.length - 1];
-          if (last) latest.set(item.messageId, last.messageId);
-        }),
-    );
+    // One read of the latest resends, and one of their states, for the whole page.
+    const latest = await stores.resends.latestOf(items.filter((item) => item.resendable).map((item) => item.messageId));
     if (latest.size === 0) return items;
-    // One read of the resends' states for the whole page.
-    const states = await stores.notifications.getMany([...latest.values()]);
+    const states = await stores.notifications.getMany([...latest.values()].map((r) => r.messageId));
     return items.map((item) => {
-      const resentId = latest.get(item.messageId);
+      const resentId = latest.get(item.messageId)?.messageId;
       if (!resentId) return item;
       const status = states.get(resentId)?.status;
       return { ...item, resendable: status !== undefined && RESENDABLE_STATES.has(status), resentAs: { messageId: resentId, ...(status ? { status } : {}) } };
