@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { allReady, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
@@ -128,14 +128,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
     );
   const actor = (req: AuthedRequest) => req.principal?.name ?? '(unknown)';
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const report = await deps.readiness();
-    const ready = Object.values(report).every(Boolean);
-    res.status(ready ? 200 : 503).json({ ready, ...report });
-  });
+  healthRoutes(app, async () => allReady(await deps.readiness()));
 
   app.get('/v1/me', (req, res) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
@@ -323,7 +316,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
 
   mountConsole(app);
 
-  app.use((req: Request, res: Response) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  app.use(noRoute());
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.parse.failed') {
       sendProblem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: 'The body is not valid JSON.', errors: [{ path: '(body)', message: 'not valid JSON' }] });
