@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { allReady, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { allReady, bearerKey, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
@@ -131,14 +131,15 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
   healthRoutes(app, async () => allReady(await deps.readiness()));
 
   app.get('/v1/me', (req, res) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    const principal = match?.[1] ? deps.keys().authenticate(match[1]) : undefined;
+    // Any key may ask who it is, so no scope guard; the key is read and checked as the guards do.
+    // Its 401 is the console's own: one answer for a missing or an unknown key.
+    const key = bearerKey(req.get('authorization'));
+    const principal = key ? deps.keys().authenticate(key) : undefined;
     if (!principal) {
       sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 });
       return;
     }
-    const has = (s: Scope) => principal.scopes.has(s) || principal.scopes.has('admin');
-    res.json({ name: principal.name, scopes: [...principal.scopes], canRead: has('notifications:read'), canResend: has('notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
+    res.json({ name: principal.name, scopes: [...principal.scopes], canRead: hasScope(principal, 'notifications:read'), canResend: hasScope(principal, 'notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
   });
 
   /**
