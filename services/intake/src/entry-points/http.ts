@@ -192,7 +192,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-la
   });
 }
 
-export function createHttpApp(deps: HttpDeps): express.Express {
+function createHttpApp(deps: HttpDeps): express.Express {
   const requireScope = (d: HttpDeps, scope: Scope) => requireScopeWith({ keys: d.keys, logger: d.logger }, scope);
   const app = express();
   app.disable('x-powered-by');

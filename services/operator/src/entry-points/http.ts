@@ -24,7 +24,7 @@ export interface OperatorAppDeps {
 }
 
 /** One message as a list shows it: its state, who it is for, and the reason in plain words. */
-export function notificationSummary(r: NotificationRecord) {
+function notificationSummary(r: NotificationRecord) {
   const s = r.summary;
   const reasonText = plainReason(r);
   return {
