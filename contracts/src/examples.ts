@@ -19,7 +19,7 @@ type ExampleRef = ExampleName | (string & Record<never, never>);
 
 const EXAMPLE_FILE = /^[a-z0-9][a-z0-9-]*$/;
 
-export function examplePath(name: ExampleRef): string {
+function examplePath(name: ExampleRef): string {
   const base = name.endsWith('.json') ? name.slice(0, -'.json'.length) : name;
   if (!EXAMPLE_FILE.test(base)) throw new Error(`not an example name: ${JSON.stringify(name)}`);
   return join(EXAMPLES_DIR, `${base}.json`);

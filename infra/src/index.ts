@@ -1,14 +1,10 @@
 // The infra workspace: a real Kafka and Redis for tests and local runs, with or without Docker.
 export { freePort, freePorts } from './ports';
 export {
-  ensureKafkaLibs,
   startLocalKafka,
   waitForKafka,
-  kafkaVersionOf,
   pinnedKafkaVersion,
   randomClusterId,
-  KAFKA_HOME,
-  type KafkaLibsOptions,
   type LocalKafka,
   type LocalKafkaOptions,
   type WaitForKafkaOptions,
@@ -17,7 +13,6 @@ export {
   startLocalRedis,
   waitForRedis,
   redisCommand,
-  RedisReplyError,
   type LocalRedis,
   type LocalRedisOptions,
   type RespValue,

@@ -13,7 +13,7 @@ import { guardChild, removeDir, type ChildGuard } from './reaper';
  * infra/kafka/pom.xml fetches from Maven Central. No Docker needed; Java 17+ and Maven are.
  */
 
-export const KAFKA_HOME = path.resolve(__dirname, '..', 'kafka');
+const KAFKA_HOME = path.resolve(__dirname, '..', 'kafka');
 const POM_FILE = path.join(KAFKA_HOME, 'pom.xml');
 const LOG4J_CONFIG = path.join(KAFKA_HOME, 'log4j2.xml');
 const DEFAULT_LIBS_DIR = path.join(KAFKA_HOME, 'libs');
@@ -21,7 +21,7 @@ const DEFAULT_LIBS_DIR = path.join(KAFKA_HOME, 'libs');
 const LIBS_MARKER = '.complete';
 const LOG_TAIL_LINES = 80;
 
-export interface KafkaLibsOptions {
+interface KafkaLibsOptions {
   libsDir?: string;
   pomFile?: string;
   logger?: (line: string) => void;
@@ -99,7 +99,7 @@ function libsComplete(libsDir: string, fingerprint: string): boolean {
  * can corrupt a shared ~/.m2 while downloading) while the others wait, and the jars are filled into a
  * temp dir and renamed into place, so a crash never leaves a libs dir that looks complete.
  */
-export function ensureKafkaLibs(options: KafkaLibsOptions = {}): Promise<string> {
+function ensureKafkaLibs(options: KafkaLibsOptions = {}): Promise<string> {
   const libsDir = path.resolve(options.libsDir ?? DEFAULT_LIBS_DIR);
   const pomFile = path.resolve(options.pomFile ?? POM_FILE);
   const fingerprint = fileHash(pomFile);
@@ -210,7 +210,7 @@ function installDir(tmpDir: string, libsDir: string, fingerprint: string, suffix
 }
 
 /** The Kafka version of the jars in libsDir (from the kafka_2.13-X.jar name). */
-export function kafkaVersionOf(libsDir: string = DEFAULT_LIBS_DIR): string {
+function kafkaVersionOf(libsDir: string = DEFAULT_LIBS_DIR): string {
   for (const name of fs.readdirSync(libsDir)) {
     const match = /^kafka_2\.13-(.+)\.jar$/.exec(name);
     if (match?.[1]) return match[1];

@@ -35,7 +35,7 @@ export interface LocalRedis {
 export type RespValue = string | number | null | RespValue[];
 
 /** A Redis error reply (e.g. "ERR unknown command"). */
-export class RedisReplyError extends Error {}
+class RedisReplyError extends Error {}
 
 /**
  * Sends one command over a fresh connection and returns the reply. Enough for readiness checks and

@@ -69,7 +69,3 @@ export const documentRecalledDataSchema = z
     reason: nonBlankText(1000).meta({ title: 'Lý do thu hồi / Recall reason' }),
   })
   .meta({ title: 'Thu hồi văn bản / Document recalled' });
-
-export type DocumentDispatchedData = z.output<typeof documentDispatchedDataSchema>;
-export type DocumentRecalledData = z.output<typeof documentRecalledDataSchema>;
-export type DocumentData = DocumentDispatchedData | DocumentRecalledData;

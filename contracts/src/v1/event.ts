@@ -47,27 +47,27 @@ function envelope<T extends EventType, D extends z.ZodType>(type: T, data: D, de
     .meta({ title: type, description });
 }
 
-export const meetingScheduledEventSchema = envelope(
+const meetingScheduledEventSchema = envelope(
   'meeting.scheduled',
   meetingScheduledDataSchema,
   'Giấy mời họp mới. A new meeting invitation: every participant is notified.',
 );
-export const meetingUpdatedEventSchema = envelope(
+const meetingUpdatedEventSchema = envelope(
   'meeting.updated',
   meetingUpdatedDataSchema,
   'Thay đổi giấy mời họp (thời gian, địa điểm, ...). A change to a meeting already announced; recipients see it marked THAY ĐỔI.',
 );
-export const meetingCancelledEventSchema = envelope(
+const meetingCancelledEventSchema = envelope(
   'meeting.cancelled',
   meetingCancelledDataSchema,
   'Hủy cuộc họp. A cancellation; recipients see it marked HỦY.',
 );
-export const documentDispatchedEventSchema = envelope(
+const documentDispatchedEventSchema = envelope(
   'document.dispatched',
   documentDispatchedDataSchema,
   'Thông báo văn bản đến/đi. A document to read or handle; content withheld from SMS, email and push when mật or above.',
 );
-export const documentRecalledEventSchema = envelope(
+const documentRecalledEventSchema = envelope(
   'document.recalled',
   documentRecalledDataSchema,
   'Thu hồi văn bản. A document withdrawn by its issuer.',
@@ -109,20 +109,13 @@ export const envelopeWithoutTypeSchema = z.strictObject({
 });
 
 export type GatewayEvent = z.output<typeof gatewayEventSchema>;
-export type GatewayEventInput = z.input<typeof gatewayEventSchema>;
 export type MeetingScheduledEvent = z.output<typeof meetingScheduledEventSchema>;
 export type MeetingUpdatedEvent = z.output<typeof meetingUpdatedEventSchema>;
 export type MeetingCancelledEvent = z.output<typeof meetingCancelledEventSchema>;
 export type DocumentDispatchedEvent = z.output<typeof documentDispatchedEventSchema>;
 export type DocumentRecalledEvent = z.output<typeof documentRecalledEventSchema>;
 export type MeetingEvent = MeetingScheduledEvent | MeetingUpdatedEvent | MeetingCancelledEvent;
-export type DocumentEvent = DocumentDispatchedEvent | DocumentRecalledEvent;
-export type EventOf<T extends EventType> = Extract<GatewayEvent, { type: T }>;
 
 export function isMeetingEvent(event: GatewayEvent): event is MeetingEvent {
   return event.type.startsWith('meeting.');
-}
-
-export function isDocumentEvent(event: GatewayEvent): event is DocumentEvent {
-  return event.type.startsWith('document.');
 }

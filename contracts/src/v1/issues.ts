@@ -66,7 +66,7 @@ function plural(n: number | bigint, one: string, many: string): string {
  * Plain-English messages for zod's built-in checks. Schemas that need a more specific message
  * (formats, enums, refinements) set their own, and those take precedence over this map.
  */
-export const plainEnglishErrors: z.core.$ZodErrorMap = (issue) => {
+const plainEnglishErrors: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined || issue.expected === 'nonoptional') return 'required';

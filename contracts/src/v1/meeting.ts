@@ -138,8 +138,3 @@ export const meetingUpdatedDataSchema = withMeetingRules(
 export const meetingCancelledDataSchema = withMeetingRules(z.strictObject({ ...meetingFields, reason })).meta({
   title: 'Hủy cuộc họp / Meeting cancellation',
 });
-
-export type MeetingScheduledData = z.output<typeof meetingScheduledDataSchema>;
-export type MeetingUpdatedData = z.output<typeof meetingUpdatedDataSchema>;
-export type MeetingCancelledData = z.output<typeof meetingCancelledDataSchema>;
-export type MeetingData = MeetingScheduledData | MeetingUpdatedData | MeetingCancelledData;

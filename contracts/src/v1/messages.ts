@@ -11,7 +11,7 @@ const messageId = z
 const eventTypeSchema = z.enum(EVENT_TYPES);
 
 /** What a channel worker needs to reach one person; already resolved and normalized upstream. */
-export const messageRecipientSchema = z.strictObject({
+const messageRecipientSchema = z.strictObject({
   id: z.string().min(1).max(128),
   name: nonBlankText(200),
   phone: e164Schema.optional(),
@@ -34,7 +34,7 @@ const commonFields = {
   resendOf: messageId.optional(),
 };
 
-export const smsMessageSchema = z.strictObject({
+const smsMessageSchema = z.strictObject({
   ...commonFields,
   channel: z.literal('sms'),
   text: z.string().min(1).max(1600),
@@ -43,14 +43,14 @@ export const smsMessageSchema = z.strictObject({
   diacritics: z.enum(['keep', 'strip']),
 });
 
-export const calendarPartSchema = z.strictObject({
+const calendarPartSchema = z.strictObject({
   method: z.enum(['REQUEST', 'CANCEL']),
   uid: z.string().min(1).max(256),
   sequence: z.int().min(0),
   ics: z.string().min(1),
 });
 
-export const emailMessageSchema = z.strictObject({
+const emailMessageSchema = z.strictObject({
   ...commonFields,
   channel: z.literal('email'),
   subject: z.string().min(1).max(998),
@@ -60,7 +60,7 @@ export const emailMessageSchema = z.strictObject({
 });
 
 /** Web push payloads must stay under about 4 KB once encrypted. */
-export const pushMessageSchema = z.strictObject({
+const pushMessageSchema = z.strictObject({
   ...commonFields,
   channel: z.literal('push'),
   title: z.string().min(1).max(200),
@@ -68,7 +68,7 @@ export const pushMessageSchema = z.strictObject({
   url: urlSchema.optional(),
 });
 
-export const inappMessageSchema = z.strictObject({
+const inappMessageSchema = z.strictObject({
   ...commonFields,
   channel: z.literal('inapp'),
   title: z.string().min(1).max(500),
@@ -116,8 +116,7 @@ export const FINAL_DELIVERY_STATES: ReadonlySet<DeliveryState> = new Set<Deliver
   'dead',
 ]);
 
-export const ERROR_CLASSES = ['transient', 'permanent'] as const;
-export type ErrorClass = (typeof ERROR_CLASSES)[number];
+const ERROR_CLASSES = ['transient', 'permanent'] as const;
 
 /**
  * Who and what a message is for, in a few fields: carried by the first status of a message (the

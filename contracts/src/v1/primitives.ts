@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
 /** Event, message and meeting/document ids: safe in Kafka keys, iCalendar UIDs and URLs. */
-export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Ids of people and groups; shared by inline people and `person:`/`group:` references. */
 export const REF_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+const SOURCE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
  * A schema's own message is for a value that is there but wrong; a missing field falls through
@@ -55,7 +55,7 @@ export function nonBlankText(max: number) {
   return z.string().trim().min(1).max(max);
 }
 
-export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
+const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
 
 /** For contracts produced by our own services, where the phone was normalized at intake. */
 export const e164Schema = z.string().regex(E164_PATTERN, { error: 'must be an E.164 phone number, e.g. +84905123456' });

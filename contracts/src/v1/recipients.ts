@@ -8,7 +8,7 @@ export const MAX_RECIPIENTS = 20_000;
 
 const REF_PATTERN = new RegExp(`^(person|group):${REF_ID_PATTERN.source.slice(1)}`);
 
-export const recipientRefSchema = z
+const recipientRefSchema = z
   .string()
   .max(140)
   .regex(REF_PATTERN, { error: 'must be a reference like person:<id> or group:<id>, ids in a-z, 0-9, ".", "_", "-"' })

@@ -27,20 +27,30 @@ export type Authorization =
   | { ok: true; principal: Principal }
   | { ok: false; status: 401 | 403; problem: Problem; wwwAuthenticate?: string; principal?: Principal };
 
+/** The key sent as `Authorization: Bearer <key>`; undefined when the header is missing or of another form. */
+export function bearerKey(authorizationHeader: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorizationHeader ?? '')?.[1];
+}
+
+/** Whether the principal holds the scope; `admin` implies every scope. */
+export function hasScope(principal: Principal, scope: Scope): boolean {
+  return principal.scopes.has(scope) || principal.scopes.has('admin');
+}
+
 /**
  * Bearer-key authentication with a required scope (`admin` implies every scope), without a web
  * framework: 401 for a missing or unknown key, 403 for a key without the scope.
  */
 export function authorize(authorizationHeader: string | undefined, keys: KeyRing, scope: Scope): Authorization {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorizationHeader ?? '');
-  if (!match?.[1]) {
+  const key = bearerKey(authorizationHeader);
+  if (!key) {
     return { ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway"', problem: { type: `${PROBLEM_BASE}unauthenticated`, title: 'Authentication required', status: 401, detail: 'Send an API key as "Authorization: Bearer <key>".' } };
   }
-  const principal = keys.authenticate(match[1]);
+  const principal = keys.authenticate(key);
   if (!principal) {
     return { ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway", error="invalid_token"', problem: { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 } };
   }
-  if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
+  if (!hasScope(principal, scope)) {
     return { ok: false, status: 403, principal, problem: { type: `${PROBLEM_BASE}forbidden`, title: 'Missing scope', status: 403, detail: `This key does not have the "${scope}" scope.` } };
   }
   return { ok: true, principal };

@@ -5,6 +5,7 @@ export * from './kafka';
 export * from './keys';
 export * from './keys-file';
 export * from './http';
+export * from './health';
 export * from './run-main';
 export * from './dev-outbox';
 export * from './bus';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const SCOPES = ['events:write', 'notifications:read', 'notifications:resend', 'directory:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export const keyRecordSchema = z.object({
+const keyRecordSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore, at most 64'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the key'),
   scopes: z.array(z.enum(SCOPES)).min(1),
@@ -14,7 +14,7 @@ export const keyRecordSchema = z.object({
 });
 export type KeyRecord = z.infer<typeof keyRecordSchema>;
 
-export const keysFileSchema = z.object({ keys: z.array(keyRecordSchema) }).superRefine((file, ctx) => {
+const keysFileSchema = z.object({ keys: z.array(keyRecordSchema) }).superRefine((file, ctx) => {
   const seen = new Set<string>();
   file.keys.forEach((k, i) => {
     if (seen.has(k.name)) ctx.addIssue({ code: 'custom', path: ['keys', i, 'name'], message: `duplicate key name "${k.name}"` });

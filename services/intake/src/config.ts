@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TOPICS, withPrefix } from '@gateway/contracts';
 import { infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
-export const intakeSettingsSchema = z.object({
+const intakeSettingsSchema = z.object({
   INTAKE_HOST: z.string().default('127.0.0.1'),
   INTAKE_PORT: setting.port(8080),
   /** Processes sharing the port (node:cluster); each has its own producer and Redis connection. */

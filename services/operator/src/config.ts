@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
-export const operatorSettingsSchema = z.object({
+const operatorSettingsSchema = z.object({
   OPERATOR_HOST: z.string().default('127.0.0.1'),
   OPERATOR_PORT: setting.port(8082),
   ...infrastructureSettings(),

@@ -251,7 +251,11 @@ describe('operator API against a real broker and Redis', () => {
     expect((await fetch(`${operator.url}/console/app.js`)).status).toBe(200);
     const me = await call('GET', '/v1/me', keys.viewer);
     expect(me.json).toMatchObject({ name: 'xem', canRead: true, canResend: false, isAdmin: false, devOutbox: true });
-    expect((await call('GET', '/v1/me', null)).status).toBe(401);
+    // The console's own 401: one answer for a missing or an unknown key, without WWW-Authenticate.
+    for (const key of [null, 'gw_not-a-key']) {
+      const refused = await call('GET', '/v1/me', key);
+      expect([refused.status, refused.json, refused.headers.get('www-authenticate')]).toEqual([401, { type: '/problems/unauthenticated', title: 'Unknown or revoked API key', status: 401 }, null]);
+    }
     expect((await call('GET', '/v1/dev-outbox/emails', keys.viewer)).json.items).toEqual([expect.objectContaining({ subject: 'Giấy mời họp', ics: 'BEGIN:VCALENDAR' })]);
     expect((await call('GET', '/v1/dev-outbox/sms', keys.viewer)).json.items).toEqual([expect.objectContaining({ encoding: 'GSM-7', segments: 1 })]);
     expect((await call('GET', '/v1/dev-outbox/sms', null)).status).toBe(401);

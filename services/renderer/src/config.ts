@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
-export const rendererSettingsSchema = z.object({
+const rendererSettingsSchema = z.object({
   RENDERER_HOST: z.string().default('127.0.0.1'),
   RENDERER_PORT: setting.port(8081),
   ...infrastructureSettings(),

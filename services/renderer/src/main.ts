@@ -1,7 +1,7 @@
 import express from 'express';
 import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, PROBLEM_BASE, sendProblem, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp } from '@gateway/common';
+import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, healthRoutes, noRoute, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter, createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from './directory';
@@ -94,17 +94,12 @@ export async function startRenderer(settings: RendererSettings, options: { logge
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
+  healthRoutes(app, async () => {
     const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), stores.ping()]);
-    const report = { kafka: kafkaUp, redis: redisUp, consuming };
-    const ready = report.kafka && report.redis && report.consuming;
-    res.status(ready ? 200 : 503).json({ ready, ...report });
+    return allReady({ kafka: kafkaUp, redis: redisUp, consuming });
   });
   app.use('/v1/directory', createDirectoryRouter({ store: directory, keys: keys.current, logger }));
-  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  app.use(noRoute());
   const http = await listenHttp(app, settings.RENDERER_HOST, settings.RENDERER_PORT);
   const { url } = http;
   logger.info({ url, events: topics.events }, 'renderer consuming events; directory API listening');

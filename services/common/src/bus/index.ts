@@ -1,2 +1,2 @@
 export * from './port';
-export { MemoryBus, BusError } from './memory-bus';
+export { MemoryBus } from './memory-bus';

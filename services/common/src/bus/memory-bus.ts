@@ -79,7 +79,7 @@ export class MemoryBus implements BusClient {
   }
 }
 
-export class BusError extends Error {
+class BusError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'BusError';

@@ -7,7 +7,7 @@ export interface ServiceAnswer {
   body: unknown;
 }
 
-export interface Problem {
+interface Problem {
   title?: string;
   status?: number;
   detail?: string;
@@ -54,12 +54,12 @@ export async function callService(
   return { status: res.status, headers: res.headers, body };
 }
 
-export function problemOf(body: unknown): Problem | undefined {
+function problemOf(body: unknown): Problem | undefined {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Problem) : undefined;
 }
 
 /** An RFC 9457 problem as lines an admin can act on: what, why, and each invalid field. */
-export function formatProblem(status: number, body: unknown): string[] {
+function formatProblem(status: number, body: unknown): string[] {
   const p = problemOf(body);
   if (!p) return [`HTTP ${status}: ${String(body).slice(0, 500)}`];
   const lines = [`Lỗi / error ${status}: ${p.title ?? 'request refused'}${p.detail ? ` — ${p.detail}` : ''}`];

@@ -11,9 +11,9 @@ import { sendCommand } from './commands/send';
 import { showCommand } from './commands/show';
 import { resendCommand } from './commands/resend';
 
-export const COMMANDS: readonly Command[] = [keysCommand, directoryCommand, sendCommand, showCommand, resendCommand];
+const COMMANDS: readonly Command[] = [keysCommand, directoryCommand, sendCommand, showCommand, resendCommand];
 
-export const USAGE = `Cổng thông báo — công cụ quản trị / gateway admin CLI
+const USAGE = `Cổng thông báo — công cụ quản trị / gateway admin CLI
 
   npm run gateway -- <command> [options]      (--help after any command for its options)
 
@@ -29,7 +29,7 @@ Settings (environment, or a flag per command):
 
 Exit codes: 0 ok, 1 failure, 2 wrong usage.`;
 
-export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     ctx.out(USAGE);

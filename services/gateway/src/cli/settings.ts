@@ -16,7 +16,7 @@ export interface CliSettings {
   keysFile: string;
 }
 
-export const DEFAULT_URLS = { intake: 'http://127.0.0.1:8080', directory: 'http://127.0.0.1:8081', operator: 'http://127.0.0.1:8082' } as const;
+const DEFAULT_URLS = { intake: 'http://127.0.0.1:8080', directory: 'http://127.0.0.1:8081', operator: 'http://127.0.0.1:8082' } as const;
 
 function baseUrl(name: string, value: string | undefined, fallback: string): string {
   const url = value?.trim() || fallback;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authorize, PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { authorize, healthRoutes, noRoute, PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { EventAcceptor, AcceptOutcome } from '../domain/accept-event';
 import type { IntakeMetrics } from '../metrics';
 
@@ -192,7 +192,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-la
   });
 }
 
-export function createHttpApp(deps: HttpDeps): express.Express {
+function createHttpApp(deps: HttpDeps): express.Express {
   const requireScope = (d: HttpDeps, scope: Scope) => requireScopeWith({ keys: d.keys, logger: d.logger }, scope);
   const app = express();
   app.disable('x-powered-by');
@@ -211,14 +211,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  app.get('/readyz', async (_req, res) => {
+  healthRoutes(app, async () => {
     const report = await deps.readiness();
-    const ready = report.kafka && report.redis;
-    res.status(ready ? 200 : 503).json({ ready, ...report });
+    return { ready: report.kafka && report.redis, report };
   });
 
   app.get('/metrics', requireScope(deps, 'admin'), async (_req, res) => {
@@ -247,9 +242,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     (req: AuthedRequest, res) => acceptParsed(deps, req, res, req.body as unknown, req.principal as Principal),
   );
 
-  app.use((req, res) => {
-    sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` });
-  });
+  app.use(noRoute());
 
   // Body-parser errors carry a `type`; anything else is our bug and must not leak details.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

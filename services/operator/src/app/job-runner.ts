@@ -14,7 +14,7 @@ export interface JobRunnerOptions {
   maxItems: number;
 }
 
-export const DEFAULT_JOB_OPTIONS: JobRunnerOptions = { batchSize: 25, leaseMs: 30_000, maxItems: 100_000 };
+const DEFAULT_JOB_OPTIONS: JobRunnerOptions = { batchSize: 25, leaseMs: 30_000, maxItems: 100_000 };
 
 /**
  * Runs bulk resend jobs. A job's items are the ids matching its filter when it was created; the

@@ -33,7 +33,7 @@ export interface ResendServiceOptions {
   requestWindowMs: number;
 }
 
-export const DEFAULT_RESEND_OPTIONS: ResendServiceOptions = { autoWindowMs: 10 * 60_000, requestWindowMs: 7 * 24 * 3600_000 };
+const DEFAULT_RESEND_OPTIONS: ResendServiceOptions = { autoWindowMs: 10 * 60_000, requestWindowMs: 7 * 24 * 3600_000 };
 
 const digest = (text: string) => hash('sha256', text, 'hex');
 

@@ -44,7 +44,7 @@ function matches(entry: AuditEntry, q: AuditQuery): boolean {
  * How many entries the audit keeps (the oldest go first): bounded, so a flood of refused requests
  * cannot fill Redis. A million entries is years of an agency's operator actions.
  */
-export const AUDIT_MAX_ENTRIES = 1_000_000;
+const AUDIT_MAX_ENTRIES = 1_000_000;
 
 /** A Redis stream: ids are time-ordered, so a time range is an XREVRANGE; actor and action are filtered while reading. */
 export function createRedisAuditStore(redis: Redis, prefix: string): AuditStore {

@@ -13,7 +13,7 @@ export interface NotificationStore {
   matchIds(filter: NotificationFilter, limit: number): Promise<string[]>;
 }
 
-export const DEFAULT_RETENTION_MS = 90 * 24 * 3600 * 1000;
+const DEFAULT_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
 // Statuses arrive at least once: a transition already recorded (same state, attempt and time) is
 // ignored. The move rule is `moves()` in domain/notification.ts (the memory adapter uses it).

@@ -1,8 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { NotificationFilter } from '../domain/notification';
 
-export const JOB_STATES = ['running', 'done', 'cancelled', 'failed'] as const;
-export type JobState = (typeof JOB_STATES)[number];
+export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
 export type ItemOutcome = 'done' | 'failed' | 'skipped';
 
 /** The filter as the operator gave it (times as ISO strings), kept with the job. */

@@ -35,6 +35,8 @@ export interface ResendStore {
   byMessage(messageId: string): Promise<ResendRecord | undefined>;
   /** Oldest first. */
   resendsOf(originalId: string): Promise<ResendRecord[]>;
+  /** The latest resend of each original that has one (the last of its `resendsOf`), all read at once. */
+  latestOf(originalIds: readonly string[]): Promise<Map<string, ResendRecord>>;
 }
 
 const RETENTION_MS = 90 * 24 * 3600 * 1000;
@@ -61,14 +63,36 @@ redis.call('SET', KEYS[1], cjson.encode(r), 'KEEPTTL')
 return 1
 `;
 
+/**
+ * For each original's list (KEYS), its last resend whose record is still kept, or ''. Like CLAIM,
+ * it reads record keys it builds from ARGV[1] (the record prefix), so it needs one Redis, not a Cluster.
+ */
+const LATEST = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[i] = ''
+  local ids = redis.call('LRANGE', key, 0, -1)
+  for j = #ids, 1, -1 do
+    local raw = redis.call('GET', ARGV[1] .. ids[j])
+    if raw then
+      out[i] = raw
+      break
+    end
+  end
+end
+return out
+`;
+
 type Scripted = Redis & {
   gwResendClaim(req: string, rec: string, msg: string, of: string, recPrefix: string, id: string, json: string, windowMs: number, retentionMs: number): Promise<[number, string]>;
   gwResendMark(rec: string): Promise<number>;
+  gwResendLatest(numberOfKeys: number, ...keysThenRecPrefix: string[]): Promise<string[]>;
 };
 
 export function createRedisResendStore(redis: Redis, prefix: string): ResendStore {
   redis.defineCommand('gwResendClaim', { numberOfKeys: 4, lua: CLAIM });
   redis.defineCommand('gwResendMark', { numberOfKeys: 1, lua: MARK });
+  redis.defineCommand('gwResendLatest', { lua: LATEST });
   const r = redis as Scripted;
   const recPrefix = `${prefix}resend:`;
   const k = {
@@ -101,6 +125,17 @@ export function createRedisResendStore(redis: Redis, prefix: string): ResendStor
       if (ids.length === 0) return [];
       const raws = await redis.mget(ids.map(k.rec));
       return raws.filter((x): x is string => x !== null).map((x) => JSON.parse(x) as ResendRecord);
+    },
+    async latestOf(originalIds) {
+      const latest = new Map<string, ResendRecord>();
+      if (originalIds.length === 0) return latest;
+      // One round trip for a whole page, however many originals it has.
+      const raws = await r.gwResendLatest(originalIds.length, ...originalIds.map(k.of), recPrefix);
+      originalIds.forEach((id, i) => {
+        const raw = raws[i];
+        if (raw) latest.set(id, JSON.parse(raw) as ResendRecord);
+      });
+      return latest;
     },
   };
 }
@@ -139,6 +174,14 @@ export function createMemoryResendStore(options: { now?: () => number } = {}): R
     },
     async resendsOf(originalId) {
       return (of.get(originalId) ?? []).map((id) => records.get(id)).filter((x): x is ResendRecord => !!x).map((x) => structuredClone(x));
+    },
+    async latestOf(originalIds) {
+      const latest = new Map<string, ResendRecord>();
+      for (const originalId of originalIds) {
+        const last = (of.get(originalId) ?? []).map((id) => records.get(id)).findLast((x): x is ResendRecord => !!x);
+        if (last) latest.set(originalId, structuredClone(last));
+      }
+      return latest;
     },
   };
 }

@@ -162,6 +162,26 @@ export function describeOperatorStores(name: string, factory: () => Promise<Stor
         expect(results.filter((x) => x.created)).toHaveLength(1);
         expect(new Set(results.map((x) => x.record.resendId)).size).toBe(1);
       });
+
+      it('when the latest resends of several originals are read at once, then each original with resends maps to its last one and the others are absent', async () => {
+        const r = fx.stores.resends;
+        await r.claim(resend('l1', 'a1'), 60_000);
+        await r.claim(resend('l2', 'a2'), 60_000);
+        await r.claim(resend('l3', 'a1'), 60_000);
+        await r.markPublished('l3');
+        const latest = await r.latestOf(['a1', 'a2', 'none', 'a1']);
+        expect([...latest.keys()].sort()).toEqual(['a1', 'a2']);
+        expect(latest.get('a1')).toMatchObject({ resendId: 'l3', messageId: 'r-l3', originalId: 'a1', published: true });
+        expect(latest.get('a2')).toMatchObject({ resendId: 'l2', messageId: 'r-l2', originalId: 'a2', published: false });
+        expect(await r.latestOf([])).toEqual(new Map());
+      });
+
+      it('when an original has many resends, then its latest is the same as the last of resendsOf', async () => {
+        const r = fx.stores.resends;
+        for (let i = 1; i <= 5; i += 1) await r.claim(resend(`many-${i}`, 'b1'), 60_000);
+        const all = await r.resendsOf('b1');
+        expect((await r.latestOf(['b1'])).get('b1')).toEqual(all[all.length - 1]);
+      });
     });
 
     describe('resend jobs', () => {

@@ -33,7 +33,7 @@ const RANK: Record<DeliveryState, number> = { rendered: 0, skipped: 1, queued: 1
  * "sent", and "rendered" (always the first) never replaces anything. The Redis adapter's Lua
  * script implements the same rule; the shared store suite checks both.
  */
-export function moves(current: { status: DeliveryState; attempts: number } | undefined, s: DeliveryStatus): boolean {
+function moves(current: { status: DeliveryState; attempts: number } | undefined, s: DeliveryStatus): boolean {
   if (!current) return true;
   const attempt = s.attempt ?? current.attempts;
   if (s.status === 'rendered') return false;

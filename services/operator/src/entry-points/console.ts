@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 
-export const CONSOLE_DIR = join(__dirname, '..', 'console');
+const CONSOLE_DIR = join(__dirname, '..', 'console');
 
 /**
  * The web console: three static files (no build step) that call the API with the operator's key.

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { allReady, bearerKey, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
@@ -24,7 +24,7 @@ export interface OperatorAppDeps {
 }
 
 /** One message as a list shows it: its state, who it is for, and the reason in plain words. */
-export function notificationSummary(r: NotificationRecord) {
+function notificationSummary(r: NotificationRecord) {
   const s = r.summary;
   const reasonText = plainReason(r);
   return {
@@ -128,24 +128,18 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
     );
   const actor = (req: AuthedRequest) => req.principal?.name ?? '(unknown)';
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const report = await deps.readiness();
-    const ready = Object.values(report).every(Boolean);
-    res.status(ready ? 200 : 503).json({ ready, ...report });
-  });
+  healthRoutes(app, async () => allReady(await deps.readiness()));
 
   app.get('/v1/me', (req, res) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    const principal = match?.[1] ? deps.keys().authenticate(match[1]) : undefined;
+    // Any key may ask who it is, so no scope guard; the key is read and checked as the guards do.
+    // Its 401 is the console's own: one answer for a missing or an unknown key.
+    const key = bearerKey(req.get('authorization'));
+    const principal = key ? deps.keys().authenticate(key) : undefined;
     if (!principal) {
       sendProblem(res, { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 });
       return;
     }
-    const has = (s: Scope) => principal.scopes.has(s) || principal.scopes.has('admin');
-    res.json({ name: principal.name, scopes: [...principal.scopes], canRead: has('notifications:read'), canResend: has('notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
+    res.json({ name: principal.name, scopes: [...principal.scopes], canRead: hasScope(principal, 'notifications:read'), canResend: hasScope(principal, 'notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
   });
 
   /**
@@ -154,21 +148,12 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
    * resend would be refused), so the console shows "Đã gửi lại" instead of the buttons.
    */
   async function withResends<T extends { messageId: string; resendable: boolean }>(items: T[]): Promise<Array<T & { resentAs?: { messageId: string; status?: string } }>> {
-    const latest = new Map<string, string>();
-    await Promise.all(
-      items
-        .filter((item) => item.resendable)
-        .map(async (item) => {
-          const resends = await stores.resends.resendsOf(item.messageId);
-          const last = resends[resends.length - 1];
-          if (last) latest.set(item.messageId, last.messageId);
-        }),
-    );
+    // One read of the latest resends, and one of their states, for the whole page.
+    const latest = await stores.resends.latestOf(items.filter((item) => item.resendable).map((item) => item.messageId));
     if (latest.size === 0) return items;
-    // One read of the resends' states for the whole page.
-    const states = await stores.notifications.getMany([...latest.values()]);
+    const states = await stores.notifications.getMany([...latest.values()].map((r) => r.messageId));
     return items.map((item) => {
-      const resentId = latest.get(item.messageId);
+      const resentId = latest.get(item.messageId)?.messageId;
       if (!resentId) return item;
       const status = states.get(resentId)?.status;
       return { ...item, resendable: status !== undefined && RESENDABLE_STATES.has(status), resentAs: { messageId: resentId, ...(status ? { status } : {}) } };
@@ -332,7 +317,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
 
   mountConsole(app);
 
-  app.use((req: Request, res: Response) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  app.use(noRoute());
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.parse.failed') {
       sendProblem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: 'The body is not valid JSON.', errors: [{ path: '(body)', message: 'not valid JSON' }] });

@@ -14,7 +14,7 @@ export interface DirectoryRouterDeps {
   importLimitBytes?: number;
 }
 
-export const DEFAULT_IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
+const DEFAULT_IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
 const PERSON_LIMIT_BYTES = 64 * 1024;
 const DEFAULT_PAGE_LIMIT = 100;
 const RETRY_AFTER_SECONDS = 5;

@@ -33,12 +33,12 @@ export interface ImportReport {
 
 export type ImportResult = { ok: true; report: ImportReport } | { ok: false; issues: ContractIssue[] };
 
-export const MAX_IMPORT_PEOPLE = 100_000;
-export const MAX_IMPORT_GROUPS = 10_000;
+const MAX_IMPORT_PEOPLE = 100_000;
+const MAX_IMPORT_GROUPS = 10_000;
 /** A file with thousands of bad rows has one systematic problem; the first rows show it. */
-export const MAX_REPORTED_REJECTIONS = 1_000;
+const MAX_REPORTED_REJECTIONS = 1_000;
 
-export const CSV_COLUMNS = ['id', 'name', 'title', 'unit', 'phone', 'email', 'userId', 'channels', 'groups'] as const;
+const CSV_COLUMNS = ['id', 'name', 'title', 'unit', 'phone', 'email', 'userId', 'channels', 'groups'] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 export const JSON_ROW_NUMBERING = 'position in the "people" or "groups" array, counted from 1';

@@ -27,11 +27,10 @@ export const directoryPersonSchema = inlinePersonSchema
   .meta({ title: 'Người trong danh bạ / Directory person' });
 
 export type DirectoryPerson = z.output<typeof directoryPersonSchema>;
-export type DirectoryPersonInput = z.input<typeof directoryPersonSchema>;
 
 /** Beyond this a group is a mailing list of the whole country; split it into nested groups. */
-export const MAX_GROUP_MEMBERS = 50_000;
-export const MAX_NESTED_GROUPS = 1_000;
+const MAX_GROUP_MEMBERS = 50_000;
+const MAX_NESTED_GROUPS = 1_000;
 
 function uniqueIds(max: number) {
   return z
@@ -68,7 +67,6 @@ export const directoryGroupSchema = z
   .meta({ title: 'Nhóm người nhận / Directory group' });
 
 export type DirectoryGroup = z.output<typeof directoryGroupSchema>;
-export type DirectoryGroupInput = z.input<typeof directoryGroupSchema>;
 
 /** What a group holds, without its name: all resolution needs. */
 export interface GroupMembers {

@@ -33,7 +33,7 @@ export interface ResolveOptions {
   maxDepth?: number;
 }
 
-export const DEFAULT_MAX_GROUP_DEPTH = 16;
+const DEFAULT_MAX_GROUP_DEPTH = 16;
 
 export const UNRESOLVED_REASONS = {
   notARef: 'không phải tham chiếu person:<id> hoặc group:<id> / not a person:<id> or group:<id> reference',
@@ -199,7 +199,7 @@ export const SKIP_REASONS: Readonly<Record<Channel, string>> = {
 };
 
 /** Độ khẩn at which a person's preferences give way: the message must reach them any way it can. */
-export const WIDENING_URGENCIES: ReadonlySet<Urgency> = new Set<Urgency>(['thuong-khan', 'hoa-toc']);
+const WIDENING_URGENCIES: ReadonlySet<Urgency> = new Set<Urgency>(['thuong-khan', 'hoa-toc']);
 
 function reachable(person: ChannelContact, channel: Channel): boolean {
   switch (channel) {

@@ -1,8 +1,7 @@
-export { loadTemplates, PART_NAMES, TemplateLoadError, type EventTemplates, type PartName, type PartSet, type SmsTemplatePart, type TemplateRegistry } from './templates';
+export { loadTemplates, PART_NAMES, TemplateLoadError, type EventTemplates, type PartSet, type SmsTemplatePart, type TemplateRegistry } from './templates';
 export {
   buildEventView,
   buildViewModel,
-  headerFor,
   recipientView,
   type AgencyInfo,
   type DocumentView,
@@ -15,7 +14,6 @@ export {
 } from './view-model';
 export {
   createRenderer,
-  defaultSequence,
   isSkipped,
   PreparedEvent,
   type PrepareOptions,

@@ -119,7 +119,7 @@ export interface Renderer {
  * first change outranks the invitation in calendar clients. The templating service tracks the
  * real value per meeting and passes it.
  */
-export function defaultSequence(type: GatewayEvent['type']): number {
+function defaultSequence(type: GatewayEvent['type']): number {
   return type === 'meeting.scheduled' ? 0 : 1;
 }
 

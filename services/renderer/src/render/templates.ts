@@ -24,7 +24,7 @@ export const PART_NAMES = [
   'inapp-title',
   'inapp-body',
 ] as const;
-export type PartName = (typeof PART_NAMES)[number];
+type PartName = (typeof PART_NAMES)[number];
 
 /** Meeting folders also describe the calendar entry; rendered once per event, without a recipient. */
 const CALENDAR_DESCRIPTION = 'calendar-description';

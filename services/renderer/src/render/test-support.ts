@@ -18,7 +18,7 @@ import type { AgencyInfo, RecipientPerson } from './view-model';
 
 /** Shared by the render tests: the real templates folder, the contracts' examples, one agency. */
 
-export const TEMPLATES_DIR = resolve(__dirname, '..', '..', '..', '..', 'templates');
+const TEMPLATES_DIR = resolve(__dirname, '..', '..', '..', '..', 'templates');
 
 export const AGENCY: AgencyInfo = {
   name: 'Văn phòng Thành ủy Đà Nẵng',
@@ -40,7 +40,7 @@ export function realRenderer(): Renderer {
   return createRenderer({ templates: realTemplates(), agency: AGENCY });
 }
 
-export function parsed(input: unknown): GatewayEvent {
+function parsed(input: unknown): GatewayEvent {
   const result = parseEvent(input);
   if (!result.ok) throw new Error(`fixture does not parse: ${JSON.stringify(result.issues)}`);
   return result.event;

@@ -166,7 +166,7 @@ const STATE_BODY = /(ủy ban nhân dân|hội đồng nhân dân|ubnd|hđnd)/;
  * Party bodies head their papers with "ĐẢNG CỘNG SẢN VIỆT NAM", state bodies with the national
  * title and motto. Both tone placements of "ủy/uỷ" occur in source data.
  */
-export function headerFor(body: string): HeaderView {
+function headerFor(body: string): HeaderView {
   const folded = body.normalize('NFC').toLocaleLowerCase('vi').replace(/uỷ/g, 'ủy');
   const party = PARTY_BODY.test(folded) && !STATE_BODY.test(folded);
   return party

@@ -46,7 +46,7 @@ export function embeddedRateLimiter(embedded: Embedded): RateLimiter {
 }
 
 /** The stores a worker of the embedded mode uses, shared by every worker (and the operator) of the process. */
-export function embeddedWorkerStores(embedded: Embedded, channel: Channel, claimOptions: ConstructorParameters<typeof MemoryClaimStore>[0]) {
+function embeddedWorkerStores(embedded: Embedded, channel: Channel, claimOptions: ConstructorParameters<typeof MemoryClaimStore>[0]) {
   return {
     claims: embedded.stores.get('worker:claims', () => new MemoryClaimStore(claimOptions)),
     delay: embedded.stores.get(`worker:delay:${channel}`, () => new MemoryDelayQueue()),

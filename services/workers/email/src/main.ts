@@ -1,5 +1,5 @@
 import express from 'express';
-import { closeOnce, createLogger, listenHttp, parseSettings, PROBLEM_BASE, sendProblem, type Embedded, type Logger, runMain } from '@gateway/common';
+import { closeOnce, createLogger, listenHttp, parseSettings, healthRoutes, noRoute, type Embedded, type Logger, runMain } from '@gateway/common';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createSmtpSender } from './smtp-sender';
 import { emailSettingsSchema, toSmtpSenderSettings, type EmailSettings } from './settings';
@@ -35,15 +35,10 @@ export async function startEmailWorker(settings: { core: WorkerSettings; email: 
   app.disable('x-powered-by');
   let joined = false;
   void worker.joined.then(() => (joined = true));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
   // Ready once the worker holds its partitions; the SMTP relay is not probed (a relay outage is a
   // transient error per message, retried with back-off, not a reason to restart the worker).
-  app.get('/readyz', (_req, res) => {
-    res.status(joined ? 200 : 503).json({ ready: joined, consuming: joined });
-  });
-  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  healthRoutes(app, () => ({ ready: joined, report: { consuming: joined } }));
+  app.use(noRoute());
   let http: Awaited<ReturnType<typeof listenHttp>>;
   try {
     http = await listenHttp(app, settings.email.EMAIL_HTTP_HOST, settings.email.EMAIL_HTTP_PORT);

@@ -61,7 +61,7 @@ function encodedText(value: string): string {
   return isPlainText(line) ? line : encodeHeaderWords(line);
 }
 
-export function formatMailbox(box: Mailbox): string {
+function formatMailbox(box: Mailbox): string {
   if (!box.name) return `<${oneLine(box.address)}>`;
   const plain = oneLine(box.name);
   const name = isPlainText(plain) ? `"${plain.replace(/["\\]/g, '\\$&')}"` : encodeHeaderWords(plain);

@@ -1,11 +1,11 @@
 import webpush from 'web-push';
-export { createWebPushSender, parseRetryAfter, MAX_PUSH_PAYLOAD_BYTES, WEB_PUSH_PROVIDER, type PushPayload, type WebPushSender, type WebPushSenderOptions } from './web-push-sender';
+export { createWebPushSender, parseRetryAfter, MAX_PUSH_PAYLOAD_BYTES, type PushPayload, type WebPushSender, type WebPushSenderOptions } from './web-push-sender';
 export { createRedisSubscriptionStore, type RedisSubscriptionStoreOptions, type StoredSubscription, type SubscriptionStore } from './subscriptions/store';
 export { createPushRouter, type PushRouterDeps } from './subscriptions/http';
 export { DEFAULT_PUSH_ENDPOINT_HOSTS, endpointHostAllowed } from './subscriptions/schema';
 export { createRedisInboxStore, compareItemIds, isInboxItemId, type InboxEntry, type InboxListItem, type InboxListener, type InboxPage, type InboxStore, type NewInboxItem, type RedisInboxStoreOptions } from './inbox/store';
-export { createInboxSender, inboxItemOf, INBOX_PROVIDER } from './inbox/sender';
-export { createInboxRouter, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type InboxRouterDeps, type ReadReceipt } from './inbox/http';
+export { createInboxSender } from './inbox/sender';
+export { createInboxRouter, type InboxRouterDeps, type ReadReceipt } from './inbox/http';
 export { serveInboxStream, type InboxStreamOptions } from './inbox/sse';
 export { pushSettingsSchema, type PushSettings } from './settings';
 export { createMemorySubscriptionStore } from './subscriptions/memory-store';

@@ -1,7 +1,7 @@
 import express from 'express';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { closeOnce, createLogger, parseSettings, PROBLEM_BASE, sendProblem, setting, watchKeyRing, type Embedded, type Logger, runMain, listenHttp } from '@gateway/common';
+import { closeOnce, createLogger, parseSettings, healthRoutes, noRoute, setting, watchKeyRing, type Embedded, type Logger, runMain, listenHttp } from '@gateway/common';
 import { deliveryStatusSchema, type PushMessage } from '@gateway/contracts';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type ChannelSender, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createWebPushSender } from './web-push-sender';
@@ -90,17 +90,11 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
   let consuming = { push: false, inapp: false };
   void push.joined.then(() => (consuming = { ...consuming, push: true }));
   void inapp.joined.then(() => (consuming = { ...consuming, inapp: true }));
   // Ready once both channel workers hold their partitions.
-  app.get('/readyz', (_req, res) => {
-    const ready = consuming.push && consuming.inapp;
-    res.status(ready ? 200 : 503).json({ ready, consuming });
-  });
+  healthRoutes(app, () => ({ ready: consuming.push && consuming.inapp, report: { consuming } }));
   app.use(createPushRouter({ store: subscriptions, keys: keys.current, logger, vapidPublicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, allowedEndpointHosts: settings.web.WEB_PUSH_ENDPOINT_HOSTS }));
   app.use(
     createInboxRouter({
@@ -115,7 +109,7 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
       },
     }),
   );
-  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  app.use(noRoute());
   const http = await listenHttp(app, settings.http.PUSH_HOST, settings.http.PUSH_PORT);
   const { url } = http;
   logger.info({ url }, 'push and inbox workers running; subscriptions and inbox API listening');

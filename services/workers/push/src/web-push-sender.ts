@@ -5,7 +5,7 @@ import type { Logger } from '@gateway/common';
 import { ProviderError, type ChannelSender, type SendResult } from '@gateway/worker-core';
 import type { StoredSubscription, SubscriptionStore } from './subscriptions/store';
 
-export const WEB_PUSH_PROVIDER = 'web-push';
+const WEB_PUSH_PROVIDER = 'web-push';
 
 /**
  * Largest plaintext that fits one 4096-byte aes128gcm record, the size every push service must

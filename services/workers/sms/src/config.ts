@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { parseSettings, setting } from '@gateway/common';
 import { loadWorkerSettings, SettingsProblems, type WorkerSettings } from '@gateway/worker-core';
 
-export const SMS_PROVIDER_KINDS = ['twilio', 'esms'] as const;
-export type SmsProviderKind = (typeof SMS_PROVIDER_KINDS)[number];
+const SMS_PROVIDER_KINDS = ['twilio', 'esms'] as const;
 
 const httpsOrLoopback = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 

@@ -1,6 +1,6 @@
 import express from 'express';
 import { Redis } from 'ioredis';
-import { closeOnce, createLogger, PROBLEM_BASE, sendProblem, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp } from '@gateway/common';
+import { closeOnce, createLogger, healthRoutes, noRoute, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp } from '@gateway/common';
 import { createFailoverSender, embeddedRateLimiter, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
@@ -68,19 +68,16 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   app.set('trust proxy', false);
   let joined = false;
   void worker.joined.then(() => (joined = true));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
+  // The providers' circuits are shown but do not decide readiness.
+  healthRoutes(app, async () => {
     const redisUp = redis ? await probe(() => redis.ping(), 1000) : true;
-    const ready = redisUp && joined;
-    res.status(ready ? 200 : 503).json({ ready, redis: redisUp, consuming: joined, circuits: sender.circuits() });
+    return { ready: redisUp && joined, report: { redis: redisUp, consuming: joined, circuits: sender.circuits() } };
   });
   if (callbacks) {
     const { failedRecords } = worker;
     app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ ...callbacks, topics: worker.topics, publish: (r) => worker.publish(r), onUndelivered: (id, report) => failedRecords.recordUndelivered(id, report), logger }));
   }
-  app.use((req, res) => sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` }));
+  app.use(noRoute());
   let http: ListeningHttp;
   try {
     http = await listenHttp(app, settings.sms.http.host, settings.sms.http.port);

@@ -40,7 +40,7 @@ interface ResendJob {
 const MAX_POLL_FAILURES = 10;
 
 /** What the bar shows as progress: every notification the job has finished with, one way or another. */
-export function processed(job: Pick<ResendJob, 'total' | 'done' | 'failed' | 'skipped'>): number {
+function processed(job: Pick<ResendJob, 'total' | 'done' | 'failed' | 'skipped'>): number {
   return Math.min(job.total, job.done + job.failed + job.skipped);
 }
 

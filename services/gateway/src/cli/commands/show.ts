@@ -41,7 +41,7 @@ function detail(s: DeliveryStatus): string {
   return '';
 }
 
-export function formatNotification(view: NotificationView): string[] {
+function formatNotification(view: NotificationView): string[] {
   const field = (label: string, value: string) => `  ${`${label}:`.padEnd(24)}${value}`;
   const lines = [
     `Thông báo / notification ${view.messageId}`,

@@ -25,8 +25,8 @@ export interface InboxRouterDeps {
   now?: () => Date;
 }
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
 
 function pageOf(req: Request, res: Response): { cursor?: string; limit: number } | undefined {
   const { cursor, limit } = req.query;

@@ -2,9 +2,9 @@ import type { InappMessage } from '@gateway/contracts';
 import { ProviderError, type ChannelSender, type SendResult } from '@gateway/worker-core';
 import type { InboxStore, NewInboxItem } from './store';
 
-export const INBOX_PROVIDER = 'inbox';
+const INBOX_PROVIDER = 'inbox';
 
-export function inboxItemOf(message: InappMessage): NewInboxItem {
+function inboxItemOf(message: InappMessage): NewInboxItem {
   return {
     messageId: message.id,
     eventId: message.eventId,

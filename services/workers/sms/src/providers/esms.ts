@@ -77,7 +77,7 @@ interface EsmsAnswer {
   ErrorMessage?: string;
 }
 
-export const ESMS_SEND_PATH = '/MainService.svc/json/SendMultipleMessage_V4_post_json/';
+const ESMS_SEND_PATH = '/MainService.svc/json/SendMultipleMessage_V4_post_json/';
 
 /** A Vietnamese brandname SMS provider with eSMS's JSON API. */
 export class EsmsSmsSender implements SmsSender {

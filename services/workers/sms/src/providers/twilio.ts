@@ -16,7 +16,7 @@ export type SmsSender = ChannelSender<SmsMessage>;
  * (https://www.twilio.com/docs/api/errors). Any other 4xx is permanent too; these are named so the
  * operator's failure record says why.
  */
-export const TWILIO_PERMANENT_CODES: Readonly<Record<string, string>> = Object.freeze({
+const TWILIO_PERMANENT_CODES: Readonly<Record<string, string>> = Object.freeze({
   '21211': "invalid 'To' phone number",
   '21408': 'sending to this region is not enabled on the account',
   '21610': 'the recipient replied STOP (unsubscribed)',
@@ -75,7 +75,7 @@ export function formEncode(data: unknown): string {
  * RestException for 4xx/5xx); only the transport is ours. Its default client goes through axios,
  * which in the pipeline benchmark cost about 0.5 ms of CPU per SMS, most of the SMS worker's time.
  */
-export class TwilioHttpClient extends twilio.RequestClient {
+class TwilioHttpClient extends twilio.RequestClient {
   private readonly base: URL;
   private readonly agent: http.Agent;
   private readonly transport: typeof http.request;
