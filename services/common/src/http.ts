@@ -39,9 +39,10 @@ export function hasScope(principal: Principal, scope: Scope): boolean {
 
 /**
  * Bearer-key authentication with a required scope (`admin` implies every scope), without a web
- * framework: 401 for a missing or unknown key, 403 for a key without the scope.
+ * framework: 401 for a missing or unknown key, 403 for a key without the scope. With no scope
+ * (`undefined`), any valid key passes.
  */
-export function authorize(authorizationHeader: string | undefined, keys: KeyRing, scope: Scope): Authorization {
+export function authorize(authorizationHeader: string | undefined, keys: KeyRing, scope: Scope | undefined): Authorization {
   const key = bearerKey(authorizationHeader);
   if (!key) {
     return { ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway"', problem: { type: `${PROBLEM_BASE}unauthenticated`, title: 'Authentication required', status: 401, detail: 'Send an API key as "Authorization: Bearer <key>".' } };
@@ -50,14 +51,14 @@ export function authorize(authorizationHeader: string | undefined, keys: KeyRing
   if (!principal) {
     return { ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway", error="invalid_token"', problem: { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 } };
   }
-  if (!hasScope(principal, scope)) {
+  if (scope !== undefined && !hasScope(principal, scope)) {
     return { ok: false, status: 403, principal, problem: { type: `${PROBLEM_BASE}forbidden`, title: 'Missing scope', status: 403, detail: `This key does not have the "${scope}" scope.` } };
   }
   return { ok: true, principal };
 }
 
-/** `authorize` as express middleware; `onDenied` lets a service audit a refusal. */
-export function requireScope(options: { keys: () => KeyRing; logger: Logger; onDenied?: (req: AuthedRequest, status: 401 | 403, principal?: Principal) => void }, scope: Scope) {
+/** `authorize` as express middleware (`undefined`: any valid key); `onDenied` lets a service audit a refusal. */
+export function requireScope(options: { keys: () => KeyRing; logger: Logger; onDenied?: (req: AuthedRequest, status: 401 | 403, principal?: Principal) => void }, scope: Scope | undefined) {
   return (req: AuthedRequest, res: Response, next: NextFunction) => {
     const auth = authorize(req.get('authorization'), options.keys(), scope);
     if (!auth.ok) {

@@ -22,4 +22,12 @@ describe('bearer keys', () => {
     expect(authorize(`Bearer ${key}`, keys, 'notifications:resend')).toMatchObject({ ok: false, status: 403, principal: { name: 'van-thu' } });
     expect(authorize(`Bearer ${key}`, keys, 'notifications:read')).toMatchObject({ ok: true, principal: { name: 'van-thu' } });
   });
+
+  it('when no scope is asked for, then any valid key passes and a missing or unknown one is still 401', () => {
+    const key = generateKey();
+    const keys = new KeyRing({ keys: [{ name: 'chi-gui', sha256: hashKey(key), scopes: ['events:write'] }] });
+    expect(authorize(`Bearer ${key}`, keys, undefined)).toMatchObject({ ok: true, principal: { name: 'chi-gui' } });
+    expect(authorize(undefined, keys, undefined)).toMatchObject({ ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway"' });
+    expect(authorize('Bearer gw_not-a-key', keys, undefined)).toMatchObject({ ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway", error="invalid_token"' });
+  });
 });

@@ -251,11 +251,17 @@ describe('operator API against a real broker and Redis', () => {
     expect((await fetch(`${operator.url}/console/app.js`)).status).toBe(200);
     const me = await call('GET', '/v1/me', keys.viewer);
     expect(me.json).toMatchObject({ name: 'xem', canRead: true, canResend: false, isAdmin: false, devOutbox: true });
-    // The console's own 401: one answer for a missing or an unknown key, without WWW-Authenticate.
-    for (const key of [null, 'gw_not-a-key']) {
-      const refused = await call('GET', '/v1/me', key);
-      expect([refused.status, refused.json, refused.headers.get('www-authenticate')]).toEqual([401, { type: '/problems/unauthenticated', title: 'Unknown or revoked API key', status: 401 }, null]);
-    }
+    // A wrong key at the console's sign-in is refused as on every route, and audited: guessing keys shows.
+    const since = new Date().toISOString();
+    const missing = await call('GET', '/v1/me', null);
+    expect([missing.status, missing.json.title, missing.headers.get('www-authenticate')]).toEqual([401, 'Authentication required', 'Bearer realm="gateway"']);
+    const unknown = await call('GET', '/v1/me', 'gw_not-a-key');
+    expect([unknown.status, unknown.json.title, unknown.headers.get('www-authenticate')]).toEqual([401, 'Unknown or revoked API key', 'Bearer realm="gateway", error="invalid_token"']);
+    const denied = await waitFor(async () => {
+      const items = await audit(`action=me.read&from=${encodeURIComponent(since)}`);
+      return items.length >= 2 ? items : undefined;
+    });
+    expect((denied ?? []).map((e) => `${String(e.actor)}:${String(e.outcome)}:${String(e.status)}`).sort()).toEqual(['(no key):denied:401', '(unknown key):denied:401']);
     expect((await call('GET', '/v1/dev-outbox/emails', keys.viewer)).json.items).toEqual([expect.objectContaining({ subject: 'Giấy mời họp', ics: 'BEGIN:VCALENDAR' })]);
     expect((await call('GET', '/v1/dev-outbox/sms', keys.viewer)).json.items).toEqual([expect.objectContaining({ encoding: 'GSM-7', segments: 1 })]);
     expect((await call('GET', '/v1/dev-outbox/sms', null)).status).toBe(401);
