@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import { withTimeout } from './lifecycle';
@@ -17,8 +17,13 @@ export interface Problem {
 
 export const PROBLEM_BASE = '/problems/';
 
-export function sendProblem(res: Response, problem: Problem): void {
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+export function sendProblem(res: ServerResponse, problem: Problem): void {
+  // Plain node:http, so express routes and the intake's express-free fast path answer alike.
+  const body = JSON.stringify(problem);
+  res.statusCode = problem.status;
+  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 export type AuthedRequest = Request & { principal?: Principal };

@@ -33,9 +33,6 @@ function reply(res: ServerResponse, status: number, contentType: string, body: s
   res.end(body);
 }
 
-function problem(res: ServerResponse, p: Parameters<typeof sendProblem>[1]): void {
-  reply(res, p.status, 'application/problem+json', JSON.stringify(p));
-}
 
 function respond(deps: HttpDeps, res: ServerResponse, outcome: AcceptOutcome): void {
   switch (outcome.kind) {
@@ -51,21 +48,21 @@ function respond(deps: HttpDeps, res: ServerResponse, outcome: AcceptOutcome): v
       return;
     case 'invalid':
       deps.metrics.rejected.inc({ reason: 'invalid' });
-      problem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'The event has invalid fields', status: 400, detail: `${outcome.issues.length} field(s) are invalid; see "errors".`, errors: outcome.issues });
+      sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'The event has invalid fields', status: 400, detail: `${outcome.issues.length} field(s) are invalid; see "errors".`, errors: outcome.issues });
       return;
     case 'unknown-type':
       deps.metrics.rejected.inc({ reason: 'unknown-type' });
-      problem(res, { type: `${PROBLEM_BASE}unknown-event-type`, title: 'Unknown event type', status: 422, detail: outcome.issues[0]?.message, errors: outcome.issues });
+      sendProblem(res, { type: `${PROBLEM_BASE}unknown-event-type`, title: 'Unknown event type', status: 422, detail: outcome.issues[0]?.message, errors: outcome.issues });
       return;
     case 'conflict':
       deps.metrics.rejected.inc({ reason: 'conflict' });
-      problem(res, { type: `${PROBLEM_BASE}idempotency-conflict`, title: 'The same id was used with a different body', status: 409, detail: `An event with id/Idempotency-Key "${outcome.eventId}" was already accepted with different content in the last 24 hours. Use a new id for a new event.` });
+      sendProblem(res, { type: `${PROBLEM_BASE}idempotency-conflict`, title: 'The same id was used with a different body', status: 409, detail: `An event with id/Idempotency-Key "${outcome.eventId}" was already accepted with different content in the last 24 hours. Use a new id for a new event.` });
       return;
     case 'unavailable':
       deps.metrics.publishFailures.inc();
       deps.logger.warn({ eventId: outcome.eventId, reason: outcome.reason }, 'event not accepted: store unavailable');
       res.setHeader('Retry-After', String(outcome.retryAfterSeconds));
-      problem(res, { type: `${PROBLEM_BASE}unavailable`, title: 'Temporarily unable to store events', status: 503, detail: `${outcome.reason}. Nothing was accepted; retry with the same id.` });
+      sendProblem(res, { type: `${PROBLEM_BASE}unavailable`, title: 'Temporarily unable to store events', status: 503, detail: `${outcome.reason}. Nothing was accepted; retry with the same id.` });
       return;
   }
 }
@@ -82,7 +79,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 async function acceptParsed(deps: HttpDeps, req: IncomingMessage, res: ServerResponse, body: unknown, principal: Principal): Promise<void> {
   const idempotencyKey = header(req, 'idempotency-key');
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    problem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, errors: [{ path: 'header:Idempotency-Key', message: 'must be 1 to 128 characters of letters, digits, ".", "_", ":" or "-"' }] });
+    sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, errors: [{ path: 'header:Idempotency-Key', message: 'must be 1 to 128 characters of letters, digits, ".", "_", ":" or "-"' }] });
     return;
   }
   const correlationId = header(req, 'x-correlation-id');
@@ -124,7 +121,7 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
     if (!auth.ok) {
       if (auth.principal) deps.logger.warn({ key: auth.principal.name, scope: 'events:write', path: '/v1/events' }, 'key lacks the required scope');
       if (auth.wwwAuthenticate) res.setHeader('WWW-Authenticate', auth.wwwAuthenticate);
-      problem(res, auth.problem);
+      sendProblem(res, auth.problem);
       req.resume();
       return;
     }
@@ -133,7 +130,7 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
     const contentType = header(req, 'content-type');
     if (!isJsonContentType(contentType)) {
       deps.metrics.rejected.inc({ reason: 'content-type' });
-      problem(res, { type: `${PROBLEM_BASE}unsupported-media-type`, title: 'Unsupported content type', status: 415, detail: `Send the event as JSON with "Content-Type: application/json" (got ${JSON.stringify(contentType ?? 'none')}).` });
+      sendProblem(res, { type: `${PROBLEM_BASE}unsupported-media-type`, title: 'Unsupported content type', status: 415, detail: `Send the event as JSON with "Content-Type: application/json" (got ${JSON.stringify(contentType ?? 'none')}).` });
       req.resume();
       return;
     }
@@ -141,7 +138,7 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
     if (body === 'too-large') {
       deps.metrics.rejected.inc({ reason: 'too-large' });
       res.setHeader('Connection', 'close');
-      problem(res, { type: `${PROBLEM_BASE}too-large`, title: 'Event too large', status: 413, detail: `The body exceeds the limit of ${deps.bodyLimitBytes} bytes.` });
+      sendProblem(res, { type: `${PROBLEM_BASE}too-large`, title: 'Event too large', status: 413, detail: `The body exceeds the limit of ${deps.bodyLimitBytes} bytes.` });
       return;
     }
     let parsed: unknown;
@@ -153,7 +150,7 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
       if (typeof parsed !== 'object' || parsed === null) throw new SyntaxError('the body must be a JSON object');
     } catch (err) {
       deps.metrics.rejected.inc({ reason: 'malformed-json' });
-      problem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: `The body is not valid JSON: ${(err as Error).message}.`, errors: [{ path: '(body)', message: 'not valid JSON, or not a JSON object' }] });
+      sendProblem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: `The body is not valid JSON: ${(err as Error).message}.`, errors: [{ path: '(body)', message: 'not valid JSON, or not a JSON object' }] });
       return;
     }
     await acceptParsed(deps, req, res, parsed, principal);
@@ -165,7 +162,7 @@ async function postEvent(deps: HttpDeps, req: IncomingMessage, res: ServerRespon
       return;
     }
     deps.logger.error({ err, path: '/v1/events' }, 'unhandled error');
-    if (!res.headersSent) problem(res, { type: `${PROBLEM_BASE}internal`, title: 'Internal error', status: 500 });
+    if (!res.headersSent) sendProblem(res, { type: `${PROBLEM_BASE}internal`, title: 'Internal error', status: 500 });
     else res.destroy();
   }
 }
