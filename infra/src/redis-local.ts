@@ -20,6 +20,8 @@ export interface LocalRedisOptions {
   logger?: (line: string) => void;
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /** Runs a Sentinel (redis-server --sentinel) watching this master instead of a Redis server. */
+  sentinelOf?: { masterPort: number; masterName: string };
 }
 
 export interface LocalRedis {
@@ -187,7 +189,11 @@ async function startRedisOnce(port: number, options: LocalRedisOptions): Promise
   const dir = path.resolve(options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-redis-')));
   fs.mkdirSync(dir, { recursive: true });
   const bin = options.bin ?? 'redis-server';
+  // A Sentinel rewrites its config file as it learns the set-up, so it gets one of its own.
+  const sentinelConf = path.join(dir, 'sentinel.conf');
+  if (options.sentinelOf) fs.writeFileSync(sentinelConf, `sentinel monitor ${options.sentinelOf.masterName} 127.0.0.1 ${options.sentinelOf.masterPort} 1\n`);
   const args = [
+    ...(options.sentinelOf ? [sentinelConf, '--sentinel'] : []),
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--save', '',

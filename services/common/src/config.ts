@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisTarget } from './redis';
 
 /** Thrown by a composition root when settings are wrong; the message names every bad setting. */
 export class ConfigError extends Error {
@@ -33,7 +34,9 @@ export function parseSettings<S extends z.ZodType>(
 }
 
 function redactSetting(name: string, value: string): string {
-  return /KEY|SECRET|PASSWORD|TOKEN|AUTH/i.test(name) ? '***' : value;
+  if (/KEY|SECRET|PASSWORD|TOKEN|AUTH/i.test(name)) return '***';
+  // A password inside a URL (REDIS_URL=redis://:secret@host) is a secret too.
+  return value.replace(/(\/\/[^:/@\s]*:)[^@/\s]*@/g, '$1***@');
 }
 
 /** Common setting shapes, so every service words its rules the same way. */
@@ -50,7 +53,14 @@ export const setting = {
       .string({ message: 'required: comma-separated host:port list, e.g. 127.0.0.1:9092' })
       .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1, 'at least one broker')),
-  redisUrl: () => z.string({ message: 'required, e.g. redis://127.0.0.1:6379' }).regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+  redisUrl: () =>
+    z.string({ message: 'required, e.g. redis://127.0.0.1:6379' }).superRefine((url, ctx) => {
+      try {
+        parseRedisTarget(url);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   /** Prefix for every topic name (withPrefix in the contracts); empty means the standard names. */
   topicPrefix: () => z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -11,3 +11,4 @@ export * from './dev-outbox';
 export * from './bus';
 export * from './embedded';
 export * from './memory-kv';
+export { createRedisClient, parseRedisTarget, type RedisTarget } from './redis';

@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
-import { Redis } from 'ioredis';
-import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type BusClient, type Embedded, type Logger, probe, listenHttp } from '@gateway/common';
+import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type BusClient, type Embedded, type Logger, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createEventAcceptor } from './domain/accept-event';
 import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
 import { createMemoryIdempotencyStore } from './adapters/memory-idempotency';
@@ -28,7 +27,7 @@ interface IntakeStore {
 }
 
 async function redisStore(settings: IntakeSettings, logger: Logger): Promise<IntakeStore> {
-  const redis = new Redis(settings.REDIS_URL, {
+  const redis = createRedisClient(settings.REDIS_URL, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     connectTimeout: 2000,

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
-import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp } from '@gateway/common';
+import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './config';
@@ -33,7 +33,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const logger = deps.logger ?? createLogger({ name: 'operator', level: settings.LOG_LEVEL });
   const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
   const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
-  const redis = deps.stores ? undefined : new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
+  const redis = deps.stores ? undefined : createRedisClient(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
   redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const stores = deps.stores ?? createRedisOperatorStores(redis as Redis, settings.REDIS_KEY_PREFIX, { retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000 });
 

@@ -1,7 +1,6 @@
 import express from 'express';
-import { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, healthRoutes, noRoute, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp } from '@gateway/common';
+import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, healthRoutes, noRoute, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter, createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from './directory';
@@ -28,7 +27,7 @@ interface RendererStores {
 }
 
 function redisStores(settings: RendererSettings, logger: Logger): RendererStores {
-  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
+  const redis = createRedisClient(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   return {
     directory: createRedisDirectoryStore(redis, { prefix: `${settings.REDIS_KEY_PREFIX}dir:` }),

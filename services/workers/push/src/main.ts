@@ -1,7 +1,6 @@
 import express from 'express';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { closeOnce, createLogger, parseSettings, healthRoutes, noRoute, setting, watchKeyRing, type Embedded, type Logger, runMain, listenHttp } from '@gateway/common';
+import { closeOnce, createLogger, parseSettings, healthRoutes, noRoute, setting, watchKeyRing, type Embedded, type Logger, runMain, listenHttp, createRedisClient } from '@gateway/common';
 import { deliveryStatusSchema, type PushMessage } from '@gateway/contracts';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type ChannelSender, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createWebPushSender } from './web-push-sender';
@@ -65,7 +64,7 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
   const logger = options.logger ?? createLogger({ name: 'worker-push', level: settings.push.logLevel });
   const keys = watchKeyRing(settings.http.GATEWAY_KEYS_FILE, logger);
   const embedded = options.embedded;
-  const redis = embedded ? undefined : new Redis(settings.push.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
+  const redis = embedded ? undefined : createRedisClient(settings.push.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
   redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const prefix = settings.push.redis.keyPrefix;
   let subscriptions: SubscriptionStore, inbox: InboxStore;

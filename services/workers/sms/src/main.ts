@@ -1,6 +1,5 @@
 import express from 'express';
-import { Redis } from 'ioredis';
-import { closeOnce, createLogger, healthRoutes, noRoute, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp } from '@gateway/common';
+import { closeOnce, createLogger, healthRoutes, noRoute, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp, createRedisClient } from '@gateway/common';
 import { createFailoverSender, embeddedRateLimiter, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
@@ -40,7 +39,7 @@ function buildProvider(p: SmsProviderSettings, fetchImpl: typeof fetch | undefin
 export async function startSmsWorker(settings: SmsWorkerSettings, options: { logger?: Logger; fetch?: typeof fetch; embedded?: Embedded } = {}): Promise<RunningSmsWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-sms', level: settings.core.logLevel });
   const embedded = options.embedded;
-  const redis = embedded ? undefined : new Redis(settings.core.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
+  const redis = embedded ? undefined : createRedisClient(settings.core.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
   redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   const limiter: RateLimiter = redis
     ? new RedisRateLimiter(redis, workerKeys(settings.core.redis.keyPrefix, 'sms').rate)

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { startLocalRedis, type LocalRedis } from '@gateway/infra';
+import { createRedisClient, parseRedisTarget } from '../src/redis';
+import { parseSettings, setting } from '../src/config';
+
+describe('REDIS_URL', () => {
+  it('when it names one server, then it is used as it is', () => {
+    expect(parseRedisTarget('redis://127.0.0.1:6379')).toEqual({ kind: 'server', url: 'redis://127.0.0.1:6379' });
+    expect(parseRedisTarget('rediss://:mat-khau@redis.tu.vn:6380/2')).toEqual({ kind: 'server', url: 'rediss://:mat-khau@redis.tu.vn:6380/2' });
+  });
+
+  it('when it names Sentinels, then their addresses (26379 by default), the master, the credentials and the database are read', () => {
+    expect(parseRedisTarget('redis-sentinel://10.0.0.5:26379,10.0.0.6,[fd00::7]:26380#gateway')).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: '10.0.0.5', port: 26379 },
+        { host: '10.0.0.6', port: 26379 },
+        { host: 'fd00::7', port: 26380 },
+      ],
+      name: 'gateway',
+      db: 0,
+    });
+    expect(parseRedisTarget('redis-sentinel://gw:m%40t-kh%E1%BA%A9u@s1:26379,s2:26379/3#cong-thong-bao')).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
+      name: 'cong-thong-bao',
+      username: 'gw',
+      password: 'm@t-khẩu',
+      db: 3,
+    });
+    expect(parseRedisTarget('redis-sentinel://:secret@s1#m')).toMatchObject({ password: 'secret', name: 'm' });
+  });
+
+  it('when it is wrong, then the setting is refused with what is wrong', () => {
+    const schema = z.object({ REDIS_URL: setting.redisUrl() });
+    const refused = (url: string) => {
+      try {
+        parseSettings('test', schema, { REDIS_URL: url });
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(refused('redis://127.0.0.1:6379')).toBeUndefined();
+    expect(refused('http://127.0.0.1:6379')).toMatch(/REDIS_URL: must start with redis:\/\/, rediss:\/\/ or redis-sentinel:\/\//);
+    expect(refused('redis-sentinel://s1:26379,s2:26379')).toMatch(/REDIS_URL: redis-sentinel:\/\/ needs the master name after "#"/);
+    expect(refused('redis-sentinel://s1:99999#m')).toMatch(/REDIS_URL: "s1:99999" is not a Sentinel address/);
+    expect(refused('redis-sentinel://s1/abc#m')).toMatch(/REDIS_URL: the database after "\/" must be a number/);
+    // The value is shown to say what was read, but never a password in it.
+    const shown = refused('redis-sentinel://gw:mat-khau@s1:26379');
+    expect(shown).toContain('redis-sentinel://gw:***@s1:26379');
+    expect(shown).not.toContain('mat-khau');
+  });
+});
+
+describe('createRedisClient through a real Sentinel', () => {
+  let master: LocalRedis;
+  let sentinel: LocalRedis;
+  beforeAll(async () => {
+    master = await startLocalRedis();
+    sentinel = await startLocalRedis({ sentinelOf: { masterPort: master.port, masterName: 'cong-thong-bao' } });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([sentinel?.stop(), master?.stop()]);
+  });
+
+  it('when REDIS_URL names the Sentinel and the master, then the client writes to the master it was told of', async () => {
+    const viaSentinel = createRedisClient(`redis-sentinel://127.0.0.1:${sentinel.port}#cong-thong-bao`, { maxRetriesPerRequest: 2 });
+    const direct = createRedisClient(master.url);
+    try {
+      await viaSentinel.set('gw:test:sentinel', 'giấy mời');
+      expect(await direct.get('gw:test:sentinel')).toBe('giấy mời');
+    } finally {
+      viaSentinel.disconnect();
+      direct.disconnect();
+    }
+  });
+
+  it('when the master name is not one the Sentinel watches, then commands fail with an error that says so', async () => {
+    const client = createRedisClient(`redis-sentinel://127.0.0.1:${sentinel.port}#khong-co`, { maxRetriesPerRequest: 1, sentinelRetryStrategy: () => null, lazyConnect: true });
+    client.on('error', () => undefined);
+    try {
+      await expect(client.connect()).rejects.toThrow(/No such master with that name/);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
