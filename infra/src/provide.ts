@@ -233,7 +233,7 @@ export async function provideKafka(env: Env, options: ProvideKafkaOptions = {}):
 export async function provideRedis(env: Env, options: ProvideRedisOptions = {}): Promise<ProvidedRedis> {
   const log = options.log ?? ((line: string) => console.warn(line));
   const external = env.REDIS_URL?.trim();
-  if (external) return { kind: 'external', url: external, description: `REDIS_URL=${external}`, stop: noop };
+  if (external) return { kind: 'external', url: external, description: `REDIS_URL=${external.replace(/^([a-z][a-z0-9+.-]*:\/\/)(?:([^:@]*):)?.*@/is, (_m, scheme: string, user?: string) => `${scheme}${user !== undefined ? `${user}:` : ''}***@`)}`, stop: noop };
 
   if (env.GATEWAY_TEST_INFRA !== 'local' && (await dockerAvailable(env, options.dockerProbeTimeoutMs))) {
     try {
@@ -244,5 +244,5 @@ export async function provideRedis(env: Env, options: ProvideRedisOptions = {}):
   }
 
   const redis = await startLocalRedis(options.local);
-  return { kind: 'local', url: redis.url, description: `redis-server, pid ${redis.pid}`, stop: () => redis.stop(), pid: redis.pid };
+  return { kind: 'local', url: redis.url, description: `redis-server at ${redis.url}, pid ${redis.pid}`, stop: () => redis.stop(), pid: redis.pid };
 }

@@ -39,6 +39,6 @@ export default async function globalSetup(): Promise<void> {
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
   console.log(
     `\n[infra] Kafka: ${state.kafka.kind} ${state.kafka.brokers.join(',')} (${state.kafka.description}, ${seconds(kafka.value.ms)}); ` +
-      `Redis: ${state.redis.kind} ${state.redis.url} (${state.redis.description}, ${seconds(redis.value.ms)}); ready in ${seconds(Date.now() - started)}`,
+      `Redis: ${state.redis.kind} (${state.redis.description}, ${seconds(redis.value.ms)}); ready in ${seconds(Date.now() - started)}`,
   );
 }

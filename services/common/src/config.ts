@@ -35,8 +35,19 @@ export function parseSettings<S extends z.ZodType>(
 
 function redactSetting(name: string, value: string): string {
   if (/KEY|SECRET|PASSWORD|TOKEN|AUTH/i.test(name)) return '***';
-  // A password inside a URL (REDIS_URL=redis://:secret@host) is a secret too.
-  return value.replace(/(\/\/[^:/@\s]*:)[^@/\s]*@/g, '$1***@');
+  return maskUrlPassword(value);
+}
+
+/**
+ * A URL with its password masked: everything between "//" and the last "@" but a user name
+ * (`redis-sentinel://gw:***@s1:26379#m`, `redis://***@host`), however odd the password's characters.
+ */
+export function maskUrlPassword(value: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)@/is.exec(value);
+  if (!m) return value;
+  const auth = m[2] as string;
+  const colon = auth.indexOf(':');
+  return `${m[1]}${colon >= 0 ? auth.slice(0, colon + 1) : ''}***@${value.slice(m[0].length)}`;
 }
 
 /** Common setting shapes, so every service words its rules the same way. */

@@ -37,6 +37,9 @@ export function bearerKey(authorizationHeader: string | undefined): string | und
   return /^Bearer\s+(\S+)\s*$/i.exec(authorizationHeader ?? '')?.[1];
 }
 
+/** For `authorize` / `requireScope`: any valid key, whatever its scopes (e.g. "who am I"). */
+export const ANY_KEY = 'any-key' as const;
+
 /** Whether the principal holds the scope; `admin` implies every scope. */
 export function hasScope(principal: Principal, scope: Scope): boolean {
   return principal.scopes.has(scope) || principal.scopes.has('admin');
@@ -44,10 +47,10 @@ export function hasScope(principal: Principal, scope: Scope): boolean {
 
 /**
  * Bearer-key authentication with a required scope (`admin` implies every scope), without a web
- * framework: 401 for a missing or unknown key, 403 for a key without the scope. With no scope
- * (`undefined`), any valid key passes.
+ * framework: 401 for a missing or unknown key, 403 for a key without the scope. `ANY_KEY` (not a
+ * scope, and spelled out so that a missing scope can never mean it) lets any valid key through.
  */
-export function authorize(authorizationHeader: string | undefined, keys: KeyRing, scope: Scope | undefined): Authorization {
+export function authorize(authorizationHeader: string | undefined, keys: KeyRing, scope: Scope | typeof ANY_KEY): Authorization {
   const key = bearerKey(authorizationHeader);
   if (!key) {
     return { ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway"', problem: { type: `${PROBLEM_BASE}unauthenticated`, title: 'Authentication required', status: 401, detail: 'Send an API key as "Authorization: Bearer <key>".' } };
@@ -56,14 +59,14 @@ export function authorize(authorizationHeader: string | undefined, keys: KeyRing
   if (!principal) {
     return { ok: false, status: 401, wwwAuthenticate: 'Bearer realm="gateway", error="invalid_token"', problem: { type: `${PROBLEM_BASE}unauthenticated`, title: 'Unknown or revoked API key', status: 401 } };
   }
-  if (scope !== undefined && !hasScope(principal, scope)) {
+  if (scope !== ANY_KEY && !hasScope(principal, scope)) {
     return { ok: false, status: 403, principal, problem: { type: `${PROBLEM_BASE}forbidden`, title: 'Missing scope', status: 403, detail: `This key does not have the "${scope}" scope.` } };
   }
   return { ok: true, principal };
 }
 
-/** `authorize` as express middleware (`undefined`: any valid key); `onDenied` lets a service audit a refusal. */
-export function requireScope(options: { keys: () => KeyRing; logger: Logger; onDenied?: (req: AuthedRequest, status: 401 | 403, principal?: Principal) => void }, scope: Scope | undefined) {
+/** `authorize` as express middleware; `onDenied` lets a service audit a refusal. */
+export function requireScope(options: { keys: () => KeyRing; logger: Logger; onDenied?: (req: AuthedRequest, status: 401 | 403, principal?: Principal) => void }, scope: Scope | typeof ANY_KEY) {
   return (req: AuthedRequest, res: Response, next: NextFunction) => {
     const auth = authorize(req.get('authorization'), options.keys(), scope);
     if (!auth.ok) {

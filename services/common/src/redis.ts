@@ -18,7 +18,8 @@ const SENTINEL_SCHEME = 'redis-sentinel://';
 export function parseRedisTarget(url: string): RedisTarget {
   if (/^rediss?:\/\//.test(url)) return { kind: 'server', url };
   if (!url.startsWith(SENTINEL_SCHEME)) throw new Error('must start with redis://, rediss:// or redis-sentinel://');
-  const hashAt = url.indexOf('#');
+  // The master name follows the last "#" and the hosts the last "@": a password may hold either.
+  const hashAt = url.lastIndexOf('#');
   const name = hashAt < 0 ? '' : decodeURIComponent(url.slice(hashAt + 1));
   if (!name) throw new Error('redis-sentinel:// needs the master name after "#", e.g. redis-sentinel://10.0.0.5:26379,10.0.0.6:26379#gateway');
   let rest = url.slice(SENTINEL_SCHEME.length, hashAt);
@@ -38,7 +39,7 @@ export function parseRedisTarget(url: string): RedisTarget {
   const slash = rest.indexOf('/');
   const hostList = slash < 0 ? rest : rest.slice(0, slash);
   const dbText = slash < 0 ? '' : rest.slice(slash + 1);
-  if (dbText !== '' && !/^\d+$/.test(dbText)) throw new Error(`the database after "/" must be a number (got "${dbText}")`);
+  if (dbText !== '' && !/^\d{1,5}$/.test(dbText)) throw new Error(`the database after "/" must be a number (got "${dbText}")`);
   const sentinels = hostList.split(',').map((entry) => {
     const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(entry.trim());
     const port = Number(m?.[2] ?? 26379);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { startLocalRedis, type LocalRedis } from '@gateway/infra';
 import { createRedisClient, parseRedisTarget } from '../src/redis';
-import { parseSettings, setting } from '../src/config';
+import { maskUrlPassword, parseSettings, setting } from '../src/config';
 
 describe('REDIS_URL', () => {
   it('when it names one server, then it is used as it is', () => {
@@ -32,6 +32,8 @@ describe('REDIS_URL', () => {
       db: 3,
     });
     expect(parseRedisTarget('redis-sentinel://:secret@s1#m')).toMatchObject({ password: 'secret', name: 'm' });
+    // A password may hold "@", "#", "/" or ":" unescaped: the hosts follow the last "@", the master the last "#".
+    expect(parseRedisTarget('redis-sentinel://:p@s#s/w:x@s1:26379#m')).toMatchObject({ password: 'p@s#s/w:x', sentinels: [{ host: 's1', port: 26379 }], name: 'm' });
   });
 
   it('when it is wrong, then the setting is refused with what is wrong', () => {
@@ -49,10 +51,29 @@ describe('REDIS_URL', () => {
     expect(refused('redis-sentinel://s1:26379,s2:26379')).toMatch(/REDIS_URL: redis-sentinel:\/\/ needs the master name after "#"/);
     expect(refused('redis-sentinel://s1:99999#m')).toMatch(/REDIS_URL: "s1:99999" is not a Sentinel address/);
     expect(refused('redis-sentinel://s1/abc#m')).toMatch(/REDIS_URL: the database after "\/" must be a number/);
-    // The value is shown to say what was read, but never a password in it.
+    // The value is shown to say what was read, but never a password in it, whatever it holds.
     const shown = refused('redis-sentinel://gw:mat-khau@s1:26379');
     expect(shown).toContain('redis-sentinel://gw:***@s1:26379');
     expect(shown).not.toContain('mat-khau');
+    for (const [url, secret] of [
+      ['redis-sentinel://s3cr3t@s1:26379', 's3cr3t'],
+      ['redis-sentinel://:pa/ss@s1:26379', 'pa/ss'],
+      ['redis-sentinel://:p@ss-word@s1:26379', 'ss-word'],
+      ['redis-sentinel://:p#ss@s1:99999#m', 'p#ss'],
+      ['ftp://:bi-mat@host', 'bi-mat'],
+    ] as const) {
+      const message = refused(url) ?? '';
+      expect([url, message.includes(secret), message.includes('***@')]).toEqual([url, false, true]);
+    }
+  });
+});
+
+describe('maskUrlPassword', () => {
+  it('when a URL carries a password, then only the user name is kept; other text is left alone', () => {
+    expect(maskUrlPassword('redis://:secret@127.0.0.1:6379/2')).toBe('redis://:***@127.0.0.1:6379/2');
+    expect(maskUrlPassword('rediss://gw:a@b@redis.tu.vn:6380')).toBe('rediss://gw:***@redis.tu.vn:6380');
+    expect(maskUrlPassword('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(maskUrlPassword('thongbao@danang.gov.vn')).toBe('thongbao@danang.gov.vn');
   });
 });
 

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { allReady, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { allReady, ANY_KEY, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
@@ -116,7 +116,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
     stores.audit.append(entry).catch((err: unknown) => logger.error({ err: (err as Error).message, action: entry.action }, 'could not write an audit entry'));
   };
   /** Every refused attempt is audited, with who tried when a key was recognised. */
-  const guard = (scope: Scope | undefined, action: string) =>
+  const guard = (scope: Scope | typeof ANY_KEY, action: string) =>
     requireScope(
       {
         keys: deps.keys,
@@ -132,7 +132,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
 
   // Any valid key may ask who it is (the console's sign-in): no scope, but a wrong key is refused
   // and audited like on every other route, so guessing keys at the sign-in page shows in the audit.
-  app.get('/v1/me', guard(undefined, 'me.read'), (req: AuthedRequest, res) => {
+  app.get('/v1/me', guard(ANY_KEY, 'me.read'), (req: AuthedRequest, res) => {
     const principal = req.principal as Principal;
     res.json({ name: principal.name, scopes: [...principal.scopes], canRead: hasScope(principal, 'notifications:read'), canResend: hasScope(principal, 'notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
   });

@@ -29,10 +29,10 @@ export interface ChannelWorkerOptions<C extends Channel> {
   /** Embedded mode: the in-process bus and in-memory stores instead of Kafka and Redis. */
   embedded?: Embedded;
   /**
-   * Keep a copy of every sent message this long (ms), for a channel whose provider reports
+   * Keep a copy of every message these providers accept, this long, for providers that report
    * delivery later: a message its carrier reports undelivered can then be corrected and resent.
    */
-  keepSentCopyMs?: number;
+  keepSentCopy?: { ttlMs: number; providers: readonly string[] };
 }
 
 /** The failed records of every worker of an embedded process (the operator resends from them). */
@@ -170,7 +170,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
           publish,
           onScheduled: (dueAt) => mover.notify(dueAt),
           stopping,
-          keepSentCopyMs: options.keepSentCopyMs,
+          keepSentCopy: options.keepSentCopy,
         }),
     });
     await consumer.run({ partitionsConsumedConcurrently: settings.partitionsConcurrently, eachBatchAutoResolve: false, eachBatch: handle });

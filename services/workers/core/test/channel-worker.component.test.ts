@@ -3,7 +3,7 @@ import { createLogger, MemoryBus, MemoryRegistry, type BusClient, type BusProduc
 import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../../tests/support/infra';
 import { ProviderError, type ChannelSender, type SendResult } from '../src/ports';
 import { loadWorkerSettings } from '../src/settings';
-import { startChannelWorker, type RunningChannelWorker } from '../src/worker';
+import { startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker } from '../src/worker';
 import { collectTopic, connectedProducer, createTestTopics, produceMessages, smsMessage, statusesOf, testKafka } from './support/kafka';
 
 jest.setTimeout(120_000);
@@ -83,8 +83,8 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     const statuses = await collectTopic(topics.status, bus);
     const deadLetters = await collectTopic(topics.deadLetter, bus);
     cleanups.push(statuses.stop, deadLetters.stop);
-    const start = async (sender: ChannelSender<SmsMessage>): Promise<RunningChannelWorker> => {
-      const worker = await startChannelWorker({ channel: 'sms', sender, settings, logger, topics, embedded });
+    const start = async (sender: ChannelSender<SmsMessage>, options: Pick<ChannelWorkerOptions<'sms'>, 'keepSentCopy'> = {}): Promise<RunningChannelWorker> => {
+      const worker = await startChannelWorker({ channel: 'sms', sender, settings, logger, topics, embedded, ...options });
       cleanups.push(() => worker.stop());
       return worker;
     };
@@ -199,16 +199,18 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     for (const m of messages) expect((slow.calls.get(m.id) ?? 0) + (rest.calls.get(m.id) ?? 0)).toBe(1);
   });
 
-  it('when a send outlives the worker\'s time limit and is accepted late, then it is marked sent and the retry does not send it again', async () => {
+  it('when a send outlives the worker\'s time limit and is accepted late, then it is marked sent (its copy kept) and the retry does not send it again', async () => {
     const t = await setup('core-late', { SEND_TIMEOUT_MS: '400', CLAIM_LEASE_MS: '5400', RATE_LIMIT_MAX_WAIT_MS: '100' });
     const sender = fakeSender(async (_m, nth) => {
       if (nth === 1) await new Promise((r) => setTimeout(r, 1500));
       return { provider: 'fake', providerMessageId: `late-${nth}` };
     });
-    const worker = await t.start(sender);
+    const worker = await t.start(sender, { keepSentCopy: { ttlMs: 60_000, providers: ['fake'] } });
     const message = smsMessage(t.prefix, 1);
     await produceMessages(producer, t.topics.sms, [message]);
     await waitFor(() => worker.counters().duplicate === 1, { timeoutMs: 30_000, message: 'the retry found the message sent' });
+    // Kept like any send the provider accepted: a later "undelivered" can still be resent.
+    expect(await worker.failedRecords.recordUndelivered(message.id, { at: new Date().toISOString(), provider: 'fake' })).toMatchObject({ state: 'undelivered', message: { id: message.id } });
     expect(sender.calls.get(message.id)).toBe(1);
     const history = statusesOf(t.statuses.records, message.id);
     const retrying = history.find((s) => s.status === 'retrying');

@@ -230,8 +230,9 @@ describe.each(BACKENDS)('the worker stores on %s', (_name, backend) => {
     expect(record).toMatchObject({ messageId: message.id, state: 'undelivered', code: '30005', provider: 'twilio', providerAnswer: 'twilio undelivered (error 30005)', errorClass: 'permanent', attempts: 1, at: report.at, recipient: message.recipient, message });
     expect(await failed.get(message.id)).toEqual(record);
     expect((await failed.list()).map((r) => r.messageId)).toEqual([message.id]);
-    // The same report again (Twilio retries a callback) writes the same record.
-    expect(await failed.recordUndelivered(message.id, report)).toEqual(record);
+    // The same report again, handled later (Twilio retries a callback): the first record stands.
+    expect(await failed.recordUndelivered(message.id, { ...report, at: '2025-09-29T01:09:00.000Z' })).toEqual(record);
+    expect(await failed.get(message.id)).toEqual(record);
     expect(await failed.list()).toHaveLength(1);
     expect(await claims.acquire(message.id)).toEqual({ kind: 'done', claim: { state: 'sent', at: '2025-09-29T01:00:00.000Z', attempt: 1, provider: 'twilio', providerMessageId: 'SM1' } });
   });

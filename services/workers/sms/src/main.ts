@@ -53,10 +53,12 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
 
   // Twilio reports delivery later through its status callbacks: keep each sent SMS's copy for them.
   const twilio = settings.sms.providers.find((p) => p.kind === 'twilio');
-  const callbacks = twilio?.kind === 'twilio' && twilio.statusCallbackUrl ? { authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl } : undefined;
+  // Only Twilio's sends get delivery reports, so only theirs are kept (not an eSMS failover's).
+  const twilioIndex = settings.sms.providers.findIndex((p) => p.kind === 'twilio');
+  const callbacks = twilio?.kind === 'twilio' && twilio.statusCallbackUrl ? { authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl, providers: [providers[twilioIndex]?.name ?? 'twilio'] } : undefined;
   let worker: RunningChannelWorker;
   try {
-    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, embedded, ...(callbacks ? { keepSentCopyMs: settings.sms.sentCopyTtlMs } : {}) });
+    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, embedded, ...(callbacks ? { keepSentCopy: { ttlMs: settings.sms.sentCopyTtlMs, providers: callbacks.providers } } : {}) });
   } catch (err) {
     redis?.disconnect();
     throw err;
@@ -74,7 +76,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   });
   if (callbacks) {
     const { failedRecords } = worker;
-    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ ...callbacks, topics: worker.topics, publish: (r) => worker.publish(r), onUndelivered: (id, report) => failedRecords.recordUndelivered(id, report), logger }));
+    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ authToken: callbacks.authToken, publicUrl: callbacks.publicUrl, topics: worker.topics, publish: (r) => worker.publish(r), onUndelivered: (id, report) => failedRecords.recordUndelivered(id, report), logger }));
   }
   app.use(noRoute());
   let http: ListeningHttp;

@@ -52,7 +52,7 @@ export interface FailedRecords {
   /**
    * The carrier reported a sent message undelivered: its kept copy becomes a failed record in state
    * `undelivered` (the claim stays `sent`: the original is never sent again by itself). Undefined
-   * when no copy is kept (none was, or it expired); the same report again writes the same record.
+   * when no copy is kept (none was, or it expired); a repeated report returns the first record.
    */
   recordUndelivered(messageId: string, report: UndeliveredReport): Promise<FailedRecord | undefined>;
 }
@@ -104,9 +104,11 @@ export class FailedRecordStore implements FailedRecords {
   }
 
   async recordUndelivered(messageId: string, report: UndeliveredReport): Promise<FailedRecord | undefined> {
-    const raw = await this.redis.get(this.keys.sentCopy(messageId));
-    if (raw === null) return undefined;
-    const record = undeliveredRecord(JSON.parse(raw) as ChannelMessage, report);
+    const [copy, earlier] = await Promise.all([this.redis.get(this.keys.sentCopy(messageId)), this.get(messageId)]);
+    // Twilio calls again when an answer was lost: the first report's record stands.
+    if (earlier?.state === 'undelivered') return earlier;
+    if (copy === null) return undefined;
+    const record = undeliveredRecord(JSON.parse(copy) as ChannelMessage, report);
     await this.redis
       .multi()
       .set(this.keys.failed(messageId), JSON.stringify(record), 'PX', this.options.ttlMs)

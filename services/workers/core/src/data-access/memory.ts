@@ -117,6 +117,8 @@ export class MemoryFailedRecords implements FailedRecords {
   }
 
   async recordUndelivered(messageId: string, report: UndeliveredReport): Promise<FailedRecord | undefined> {
+    const earlier = this.records.get(messageId);
+    if (earlier?.state === 'undelivered') return earlier;
     const copy = this.sentCopies.get(messageId);
     if (!copy || copy.until <= (this.options.now ?? Date.now)()) return undefined;
     const record = undeliveredRecord(copy.message, report);

@@ -44,8 +44,11 @@ export interface DeliverDeps {
   random?: () => number;
   /** True once the worker is stopping: a claim wait gives up at once. */
   stopping?: { aborted: boolean };
-  /** Keep a copy of each sent message this long, for a carrier's later "undelivered" (see FailedRecords.keepSent). */
-  keepSentCopyMs?: number;
+  /**
+   * Keep a copy of each message these providers accept, this long, for a carrier's later
+   * "undelivered" (see FailedRecords.keepSent).
+   */
+  keepSentCopy?: { ttlMs: number; providers: readonly string[] };
 }
 
 function parseIncoming(record: IncomingRecord, channel: Channel): { ok: true; message: ChannelMessage } | { ok: false; reason: string; issues?: Array<{ path: string; message: string }> } {
@@ -114,13 +117,17 @@ export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promis
   const at = new Date().toISOString();
   // The order that keeps sends single: mark before anything can make the record come back.
   await claims.markSent(message.id, { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId });
-  if (deps.keepSentCopyMs) {
-    // Only a later resend needs it; the send itself is settled, so a Redis hiccup here costs no more than that.
-    await deps.failed.keepSent(message, deps.keepSentCopyMs).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not keep a copy of the sent message; a carrier "undelivered" for it cannot be resent'));
-  }
+  await keepSentCopy(message, result.provider, deps, log);
   status('sent', { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId });
   log.debug({ provider: result.provider }, 'sent');
   return 'sent';
+}
+
+/** Only a later resend needs the copy; the send itself is settled, so a Redis hiccup here costs no more than that. */
+async function keepSentCopy(message: ChannelMessage, provider: string, deps: DeliverDeps, log: Logger): Promise<void> {
+  const keep = deps.keepSentCopy;
+  if (!keep || !keep.providers.includes(provider)) return;
+  await deps.failed.keepSent(message, keep.ttlMs).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not keep a copy of the sent message; a carrier "undelivered" for it cannot be resent'));
 }
 
 type StatusFn = (status: Parameters<typeof deliveryStatus>[1], extra?: Parameters<typeof deliveryStatus>[2]) => void;
@@ -177,6 +184,7 @@ async function onUnknownOutcome(message: ChannelMessage, err: SendTimeoutError, 
     async (late) => {
       const at = new Date().toISOString();
       await deps.claims.markSent(message.id, { at, attempt: message.attempt, provider: late.provider, providerMessageId: late.providerMessageId });
+      await keepSentCopy(message, late.provider, deps, log);
       status('sent', { at, attempt: message.attempt, provider: late.provider, providerMessageId: late.providerMessageId });
       log.warn({ provider: late.provider }, 'a send that timed out was accepted late; marked sent');
     },

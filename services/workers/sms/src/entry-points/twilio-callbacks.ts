@@ -16,7 +16,7 @@ export interface TwilioCallbackOptions {
   provider?: string;
   /**
    * Told before an `undelivered` status is published, so the message's kept copy becomes a failed
-   * record an operator can resend; a throw answers 503 and Twilio calls again.
+   * record an operator can resend; resolves with that record, or undefined when no copy is kept.
    */
   onUndelivered?: (messageId: string, report: UndeliveredReport) => Promise<unknown>;
 }
@@ -66,11 +66,19 @@ export function createTwilioCallbackRouter(options: TwilioCallbackOptions): Rout
       sendProblem(res, { type: `${PROBLEM_BASE}invalid-callback`, title: 'The callback does not name one of our messages', status: 400 });
       return;
     }
+    // The copy first: once operators see "undelivered", its resend must find the message. Yet the
+    // status matters more than the copy (Twilio does not call again after a 5xx unless told to),
+    // so a store that cannot be written is logged and the status still goes out.
+    if (state === 'undelivered' && options.onUndelivered) {
+      const report = { at: parsed.data.at, provider, ...(params.ErrorCode ? { code: params.ErrorCode, answer: `twilio ${params.MessageStatus} (error ${params.ErrorCode})` } : {}) };
+      await options.onUndelivered(parsed.data.messageId, report).then(
+        (record) => {
+          if (record === undefined) log.info({ messageId: parsed.data.messageId }, 'undelivered, and no copy of it is kept: it cannot be resent from the console');
+        },
+        (err: unknown) => log.error({ err: (err as Error).message, messageId: parsed.data.messageId }, 'could not keep the undelivered message for a resend; its status is published anyway'),
+      );
+    }
     try {
-      // The copy first: once operators see "undelivered", its resend must find the message.
-      if (state === 'undelivered') {
-        await options.onUndelivered?.(parsed.data.messageId, { at: parsed.data.at, provider, ...(params.ErrorCode ? { code: params.ErrorCode, answer: `twilio ${params.MessageStatus} (error ${params.ErrorCode})` } : {}) });
-      }
       await options.publish({ topic: options.topics.status, key: parsed.data.messageId, value: JSON.stringify(parsed.data), headers: { 'event-id': parsed.data.eventId, 'message-status': state, 'message-id': parsed.data.messageId } });
     } catch (err) {
       log.error({ err: (err as Error).message, messageId }, 'could not store the delivery status');
