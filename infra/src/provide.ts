@@ -233,7 +233,8 @@ export async function provideKafka(env: Env, options: ProvideKafkaOptions = {}):
 export async function provideRedis(env: Env, options: ProvideRedisOptions = {}): Promise<ProvidedRedis> {
   const log = options.log ?? ((line: string) => console.warn(line));
   const external = env.REDIS_URL?.trim();
-  if (external) return { kind: 'external', url: external, description: `REDIS_URL=${external.replace(/^([a-z][a-z0-9+.-]*:\/\/)(?:([^:@]*):)?.*@/is, (_m, scheme: string, user?: string) => `${scheme}${user !== undefined ? `${user}:` : ''}***@`)}`, stop: noop };
+  // Not the URL itself: it may carry a password, and this line is printed.
+  if (external) return { kind: 'external', url: external, description: 'the Redis of REDIS_URL', stop: noop };
 
   if (env.GATEWAY_TEST_INFRA !== 'local' && (await dockerAvailable(env, options.dockerProbeTimeoutMs))) {
     try {

@@ -138,7 +138,7 @@ function knownKeysOf(schema: unknown): readonly string[] {
  * with a "did you mean" for typos like `partcipants`. The known keys come from the schema that
  * raised the issue, which only the error map sees, so it records them for `flattenIssues`.
  */
-export const knownKeysOfIssue = new WeakMap<object, readonly string[]>();
+const knownKeysOfIssue = new WeakMap<object, readonly string[]>();
 
 /**
  * One error map for every parse (it runs on every event the intake takes, so it is not rebuilt
@@ -157,14 +157,13 @@ function matchedTypeAtRoot(branch: readonly z.core.$ZodIssue[]): boolean {
 
 export function flattenIssues(
   issues: readonly z.core.$ZodIssue[],
-  knownKeys: WeakMap<object, readonly string[]> = new WeakMap(),
   prefix: readonly PropertyKey[] = [],
 ): ContractIssue[] {
   const out: ContractIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeys.get(issue.keys) ?? [];
+      const known = knownKeysOfIssue.get(issue.keys) ?? [];
       for (const key of issue.keys) {
         const hint = suggest(key, known);
         out.push({
@@ -178,7 +177,7 @@ export function flattenIssues(
       const candidates = issue.errors.filter(matchedTypeAtRoot);
       const only = candidates.length === 1 ? candidates[0] : undefined;
       if (only !== undefined) {
-        out.push(...flattenIssues(only, knownKeys, path));
+        out.push(...flattenIssues(only, path));
         continue;
       }
     }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { envelopeWithoutTypeSchema, EVENT_SCHEMAS, EVENT_TYPES, isEventType, type GatewayEvent } from './event';
-import { contractErrorMap, describeValue, flattenIssues, knownKeysOfIssue, ROOT_PATH, type ContractIssue } from './issues';
+import { contractErrorMap, describeValue, flattenIssues, ROOT_PATH, type ContractIssue } from './issues';
 import { isPlainObject } from './primitives';
 
 export type ParseEventResult =
@@ -22,7 +22,7 @@ function ownType(input: Record<string, unknown>): unknown {
 function safeParseWith<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
   const result = schema.safeParse(input, { error: contractErrorMap });
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, issues: firstPerPath(flattenIssues(result.error.issues, knownKeysOfIssue)) };
+  return { ok: false, issues: firstPerPath(flattenIssues(result.error.issues)) };
 }
 
 /**

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { startLocalRedis, type LocalRedis } from '@gateway/infra';
 import { createRedisClient, parseRedisTarget } from '../src/redis';
 import { maskUrlPassword, parseSettings, setting } from '../src/config';
+import { createLogger } from '../src/log';
+
+const silent = createLogger({ name: 'redis-test', level: 'silent' });
 
 describe('REDIS_URL', () => {
   it('when it names one server, then it is used as it is', () => {
@@ -89,8 +92,8 @@ describe('createRedisClient through a real Sentinel', () => {
   });
 
   it('when REDIS_URL names the Sentinel and the master, then the client writes to the master it was told of', async () => {
-    const viaSentinel = createRedisClient(`redis-sentinel://127.0.0.1:${sentinel.port}#cong-thong-bao`, { maxRetriesPerRequest: 2 });
-    const direct = createRedisClient(master.url);
+    const viaSentinel = createRedisClient(`redis-sentinel://127.0.0.1:${sentinel.port}#cong-thong-bao`, silent, { maxRetriesPerRequest: 2 });
+    const direct = createRedisClient(master.url, silent);
     try {
       await viaSentinel.set('gw:test:sentinel', 'giấy mời');
       expect(await direct.get('gw:test:sentinel')).toBe('giấy mời');
@@ -101,8 +104,7 @@ describe('createRedisClient through a real Sentinel', () => {
   });
 
   it('when the master name is not one the Sentinel watches, then commands fail with an error that says so', async () => {
-    const client = createRedisClient(`redis-sentinel://127.0.0.1:${sentinel.port}#khong-co`, { maxRetriesPerRequest: 1, sentinelRetryStrategy: () => null, lazyConnect: true });
-    client.on('error', () => undefined);
+    const client = createRedisClient(`redis-sentinel://127.0.0.1:${sentinel.port}#khong-co`, silent, { maxRetriesPerRequest: 1, sentinelRetryStrategy: () => null, lazyConnect: true });
     try {
       await expect(client.connect()).rejects.toThrow(/No such master with that name/);
     } finally {

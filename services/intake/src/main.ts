@@ -27,15 +27,7 @@ interface IntakeStore {
 }
 
 async function redisStore(settings: IntakeSettings, logger: Logger): Promise<IntakeStore> {
-  const redis = createRedisClient(settings.REDIS_URL, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    connectTimeout: 2000,
-    lazyConnect: true,
-    // Concurrent requests share one write per tick: on this kind of VM a socket write costs more than the command.
-    enableAutoPipelining: true,
-  });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const redis = createRedisClient(settings.REDIS_URL, logger, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable yet; retrying in the background'));
   return {
     idempotency: createRedisIdempotencyStore(redis, { prefix: settings.REDIS_KEY_PREFIX, retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 }),

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
 import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
@@ -33,8 +33,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const logger = deps.logger ?? createLogger({ name: 'operator', level: settings.LOG_LEVEL });
   const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
   const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
-  const redis = deps.stores ? undefined : createRedisClient(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
-  redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const redis = deps.stores ? undefined : createRedisClient(settings.REDIS_URL, logger, { maxRetriesPerRequest: 2 });
   const stores = deps.stores ?? createRedisOperatorStores(redis as Redis, settings.REDIS_KEY_PREFIX, { retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000 });
 
   const bus: BusClient = deps.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);

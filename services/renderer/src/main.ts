@@ -27,8 +27,7 @@ interface RendererStores {
 }
 
 function redisStores(settings: RendererSettings, logger: Logger): RendererStores {
-  const redis = createRedisClient(settings.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000, enableAutoPipelining: true });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const redis = createRedisClient(settings.REDIS_URL, logger, { maxRetriesPerRequest: 2 });
   return {
     directory: createRedisDirectoryStore(redis, { prefix: `${settings.REDIS_KEY_PREFIX}dir:` }),
     sequences: createRedisSequenceStore(redis, { prefix: settings.REDIS_KEY_PREFIX }),

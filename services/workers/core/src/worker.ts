@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
 import { BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, type BusClient, type Embedded, type Logger, type OutgoingMessage, createRedisClient } from '@gateway/common';
 import type { ChannelSender } from './ports';
@@ -85,8 +85,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
   const keys = workerKeys(settings.redis.keyPrefix, channel);
 
   const ownRedis = !options.redis && !options.embedded;
-  const redis = options.embedded ? undefined : (options.redis ?? createRedisClient(settings.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true }));
-  if (ownRedis) redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const redis = options.embedded ? undefined : (options.redis ?? createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 3 }));
   let claims: Claims, delay: Delays, failedRecords: FailedRecords, limiter: RateLimiter;
   if (redis) {
     claims = new ClaimStore(redis, keys, { ...settings.claim, owner });

@@ -64,8 +64,7 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
   const logger = options.logger ?? createLogger({ name: 'worker-push', level: settings.push.logLevel });
   const keys = watchKeyRing(settings.http.GATEWAY_KEYS_FILE, logger);
   const embedded = options.embedded;
-  const redis = embedded ? undefined : createRedisClient(settings.push.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
-  redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const redis = embedded ? undefined : createRedisClient(settings.push.redis.url, logger, { maxRetriesPerRequest: 3 });
   const prefix = settings.push.redis.keyPrefix;
   let subscriptions: SubscriptionStore, inbox: InboxStore;
   if (redis) {

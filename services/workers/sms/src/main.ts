@@ -4,7 +4,7 @@ import { createFailoverSender, embeddedRateLimiter, rateLimited, RedisRateLimite
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
 import { EsmsSmsSender } from './providers/esms';
-import { TwilioSmsSender, type SmsSender } from './providers/twilio';
+import { TWILIO_PROVIDER, TwilioSmsSender, type SmsSender } from './providers/twilio';
 import { createTwilioCallbackRouter } from './entry-points/twilio-callbacks';
 
 export interface RunningSmsWorker {
@@ -39,8 +39,7 @@ function buildProvider(p: SmsProviderSettings, fetchImpl: typeof fetch | undefin
 export async function startSmsWorker(settings: SmsWorkerSettings, options: { logger?: Logger; fetch?: typeof fetch; embedded?: Embedded } = {}): Promise<RunningSmsWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-sms', level: settings.core.logLevel });
   const embedded = options.embedded;
-  const redis = embedded ? undefined : createRedisClient(settings.core.redis.url, { maxRetriesPerRequest: 3, connectTimeout: 2000, enableAutoPipelining: true });
-  redis?.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const redis = embedded ? undefined : createRedisClient(settings.core.redis.url, logger, { maxRetriesPerRequest: 3 });
   const limiter: RateLimiter = redis
     ? new RedisRateLimiter(redis, workerKeys(settings.core.redis.keyPrefix, 'sms').rate)
     : embeddedRateLimiter(embedded as Embedded);
@@ -51,14 +50,13 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   });
   const sender = createFailoverSender(providers, settings.sms.circuit);
 
-  // Twilio reports delivery later through its status callbacks: keep each sent SMS's copy for them.
+  // Twilio reports delivery later through its status callbacks: keep a copy of each SMS it sent for
+  // them (not of an eSMS failover's, which gets no report here).
   const twilio = settings.sms.providers.find((p) => p.kind === 'twilio');
-  // Only Twilio's sends get delivery reports, so only theirs are kept (not an eSMS failover's).
-  const twilioIndex = settings.sms.providers.findIndex((p) => p.kind === 'twilio');
-  const callbacks = twilio?.kind === 'twilio' && twilio.statusCallbackUrl ? { authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl, providers: [providers[twilioIndex]?.name ?? 'twilio'] } : undefined;
+  const callbacks = twilio?.kind === 'twilio' && twilio.statusCallbackUrl ? { authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl } : undefined;
   let worker: RunningChannelWorker;
   try {
-    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, embedded, ...(callbacks ? { keepSentCopy: { ttlMs: settings.sms.sentCopyTtlMs, providers: callbacks.providers } } : {}) });
+    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, embedded, ...(callbacks ? { keepSentCopy: { ttlMs: settings.sms.sentCopyTtlMs, providers: [TWILIO_PROVIDER] } } : {}) });
   } catch (err) {
     redis?.disconnect();
     throw err;
@@ -76,7 +74,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   });
   if (callbacks) {
     const { failedRecords } = worker;
-    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ authToken: callbacks.authToken, publicUrl: callbacks.publicUrl, topics: worker.topics, publish: (r) => worker.publish(r), onUndelivered: (id, report) => failedRecords.recordUndelivered(id, report), logger }));
+    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ ...callbacks, topics: worker.topics, publish: (r) => worker.publish(r), onUndelivered: (id, report) => failedRecords.recordUndelivered(id, report), logger }));
   }
   app.use(noRoute());
   let http: ListeningHttp;

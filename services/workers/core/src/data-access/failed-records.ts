@@ -3,7 +3,7 @@ import type { Channel, ChannelMessage } from '@gateway/contracts';
 import type { ErrorClass } from '../ports';
 import { ClaimStore, type Claims, type FinalClaim } from './claims';
 import { checkExec } from './delay-queue';
-import type { WorkerKeys } from './keys';
+import type { FailedKeys } from './keys';
 
 type MessageRecipientOf = ChannelMessage['recipient'];
 
@@ -80,7 +80,7 @@ export function undeliveredRecord(message: ChannelMessage, report: UndeliveredRe
 export class FailedRecordStore implements FailedRecords {
   constructor(
     private readonly redis: Redis,
-    private readonly keys: Pick<WorkerKeys, 'failed' | 'failedIndex' | 'sentCopy'>,
+    private readonly keys: FailedKeys,
     /** How long a record is kept (only writing uses it). */
     private readonly options: { ttlMs: number },
   ) {}

@@ -16,7 +16,9 @@ export interface WorkerKeys {
 }
 
 /** The failed records' keys: shared by every channel, and read by the operator service. */
-export function failedKeys(prefix: string): Pick<WorkerKeys, 'failed' | 'failedIndex' | 'sentCopy'> {
+export type FailedKeys = Pick<WorkerKeys, 'failed' | 'failedIndex' | 'sentCopy'>;
+
+export function failedKeys(prefix: string): FailedKeys {
   return { failed: (id) => `${prefix}failed:${id}`, failedIndex: `${prefix}failed:index`, sentCopy: (id) => `${prefix}sent-copy:${id}` };
 }
 

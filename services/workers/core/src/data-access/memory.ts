@@ -104,8 +104,12 @@ export class MemoryFailedRecords implements FailedRecords {
 
   constructor(private readonly options: { maxRecords?: number; now?: () => number } = {}) {}
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   async keepSent(message: ChannelMessage, ttlMs: number): Promise<void> {
-    const now = (this.options.now ?? Date.now)();
+    const now = this.now();
     this.sentCopies.delete(message.id);
     this.sentCopies.set(message.id, { message, until: now + ttlMs });
     // Oldest first: drop the expired ones and, past the bound, the oldest.
@@ -120,7 +124,7 @@ export class MemoryFailedRecords implements FailedRecords {
     const earlier = this.records.get(messageId);
     if (earlier?.state === 'undelivered') return earlier;
     const copy = this.sentCopies.get(messageId);
-    if (!copy || copy.until <= (this.options.now ?? Date.now)()) return undefined;
+    if (!copy || copy.until <= this.now()) return undefined;
     const record = undeliveredRecord(copy.message, report);
     this.keep(record);
     return record;

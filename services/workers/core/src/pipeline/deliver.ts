@@ -116,8 +116,8 @@ export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promis
   }
   const at = new Date().toISOString();
   // The order that keeps sends single: mark before anything can make the record come back.
-  await claims.markSent(message.id, { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId });
-  await keepSentCopy(message, result.provider, deps, log);
+  // The copy rides along (one round trip with auto-pipelining); only the mark can fail the step.
+  await Promise.all([claims.markSent(message.id, { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId }), keepSentCopy(message, result.provider, deps, log)]);
   status('sent', { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId });
   log.debug({ provider: result.provider }, 'sent');
   return 'sent';
@@ -183,8 +183,7 @@ async function onUnknownOutcome(message: ChannelMessage, err: SendTimeoutError, 
   sending.then(
     async (late) => {
       const at = new Date().toISOString();
-      await deps.claims.markSent(message.id, { at, attempt: message.attempt, provider: late.provider, providerMessageId: late.providerMessageId });
-      await keepSentCopy(message, late.provider, deps, log);
+      await Promise.all([deps.claims.markSent(message.id, { at, attempt: message.attempt, provider: late.provider, providerMessageId: late.providerMessageId }), keepSentCopy(message, late.provider, deps, log)]);
       status('sent', { at, attempt: message.attempt, provider: late.provider, providerMessageId: late.providerMessageId });
       log.warn({ provider: late.provider }, 'a send that timed out was accepted late; marked sent');
     },

@@ -3,6 +3,7 @@ import { deliveryStatusSchema, type DeliveryStatus, type Topics } from '@gateway
 import { PROBLEM_BASE, sendProblem, type Logger } from '@gateway/common';
 import type { UndeliveredReport } from '@gateway/worker-core';
 import { validateTwilioRequest } from '../providers/twilio-signature';
+import { TWILIO_PROVIDER } from '../providers/twilio';
 
 export interface TwilioCallbackOptions {
   authToken: string;
@@ -31,7 +32,7 @@ const FINAL: Readonly<Record<string, 'delivered' | 'undelivered'>> = { delivered
  */
 export function createTwilioCallbackRouter(options: TwilioCallbackOptions): Router {
   const router = express.Router();
-  const provider = options.provider ?? 'twilio';
+  const provider = options.provider ?? TWILIO_PROVIDER;
   const log = options.logger.child({ component: 'twilio-callbacks' });
   router.post('/', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
     const params: Record<string, string> = {};
@@ -67,10 +68,12 @@ export function createTwilioCallbackRouter(options: TwilioCallbackOptions): Rout
       return;
     }
     // The copy first: once operators see "undelivered", its resend must find the message. Yet the
-    // status matters more than the copy (Twilio does not call again after a 5xx unless told to),
-    // so a store that cannot be written is logged and the status still goes out.
+    // status matters more than the copy (whether Twilio calls again after a 5xx depends on the
+    // callback URL's retry settings), so a store that cannot be written is logged and the status
+    // still goes out.
     if (state === 'undelivered' && options.onUndelivered) {
-      const report = { at: parsed.data.at, provider, ...(params.ErrorCode ? { code: params.ErrorCode, answer: `twilio ${params.MessageStatus} (error ${params.ErrorCode})` } : {}) };
+      const { at, error } = parsed.data;
+      const report = { at, provider, ...(error?.code ? { code: error.code, answer: error.message } : {}) };
       await options.onUndelivered(parsed.data.messageId, report).then(
         (record) => {
           if (record === undefined) log.info({ messageId: parsed.data.messageId }, 'undelivered, and no copy of it is kept: it cannot be resent from the console');
@@ -82,7 +85,7 @@ export function createTwilioCallbackRouter(options: TwilioCallbackOptions): Rout
       await options.publish({ topic: options.topics.status, key: parsed.data.messageId, value: JSON.stringify(parsed.data), headers: { 'event-id': parsed.data.eventId, 'message-status': state, 'message-id': parsed.data.messageId } });
     } catch (err) {
       log.error({ err: (err as Error).message, messageId }, 'could not store the delivery status');
-      // Twilio retries a callback that failed; a 503 asks for exactly that.
+      // A 503 asks Twilio to call again (if the callback URL's retry settings let it).
       sendProblem(res, { type: `${PROBLEM_BASE}unavailable`, title: 'Status could not be stored, try again', status: 503 });
       return;
     }

@@ -8,6 +8,9 @@ import type { SmsMessage } from '@gateway/contracts';
 import { ProviderError, type ChannelSender, type ErrorClass, type SendResult } from '@gateway/worker-core';
 import { networkError, parseRetryAfter, trimAnswer } from './http';
 
+/** The provider name of Twilio's sends, in statuses and failed records. */
+export const TWILIO_PROVIDER = 'twilio';
+
 /** The SMS port: what the worker core calls. */
 export type SmsSender = ChannelSender<SmsMessage>;
 
@@ -138,7 +141,7 @@ export class TwilioSmsSender implements SmsSender {
     if (!/^AC[0-9a-fA-F]{32}$/.test(options.accountSid)) throw new Error('TwilioSmsSender: accountSid must look like AC followed by 32 hex digits');
     if (!options.authToken) throw new Error('TwilioSmsSender: authToken is required');
     if (!options.from === !options.messagingServiceSid) throw new Error('TwilioSmsSender: set exactly one of from and messagingServiceSid');
-    this.name = options.name ?? 'twilio';
+    this.name = options.name ?? TWILIO_PROVIDER;
     const httpClient = new TwilioHttpClient(options.baseUrl ?? 'https://api.twilio.com', { timeout: options.timeoutMs ?? 15_000 });
     this.client = twilio(options.apiKeySid ?? options.accountSid, options.authToken, { accountSid: options.accountSid, httpClient });
   }
