@@ -19,7 +19,7 @@ describe('SMS worker settings', () => {
   it('when only eSMS is listed, then Twilio credentials are not required, and the defaults apply', () => {
     const s = loadSmsWorkerSettings({ ...base, ...esms, SMS_PROVIDERS: 'esms' });
     expect(s.sms.providers).toEqual([expect.objectContaining({ kind: 'esms', brandname: 'THANHUY-DN', smsType: '2', baseUrl: 'https://rest.esms.vn' })]);
-    expect(s.core).toMatchObject({ channel: 'sms', concurrency: 32, retry: { maxAttempts: 8, baseMs: 10_000, capMs: 600_000 }, kafka: { groupId: 'gateway-worker-sms' }, claim: { leaseMs: 60_000 } });
+    expect(s.core).toMatchObject({ channel: 'sms', concurrency: 16, partitionsConcurrently: 12, retry: { maxAttempts: 8, baseMs: 10_000, capMs: 600_000 }, kafka: { groupId: 'gateway-worker-sms' }, claim: { leaseMs: 60_000 } });
     expect(s.sms.circuit).toEqual({ failureThreshold: 5, windowMs: 30_000, cooldownMs: 30_000 });
   });
 
