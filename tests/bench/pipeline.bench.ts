@@ -1,5 +1,5 @@
 /**
- * npm run bench:pipeline [-- --scenario burst|rate|big|all --procs 1|2]
+ * npm run bench:pipeline [-- --scenario burst|rate|big|all --procs 1|2|3] [--layout 'intake,renderer,sms;email;email']
  * Notifications per second from the intake to loopback providers (a Twilio-speaking HTTP server
  * and an SMTP server, in their own process), with latency from the intake's 202 to the provider
  * accepting each message:
@@ -8,6 +8,7 @@
  *   big:   one 10,000-person invitation (a directory group) on SMS + email.
  * The gateway runs as it would in production (intake, renderer, SMS and email workers; one
  * process, or --procs 2: intake+renderer and the workers apart), on a real Kafka and Redis.
+ * --layout names each process's services (';' between processes): e.g. two email replicas.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,10 +34,10 @@ const ROOT = resolve(__dirname, '../..');
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 async function main() {
-  const { values } = parseArgs({ options: { scenario: { type: 'string', default: 'all' }, procs: { type: 'string', default: '1' }, events: { type: 'string', default: '200' }, recipients: { type: 'string', default: '50' }, big: { type: 'string', default: '10000' } } });
+  const { values } = parseArgs({ options: { scenario: { type: 'string', default: 'all' }, procs: { type: 'string', default: '1' }, events: { type: 'string', default: '200' }, recipients: { type: 'string', default: '50' }, big: { type: 'string', default: '10000' }, layout: { type: 'string' } } });
   const events = Number(values.events);
   const recipients = Number(values.recipients);
-  console.log(`bench:pipeline — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, gateway in ${values.procs} process(es)`);
+  console.log(`bench:pipeline — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, gateway in ${values.layout ? `processes ${values.layout}` : `${values.procs} process(es)`}`);
   const [kafka, redisInfra] = await Promise.all([provideKafka(process.env), provideRedis(process.env)]);
   const prefix = `bench-pipe-${Date.now()}`;
   const topics = withPrefix(prefix);
@@ -80,6 +81,7 @@ async function main() {
     INTAKE_PORT: String(intakePort),
     RENDERER_PORT: '0',
     SMS_HTTP_PORT: '0',
+    EMAIL_HTTP_PORT: '0',
     SMS_PROVIDERS: 'twilio',
     TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
     TWILIO_AUTH_TOKEN: 'bench-auth-token-0123456789',
@@ -93,7 +95,7 @@ async function main() {
     EMAIL_RETRY_BASE_MS: '200',
   };
   // Where the services run: one process, or split so the email worker (the heaviest) has its own.
-  const layouts = values.procs === '3' ? ['intake,renderer', 'sms', 'email'] : values.procs === '2' ? ['intake,renderer,sms', 'email'] : ['intake,renderer,sms,email'];
+  const layouts = values.layout ? values.layout.split(';') : values.procs === '3' ? ['intake,renderer', 'sms', 'email'] : values.procs === '2' ? ['intake,renderer,sms', 'email'] : ['intake,renderer,sms,email'];
   const gateways: ChildProcess[] = layouts.map((services) =>
     // BENCH_NODE_FLAGS adds node flags to each gateway process; BENCH_PROFILE=<dir> writes a V8 CPU profile of each there.
     spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : []), '--import', 'tsx', join(ROOT, 'services/gateway/src/main.ts')], { env: { ...base, GATEWAY_SERVICES: services }, stdio: ['ignore', 'ignore', 'inherit'] }),
