@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import webpush from 'web-push';
@@ -212,6 +212,23 @@ describe('docker-compose.yml', () => {
     // --omit=dev keeps only dependencies: the postinstall's tool must be one.
     expect(pkg.dependencies).toHaveProperty('patch-package');
     expect(dockerfile.slice(0, dockerfile.indexOf('RUN npm ci'))).toContain('COPY patches patches');
+  });
+
+  it('when a dependency is patched, then every package that uses it pins the patched version, so no lockfile update can leave the patch behind', () => {
+    const patched = readdirSync(join(ROOT, 'patches')).map((file) => /^(.+)\+(\d+\.\d+\.\d+)\.patch$/.exec(file)).filter((m): m is RegExpExecArray => m !== null);
+    expect(patched.map((m) => m[1])).toEqual(expect.arrayContaining(['kafkajs', 'nodemailer']));
+    const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
+    const loose: string[] = [];
+    for (const dir of ['.', ...root.workspaces]) {
+      const pkg = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+      for (const [, name, version] of patched) {
+        for (const field of ['dependencies', 'devDependencies']) {
+          const wanted = pkg[field]?.[name as string];
+          if (wanted !== undefined && wanted !== version) loose.push(`${dir}/package.json ${field}.${name}: ${wanted}, patched ${version}`);
+        }
+      }
+    }
+    expect(loose).toEqual([]);
   });
 });
 

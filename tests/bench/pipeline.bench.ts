@@ -1,5 +1,5 @@
 /**
- * npm run bench:pipeline [-- --scenario burst|rate|big|all --procs 1|2|3] [--layout 'intake,renderer,sms;email;email']
+ * npm run bench:pipeline [-- --scenario burst|rate|big|all --procs 1|2|3 --layout 'intake,renderer,sms;email;email']
  * Notifications per second from the intake to loopback providers (a Twilio-speaking HTTP server
  * and an SMTP server, in their own process), with latency from the intake's 202 to the provider
  * accepting each message:
@@ -7,8 +7,9 @@
  *   rate:  the same load offered at 1,000 notifications/s (10 events/s);
  *   big:   one 10,000-person invitation (a directory group) on SMS + email.
  * The gateway runs as it would in production (intake, renderer, SMS and email workers; one
- * process, or --procs 2: intake+renderer and the workers apart), on a real Kafka and Redis.
- * --layout names each process's services (';' between processes): e.g. two email replicas.
+ * process; --procs 2: intake+renderer+SMS and email; --procs 3: intake+renderer, SMS, email), on
+ * a real Kafka and Redis. --layout names each process's services instead (';' between processes),
+ * e.g. two email replicas: exactly one process runs the intake.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,9 +34,28 @@ const ROOT = resolve(__dirname, '../..');
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
+const SERVICES = ['intake', 'renderer', 'sms', 'email', 'push', 'operator'];
+
+/** --layout: services per process, each known, no process without any, exactly one intake (it has the one port). */
+function checkedLayout(layout: string): string[] {
+  const processes = layout.split(';').map((p) => p.trim());
+  const problems: string[] = [];
+  processes.forEach((p, i) => {
+    const names = p.split(',').map((n) => n.trim());
+    if (!p || names.some((n) => !n)) problems.push(`process ${i + 1} names no service`);
+    for (const n of names) if (n && !SERVICES.includes(n)) problems.push(`process ${i + 1}: unknown service "${n}" (known: ${SERVICES.join(', ')})`);
+  });
+  const intakes = processes.filter((p) => p.split(',').map((n) => n.trim()).includes('intake')).length;
+  if (intakes !== 1) problems.push(`exactly one process must run the intake, not ${intakes}`);
+  if (problems.length) throw new Error(`--layout "${layout}": ${problems.join('; ')}`);
+  return processes;
+}
+
 async function main() {
   const { values } = parseArgs({ options: { scenario: { type: 'string', default: 'all' }, procs: { type: 'string', default: '1' }, events: { type: 'string', default: '200' }, recipients: { type: 'string', default: '50' }, big: { type: 'string', default: '10000' }, layout: { type: 'string' } } });
   const events = Number(values.events);
+  // Where the services run: one process, or split so the email worker (the heaviest) has its own.
+  const layouts = values.layout ? checkedLayout(values.layout) : values.procs === '3' ? ['intake,renderer', 'sms', 'email'] : values.procs === '2' ? ['intake,renderer,sms', 'email'] : ['intake,renderer,sms,email'];
   const recipients = Number(values.recipients);
   console.log(`bench:pipeline — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, gateway in ${values.layout ? `processes ${values.layout}` : `${values.procs} process(es)`}`);
   const [kafka, redisInfra] = await Promise.all([provideKafka(process.env), provideRedis(process.env)]);
@@ -94,8 +114,6 @@ async function main() {
     SMS_RETRY_BASE_MS: '200',
     EMAIL_RETRY_BASE_MS: '200',
   };
-  // Where the services run: one process, or split so the email worker (the heaviest) has its own.
-  const layouts = values.layout ? values.layout.split(';') : values.procs === '3' ? ['intake,renderer', 'sms', 'email'] : values.procs === '2' ? ['intake,renderer,sms', 'email'] : ['intake,renderer,sms,email'];
   const gateways: ChildProcess[] = layouts.map((services) =>
     // BENCH_NODE_FLAGS adds node flags to each gateway process; BENCH_PROFILE=<dir> writes a V8 CPU profile of each there.
     spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : []), '--import', 'tsx', join(ROOT, 'services/gateway/src/main.ts')], { env: { ...base, GATEWAY_SERVICES: services }, stdio: ['ignore', 'ignore', 'inherit'] }),

@@ -59,9 +59,9 @@ export const workerCommonSettingsSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: setting.positiveInt(30_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: setting.positiveInt(3_000),
   // kafkajs fetches again only when every batch of the last fetch is done (one fetcher per
-  // broker), so a batch left waiting for a lane holds up the next fetch. Every partition of the
-  // default 12 at once, each with 16 lanes: p99 at 1,000 messages/s offered 140-365 ms against
-  // 233-544 ms with 3 × 32, the same burst throughput (services/workers/README.md).
+  // broker), so a batch left waiting for a slot holds up the next fetch. Every partition of the
+  // channel topic's default 12 at once, 16 messages each: p99 at 1,000 messages/s offered
+  // 140-458 ms against 233-544 ms with 3 × 32, the same burst throughput (services/workers/README.md).
   WORKER_CONCURRENCY: setting.positiveInt(16),
   WORKER_PARTITIONS_CONCURRENTLY: setting.positiveInt(12),
   CLAIM_LEASE_MS: setting.positiveInt(60_000),
