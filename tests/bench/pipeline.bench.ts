@@ -23,6 +23,7 @@ import { generateKey, hashKey } from '@gateway/common';
 import { cpuSecondsOf, freePort, provideKafka, provideRedis } from '@gateway/infra';
 import { createRedisDirectoryStore } from '../../services/renderer/src/directory';
 import { messageIdFor } from '../../services/renderer/src/pipeline/process-event';
+import { chooseServices } from '../../services/gateway/src/main';
 
 interface Received {
   channel: 'sms' | 'email';
@@ -34,18 +35,24 @@ const ROOT = resolve(__dirname, '../..');
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
-const SERVICES = ['intake', 'renderer', 'sms', 'email', 'push', 'operator'];
-
-/** --layout: services per process, each known, no process without any, exactly one intake (it has the one port). */
+/**
+ * --layout: each process's services as the gateway will read them (its own GATEWAY_SERVICES check),
+ * none empty, exactly one intake (it has the one port); checked before Kafka and Redis start.
+ */
 function checkedLayout(layout: string): string[] {
   const processes = layout.split(';').map((p) => p.trim());
   const problems: string[] = [];
-  processes.forEach((p, i) => {
-    const names = p.split(',').map((n) => n.trim());
-    if (!p || names.some((n) => !n)) problems.push(`process ${i + 1} names no service`);
-    for (const n of names) if (n && !SERVICES.includes(n)) problems.push(`process ${i + 1}: unknown service "${n}" (known: ${SERVICES.join(', ')})`);
+  let intakes = 0;
+  processes.forEach((services, i) => {
+    if (!services) problems.push(`process ${i + 1} names no service`);
+    else {
+      try {
+        if (chooseServices({ GATEWAY_SERVICES: services }).includes('intake')) intakes++;
+      } catch (err) {
+        problems.push(`process ${i + 1}: ${(err as Error).message}`);
+      }
+    }
   });
-  const intakes = processes.filter((p) => p.split(',').map((n) => n.trim()).includes('intake')).length;
   if (intakes !== 1) problems.push(`exactly one process must run the intake, not ${intakes}`);
   if (problems.length) throw new Error(`--layout "${layout}": ${problems.join('; ')}`);
   return processes;
