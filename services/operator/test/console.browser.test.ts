@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { CapturedEmail, CapturedSms, DevOutbox } from '@gateway/common';
+import { launchTestBrowser } from '../../../tests/support/browser';
 import { waitFor } from '../../../tests/support/infra';
 import { connectedProducer, produceMessages, smsMessage } from '../../workers/core/test/support/kafka';
 import { smsTestBed, twilioEnv, type SmsTestBed } from '../../workers/sms/test/support/harness';
@@ -11,9 +12,6 @@ import { client, produceRendered, removeKeys, startTestOperator, writeKeys, type
 
 jest.setTimeout(180_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-// Said once, plainly, instead of four launch stack traces: the fix is a Debian package.
-if (!existsSync(CHROMIUM)) throw new Error(`the console's browser test needs Debian's Chromium at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (never \`npx playwright install\`)`);
 // A test artifact (ignored by git); docs/screenshots/console-failed.png is a committed copy for the README.
 const SCREENSHOT = join(__dirname, '..', '..', '..', 'test-artifacts', 'console-failed.png');
 const WRONG = '+84900000009';
@@ -37,7 +35,7 @@ const outbox: DevOutbox = (() => {
   return { emails: () => mails, email: (id) => mails.find((m) => m.messageId === id), sms: () => texts };
 })();
 
-describe('operator console in a real browser (Debian Chromium, headless)', () => {
+describe('operator console in a real browser (headless Chromium)', () => {
   let bed: SmsTestBed;
   let twilio: LoopbackTwilio;
   let keys: TestKeys;
@@ -74,7 +72,7 @@ describe('operator console in a real browser (Debian Chromium, headless)', () =>
     await produceMessages(producer, bed.topics.sms, messages);
     const call = client(operator.url);
     await waitFor(async () => (await call('GET', `/v1/notifications?eventId=${eventId}&status=failed&pageSize=0`, keys.viewer)).json.total === 3, { timeoutMs: 60_000, message: 'three failed SMS projected' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'] });
+    browser = await launchTestBrowser();
   });
 
   afterAll(async () => {
