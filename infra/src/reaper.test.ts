@@ -39,7 +39,7 @@ describe('servers die with the process that started them', () => {
     cli.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(processAlive(pid)).toBe(false);
-  }, 30_000);
+  });
 
   it('when the process that started redis-server is SIGKILLed, then the watchdog ends redis-server and removes its temp dir', async () => {
     const { cli, pid } = await startCli();
@@ -47,5 +47,5 @@ describe('servers die with the process that started them', () => {
     expect(path.basename(dir)).toMatch(/^gateway-redis-/);
     cli.kill('SIGKILL');
     await waitFor(() => !processAlive(pid) && !fs.existsSync(dir), { timeoutMs: 15_000, message: 'redis-server gone and its dir removed' });
-  }, 30_000);
+  });
 });

@@ -249,5 +249,5 @@ describe('the compose commands, run as the containers run them (node --import ts
     const r = await run(moduleOf(admin) ?? '-', admin.command ?? [], {});
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/keys[\s\S]*directory[\s\S]*send[\s\S]*show[\s\S]*resend/);
-  }, 30_000);
+  });
 });

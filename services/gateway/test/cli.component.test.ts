@@ -101,7 +101,7 @@ describe('admin CLI against the real intake, renderer and operator (real Kafka a
     expect(run.stdout).toMatch(/^\s+3\s+tran-thi-binh\s+phone\s+\S/m);
     const group = await fetch(`${renderer.url}/v1/directory/groups/to-cli`, { headers: { authorization: `Bearer ${adminKey}` } });
     expect(((await group.json()) as { members: string[] }).members.sort()).toEqual(['le-van-cuong', 'nguyen-van-an']);
-  }, 30_000);
+  });
 
   const meeting = (id: string) => {
     const example = loadExample('meeting-scheduled-hoi-nghi-bch') as { data: Record<string, unknown> };
@@ -118,7 +118,7 @@ describe('admin CLI against the real intake, renderer and operator (real Kafka a
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`accepted: ${eventId} (meeting.scheduled)`);
-  }, 30_000);
+  });
 
   it('when an event has an invalid field or an unknown type, then the CLI exits 1 with the problem naming the field', async () => {
     const invalid = meeting(`${prefix}-evt-bad`);
@@ -136,7 +136,7 @@ describe('admin CLI against the real intake, renderer and operator (real Kafka a
     expect(typed.code).toBe(1);
     expect(typed.stderr).toMatch(/error 422: Unknown event type/);
     expect(typed.stderr).toMatch(/- type: /);
-  }, 30_000);
+  });
 
   it('when a notification of the sent event is shown, then its status and history table are printed from the operator', async () => {
     // The renderer's first status of each message (keyed by message id) names the message.

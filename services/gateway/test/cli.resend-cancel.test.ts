@@ -59,5 +59,5 @@ describe('resend interrupted with Ctrl-C', () => {
     const created = requests.find((r) => r.method === 'POST' && r.path === '/v1/resend-jobs');
     expect(JSON.parse(created?.body ?? '{}')).toEqual({ filter: { status: 'failed', channel: 'sms' } });
     expect(requests.filter((r) => r.path === '/v1/resend-jobs/job-1/cancel')).toEqual([expect.objectContaining({ method: 'POST', auth: 'Bearer gw_test' })]);
-  }, 30_000);
+  });
 });

@@ -65,7 +65,7 @@ describe('redis directory store', () => {
     }
   });
 
-  it('when 10,000 people are resolved through nested groups with a cycle, then it takes a handful of commands and under 2 s', async () => {
+  it('when 10,000 people are resolved through nested groups with a cycle, then it takes a handful of commands', async () => {
     const store = createRedisDirectoryStore(redis.client, { prefix: redis.prefix('bulk') });
     const ids = Array.from({ length: 10_000 }, (_, i) => `can-bo-${String(i).padStart(5, '0')}`);
     await store.upsertPeople(ids.map((id, i) => samplePerson(id, i === 42 ? { active: false } : {})));
@@ -75,9 +75,7 @@ describe('redis directory store', () => {
     await store.upsertGroup(sampleGroup('phuong-xa', [], ['phuong', 'xa']));
 
     await redis.resetStats();
-    const started = performance.now();
     const { people, unresolved } = await resolveRecipients(['group:phuong-xa'], store);
-    const elapsed = performance.now() - started;
     const calls = await redis.commandCalls();
 
     expect(people).toHaveLength(9_999);
@@ -85,7 +83,6 @@ describe('redis directory store', () => {
     expect(people[0]?.id).toBe('can-bo-00000');
     expect(people.some((p) => p.id === 'can-bo-00042')).toBe(false);
     expect(unresolved).toEqual([{ ref: 'person:da-nghi-huu', reason: expect.stringContaining('member of group:xa') as string }]);
-    expect(elapsed).toBeLessThan(2_000);
     // One MGET per 1,000 people and three commands per group; never one command per person.
     expect(calls.get ?? 0).toBe(0);
     expect(calls.mget).toBeLessThanOrEqual(11);

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { ChannelMessage } from '@gateway/contracts';
 import { channelMessageSchema } from '@gateway/contracts';
-import { redisUrl, uniqueName } from '../../../../tests/support/infra';
+import { redisUrl, uniqueName, waitFor } from '../../../../tests/support/infra';
 import { MemoryKv } from '@gateway/common';
 import { ClaimStore, type ClaimStoreOptions, type Claims } from '../src/data-access/claims';
 import { DelayQueue, type DelayedItem, type Delays } from '../src/data-access/delay-queue';
@@ -90,8 +90,15 @@ describe.each(BACKENDS)('the worker stores on %s', (_name, backend) => {
       const waiter = backend.claims(k, 1, { ...options, owner: 'waiter', waitMs: 5_000 });
       const held = await holder.acquire('m1');
       if (held.kind !== 'acquired') throw new Error('expected the claim');
-      const waiting = waiter.acquire('m1');
-      await new Promise((r) => setTimeout(r, 100));
+      // Read after each attempt that found the claim taken: proof the waiter is really waiting.
+      let busyAttempts = 0;
+      const waiting = waiter.acquire('m1', {
+        get aborted() {
+          busyAttempts += 1;
+          return false;
+        },
+      });
+      await waitFor(() => busyAttempts >= 1, { message: 'the waiter found the claim taken' });
       await holder.release('m1', held.token);
       expect((await waiting).kind).toBe('acquired');
     });
