@@ -7,20 +7,29 @@ const NOT_STARTED =
   'is not set: the shared Kafka and Redis are started by jest globalSetup (tests/support/global-setup.ts). ' +
   'Run the tests through jest, without GATEWAY_TEST_INFRA=none, or set KAFKA_BROKERS / REDIS_URL yourself.';
 
+/** Said in the unit tier, where the fix is to make the test a component test, not to start anything. */
+export const NOT_IN_UNIT_TIER =
+  'the unit tier (npm run test:unit) starts no Kafka or Redis: a test that needs one is a component test, named *.component.test.ts, which `npm test` runs';
+
+function notStarted(name: string): Error {
+  // GATEWAY_TEST_TIER=unit is set by tests/support/unit-tier.ts.
+  return new Error(process.env.GATEWAY_TEST_TIER === 'unit' ? `${name} is not set: ${NOT_IN_UNIT_TIER}` : `${name} ${NOT_STARTED}`);
+}
+
 /** Bootstrap brokers of the shared Kafka. */
 export function kafkaBrokers(): string[] {
   const brokers = (process.env.KAFKA_BROKERS ?? '')
     .split(',')
     .map((broker) => broker.trim())
     .filter(Boolean);
-  if (brokers.length === 0) throw new Error(`KAFKA_BROKERS ${NOT_STARTED}`);
+  if (brokers.length === 0) throw notStarted('KAFKA_BROKERS');
   return brokers;
 }
 
 /** URL of the shared Redis. */
 export function redisUrl(): string {
   const url = process.env.REDIS_URL?.trim();
-  if (!url) throw new Error(`REDIS_URL ${NOT_STARTED}`);
+  if (!url) throw notStarted('REDIS_URL');
   return url;
 }
 

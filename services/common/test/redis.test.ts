@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import { startLocalRedis, type LocalRedis } from '@gateway/infra';
-import { createRedisClient, parseRedisTarget } from '../src/redis';
+import { parseRedisTarget } from '../src/redis';
 import { maskUrlPassword, parseSettings, setting } from '../src/config';
-import { createLogger } from '../src/log';
-
-const silent = createLogger({ name: 'redis-test', level: 'silent' });
 
 describe('REDIS_URL', () => {
   it('when it names one server, then it is used as it is', () => {
@@ -77,38 +73,5 @@ describe('maskUrlPassword', () => {
     expect(maskUrlPassword('rediss://gw:a@b@redis.tu.vn:6380')).toBe('rediss://gw:***@redis.tu.vn:6380');
     expect(maskUrlPassword('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
     expect(maskUrlPassword('thongbao@danang.gov.vn')).toBe('thongbao@danang.gov.vn');
-  });
-});
-
-describe('createRedisClient through a real Sentinel', () => {
-  let master: LocalRedis;
-  let sentinel: LocalRedis;
-  beforeAll(async () => {
-    master = await startLocalRedis();
-    sentinel = await startLocalRedis({ sentinelOf: { masterPort: master.port, masterName: 'cong-thong-bao' } });
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all([sentinel?.stop(), master?.stop()]);
-  });
-
-  it('when REDIS_URL names the Sentinel and the master, then the client writes to the master it was told of', async () => {
-    const viaSentinel = createRedisClient(`redis-sentinel://127.0.0.1:${sentinel.port}#cong-thong-bao`, silent, { maxRetriesPerRequest: 2 });
-    const direct = createRedisClient(master.url, silent);
-    try {
-      await viaSentinel.set('gw:test:sentinel', 'giấy mời');
-      expect(await direct.get('gw:test:sentinel')).toBe('giấy mời');
-    } finally {
-      viaSentinel.disconnect();
-      direct.disconnect();
-    }
-  });
-
-  it('when the master name is not one the Sentinel watches, then commands fail with an error that says so', async () => {
-    const client = createRedisClient(`redis-sentinel://127.0.0.1:${sentinel.port}#khong-co`, silent, { maxRetriesPerRequest: 1, sentinelRetryStrategy: () => null, lazyConnect: true });
-    try {
-      await expect(client.connect()).rejects.toThrow(/No such master with that name/);
-    } finally {
-      client.disconnect();
-    }
   });
 });

@@ -6,7 +6,7 @@ import type { ResendJob } from './resend-job-store';
 
 /*
  * The behaviour every operator store adapter must have, run against Redis and memory by
- * redis-stores.test.ts and memory-stores.test.ts. Not a *.test.ts itself.
+ * redis-stores.component.test.ts and memory-stores.test.ts. Not a *.test.ts itself.
  */
 
 export interface StoreFixture {
