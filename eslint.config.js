@@ -1,6 +1,9 @@
 // @ts-check
+const path = require('node:path');
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
+const importX = require('eslint-plugin-import-x');
+const { workspaces } = require('./package.json');
 
 const envRule = {
   'no-restricted-properties': [
@@ -13,10 +16,36 @@ const envRule = {
   ],
 };
 
+/** Test and tooling code: it runs only with the full (development) install. */
+const TOOLING = ['**/*.test.ts', '**/test/**', '**/bench/**', '**/scripts/**', '**/test-support.ts', '**/*-conformance.ts', 'tests/**'];
+
+/**
+ * Every package a file imports is declared where `npm ci --omit=dev` (the Dockerfile) will install it:
+ * production code only in its own workspace's dependencies (a root devDependency is not in the image);
+ * tests and tooling also in the root's devDependencies. Type-only imports are erased and not checked.
+ */
+const declaredImports = (dirs, allowDevDeps) => ({
+  'import-x/no-extraneous-dependencies': [
+    'error',
+    { packageDir: dirs.map((dir) => path.join(__dirname, dir)), devDependencies: allowDevDeps, optionalDependencies: false, peerDependencies: false, includeInternal: true },
+  ],
+});
+const dependencyRules = [
+  ...workspaces.map((workspace) => ({ files: [`${workspace}/**/*.{ts,js}`], ignores: TOOLING, rules: declaredImports([workspace], false) })),
+  ...workspaces.map((workspace) => ({ files: TOOLING.map((glob) => `${workspace}/${glob}`), rules: declaredImports([workspace, '.'], true) })),
+  { files: ['*.js', '*.ts'], rules: declaredImports(['.'], true) },
+];
+
 module.exports = tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.tmp/**', 'infra/kafka/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    // TypeScript sources resolve too: a deep import of a workspace (`@gateway/intake/src/config`) is checked, not skipped.
+    settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.json', '.node'] })] },
+  },
+  ...dependencyRules,
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: {
