@@ -18,8 +18,10 @@ COPY services/workers/email/package.json services/workers/email/
 COPY services/workers/push/package.json services/workers/push/
 # npm ci's postinstall applies patches/ (patch-package) to the installed dependencies.
 COPY patches patches
-# tsx runs the sources directly (a dependency of infra, so --omit=dev keeps it). Every workspace's
-# package.json is copied first so this layer is rebuilt only when dependencies change.
+# tsx runs the sources directly (a dependency of the root package, so --omit=dev keeps it). Every
+# workspace's package.json is copied first so this layer is rebuilt only when dependencies change.
+# tests/production/production-install.component.test.ts repeats these steps in a folder and runs
+# every service and the admin CLI from it.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY contracts contracts
 COPY templates templates
