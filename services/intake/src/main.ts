@@ -39,6 +39,10 @@ async function redisStore(settings: IntakeSettings, logger: Logger): Promise<Int
 export async function startIntake(settings: IntakeSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningIntake> {
   const logger = options.logger ?? createLogger({ name: 'intake', level: settings.LOG_LEVEL });
   const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
+  const unbound = keys.current().unbound;
+  if (unbound.length > 0) {
+    logger.warn({ keys: unbound }, 'these keys have no "sources" in the keys file and may send events of any source; bind each to its own with: npm run gateway -- keys sources <name> --sources <source>');
+  }
   const metrics = createIntakeMetrics();
   const retention = { retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 };
   const store: IntakeStore = options.embedded

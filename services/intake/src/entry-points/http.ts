@@ -54,6 +54,17 @@ function respond(deps: HttpDeps, res: ServerResponse, outcome: AcceptOutcome): v
       deps.metrics.rejected.inc({ reason: 'unknown-type' });
       sendProblem(res, { type: `${PROBLEM_BASE}unknown-event-type`, title: 'Unknown event type', status: 422, detail: outcome.issues[0]?.message, errors: outcome.issues });
       return;
+    case 'foreign-source':
+      deps.metrics.rejected.inc({ reason: 'foreign-source' });
+      deps.logger.warn({ key: outcome.keyName, source: outcome.source }, 'key sent an event of a source it does not own');
+      sendProblem(res, {
+        type: `${PROBLEM_BASE}source-not-allowed`,
+        title: 'Khóa API không được gửi sự kiện của hệ thống này / This key may not send events of this source',
+        status: 403,
+        detail: `Khóa "${outcome.keyName}" chỉ được gửi sự kiện có source là ${outcome.owned.join(', ')}; sự kiện này có source "${outcome.source}". / The key "${outcome.keyName}" may only send events whose source is ${outcome.owned.join(', ')}; this event's source is "${outcome.source}".`,
+        errors: [{ path: 'source', message: `"${outcome.source}" không thuộc khóa này / is not a source of this key` }],
+      });
+      return;
     case 'conflict':
       deps.metrics.rejected.inc({ reason: 'conflict' });
       sendProblem(res, { type: `${PROBLEM_BASE}idempotency-conflict`, title: 'The same id was used with a different body', status: 409, detail: `An event with id/Idempotency-Key "${outcome.eventId}" was already accepted with different content in the last 24 hours. Use a new id for a new event.` });
