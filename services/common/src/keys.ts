@@ -14,7 +14,7 @@ const keyRecordSchema = z.object({
   scopes: z.array(z.enum(SCOPES)).min(1),
   /**
    * The event `source`s this key may send: the sender identity that every id derived from an
-   * event is scoped by (docs/adr/0001-event-identity.md). Absent in files written before it
+   * event is scoped by (docs/adr/0003-event-identity.md). Absent in files written before it
    * existed: such a key may send any source, as it always could.
    */
   sources: z.array(z.union([z.literal(ANY_SOURCE), sourceSchema])).min(1).optional(),

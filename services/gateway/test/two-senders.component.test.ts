@@ -1,5 +1,5 @@
 /**
- * Two sending systems, one event id (docs/adr/0001-event-identity.md): intake → renderer → the
+ * Two sending systems, one event id (docs/adr/0003-event-identity.md): intake → renderer → the
  * SMS and email workers → loopback eSMS and a real SMTP server, and the operator, all on the
  * shared Kafka and Redis.
  */

@@ -52,7 +52,7 @@ export function buildEventReport(eventId: string, records: readonly Notification
 
 /**
  * The senders (sources) whose notifications carry this event id, sorted: event ids are each
- * sender's own, so two senders' events may share one (docs/adr/0001-event-identity.md).
+ * sender's own, so two senders' events may share one (docs/adr/0003-event-identity.md).
  */
 export function sendersOf(records: readonly NotificationRecord[]): string[] {
   return [...new Set(records.flatMap((r) => (r.summary?.source ? [r.summary.source] : [])))].sort();

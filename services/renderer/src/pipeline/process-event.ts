@@ -37,7 +37,7 @@ export interface ProcessResult {
  * The same sender, event, recipient and channel always give the same id: re-processing an event
  * after a crash publishes the same ids, and the channel workers' claims make the copies no-ops.
  * Event ids are the senders' to choose, so two senders' events with one id must not share ids
- * (docs/adr/0001-event-identity.md); none of the parts can hold a line break.
+ * (docs/adr/0003-event-identity.md); none of the parts can hold a line break.
  */
 export function messageIdFor(sender: string, eventId: string, recipientId: string, channel: Channel): string {
   const digest = hash('sha256', `${sender}\n${eventId}\n${recipientId}\n${channel}`, 'hex');

@@ -11,7 +11,7 @@ export interface MeetingSequence {
   /**
    * Whether the sender was the first to use this meeting id (or the meeting's state predates
    * senders): its calendar UID is the plain `meeting-<id>@…` it always was. Any other sender's
-   * UID and counter are its own (docs/adr/0001-event-identity.md).
+   * UID and counter are its own (docs/adr/0003-event-identity.md).
    */
   first: boolean;
 }

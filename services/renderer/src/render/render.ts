@@ -38,7 +38,7 @@ export interface PrepareOptions {
   sequence?: number | undefined;
   /**
    * The sender that qualifies the meeting's calendar UID, when another sender used the same
-   * meeting id first; absent: the plain UID (docs/adr/0001-event-identity.md).
+   * meeting id first; absent: the plain UID (docs/adr/0003-event-identity.md).
    */
   uidScope?: string | undefined;
 }
