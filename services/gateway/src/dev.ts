@@ -14,10 +14,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { embeddedInbox, generateVapidKeys } from '@gateway/worker-push';
 import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
-import { ConfigError, readKeyRing, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
+import { ConfigError, exitOnFailure, readKeyRing, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
 import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
 import { createKey } from '@gateway/intake/src/cli/keys';
-import { chooseServices, SERVICES, startServices, stopServices, type RunningService } from './main';
+import { chooseServices, firstServiceFailure, SERVICES, startServices, stopServices, type RunningService } from './main';
 import { createDevSinks, DEFAULT_REJECTED_PHONES, type DevSinks } from './dev-sinks';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -183,6 +183,7 @@ async function main(): Promise<void> {
   const shutdown = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  exitOnFailure('gateway', firstServiceFailure(services), gateway.stop);
   const idle = (['sms', 'email', 'push'] as const).filter((c) => !services.some((x) => x.name === c));
   say(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
