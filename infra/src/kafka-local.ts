@@ -318,8 +318,8 @@ export function randomClusterId(): string {
   }
 }
 
-/** The ports a kept data dir's broker listened on last time (from the server.properties it wrote). */
-function previousPorts(dataDir: string): { port: number; controllerPort: number } | undefined {
+/** The ports a kept data dir's broker listened on last time (from the server.properties it wrote); also how tools find `npm start`'s broker. */
+export function previousPorts(dataDir: string): { port: number; controllerPort: number } | undefined {
   try {
     const props = fs.readFileSync(path.join(dataDir, 'server.properties'), 'utf8');
     const port = Number(/^listeners=PLAINTEXT:\/\/[^:]+:(\d+)/m.exec(props)?.[1]);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { previousPorts } from '@gateway/infra';
 import { CliError, UsageError } from './errors';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -20,12 +21,8 @@ export interface CliSettings {
 
 /** The address of the local broker `npm start` keeps (its server.properties), if there is one. */
 function keptLocalBroker(stateDir: string): string[] {
-  try {
-    const port = /^listeners=PLAINTEXT:\/\/[^:]+:(\d+)/m.exec(readFileSync(join(stateDir, 'kafka', 'server.properties'), 'utf8'))?.[1];
-    return port ? [`127.0.0.1:${port}`] : [];
-  } catch {
-    return [];
-  }
+  const ports = previousPorts(join(stateDir, 'kafka'));
+  return ports ? [`127.0.0.1:${ports.port}`] : [];
 }
 
 const DEFAULT_URLS = { intake: 'http://127.0.0.1:8080', directory: 'http://127.0.0.1:8081', operator: 'http://127.0.0.1:8082' } as const;
