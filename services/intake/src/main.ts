@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type BusClient, type Embedded, type Logger, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type BusClient, type Embedded, type Logger, probe, listenHttp, createRedisClient, busCheck, storeCheck } from '@gateway/common';
 import { createEventAcceptor } from './domain/accept-event';
 import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
 import { createMemoryIdempotencyStore } from './adapters/memory-idempotency';
@@ -101,7 +101,7 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     if (!lastReadiness || Date.now() - lastReadiness.at > 1000) {
       const check = async (): Promise<ReadinessReport> => {
         const [kafkaUp, redisUp] = await Promise.all([kafkaConnected && probe(() => admin.describeCluster(), 1500), store.ping()]);
-        return { kafka: kafkaUp, redis: redisUp };
+        return { bus: busCheck(Boolean(options.embedded), kafkaUp), store: storeCheck(Boolean(options.embedded), redisUp) };
       };
       lastReadiness = { at: Date.now(), report: check() };
     }

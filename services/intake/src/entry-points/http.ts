@@ -1,12 +1,13 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authorize, healthRoutes, noRoute, PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { authorize, healthRoutes, type InfraCheck, noRoute, PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { EventAcceptor, AcceptOutcome } from '../domain/accept-event';
 import type { IntakeMetrics } from '../metrics';
 
+/** The bus (Kafka, or the embedded mode's in-process bus) and the idempotency store (Redis, or in memory). */
 export interface ReadinessReport {
-  kafka: boolean;
-  redis: boolean;
+  bus: InfraCheck;
+  store: InfraCheck;
 }
 
 export interface HttpDeps {
@@ -221,7 +222,7 @@ function createHttpApp(deps: HttpDeps): express.Express {
 
   healthRoutes(app, async () => {
     const report = await deps.readiness();
-    return { ready: report.kafka && report.redis, report };
+    return { ready: report.bus.ok && report.store.ok, report };
   });
 
   app.get('/metrics', requireScope(deps, 'admin'), async (_req, res) => {
