@@ -124,4 +124,38 @@ describe('accepting an event (domain, with in-memory ports)', () => {
     expect(await accept(withoutId, { principal, idempotencyKey: 'lan-gui-1' })).toMatchObject({ kind: 'accepted', replayed: true, eventId: 'evt-assigned-1' });
     expect(s.values).toHaveLength(1);
   });
+
+  it('when a key bound to its sources sends an event of another source, then 403 naming the source, nothing is published and the id stays free for its owner', async () => {
+    const s = controllableSink();
+    const meta: string[] = [];
+    const sink: EventSink = { publish: (event, m) => (meta.push(m.sender), s.sink.publish(event, m)) };
+    const store = memoryStore();
+    const accept = createEventAcceptor({ sink, idempotency: store, publishTimeoutMs: 1000 });
+    const ring = new KeyRing({ keys: [
+      { name: 'he-thong-hop', sha256: hashKey('a'), scopes: ['events:write'], sources: ['vpthanhuy-lichhop'] },
+      { name: 'he-thong-van-ban', sha256: hashKey('b'), scopes: ['events:write'], sources: ['vpthanhuy-vanban'] },
+    ] });
+    const event = loadExample('meeting-cancelled') as Record<string, unknown>;
+    expect(event.source).toBe('vpthanhuy-lichhop');
+    const refused = await accept(event, { principal: ring.authenticate('b')! });
+    expect(refused).toEqual({ kind: 'foreign-source', status: 403, keyName: 'he-thong-van-ban', source: 'vpthanhuy-lichhop', owned: ['vpthanhuy-vanban'] });
+    expect(s.published).toHaveLength(0);
+    expect(store.records.size).toBe(0);
+    expect(await accept(event, { principal: ring.authenticate('a')! })).toMatchObject({ kind: 'accepted', replayed: false });
+    // The sink is told which sender the key was checked to be.
+    expect(meta).toEqual(['vpthanhuy-lichhop']);
+  });
+
+  it('when a key has no sources binding (a keys file from before it) or is bound to "*", then it may send any source', async () => {
+    const s = controllableSink();
+    const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+    const ring = new KeyRing({ keys: [
+      { name: 'cu', sha256: hashKey('old'), scopes: ['events:write'] },
+      { name: 'moi', sha256: hashKey('any'), scopes: ['events:write'], sources: ['*'] },
+    ] });
+    expect(ring.unbound).toEqual(['cu']);
+    const event = loadExample('meeting-cancelled') as Record<string, unknown>;
+    expect(await accept({ ...event, id: 'x-1' }, { principal: ring.authenticate('old')! })).toMatchObject({ kind: 'accepted' });
+    expect(await accept({ ...event, id: 'x-2' }, { principal: ring.authenticate('any')! })).toMatchObject({ kind: 'accepted' });
+  });
 });

@@ -36,6 +36,11 @@ export interface RendererOptions {
 export interface PrepareOptions {
   /** Calendar SEQUENCE for meeting events; see `defaultSequence`. */
   sequence?: number | undefined;
+  /**
+   * The sender that qualifies the meeting's calendar UID, when another sender used the same
+   * meeting id first; absent: the plain UID (docs/adr/0003-event-identity.md).
+   */
+  uidScope?: string | undefined;
 }
 
 export interface RenderContext {
@@ -157,7 +162,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   const preparedByEvent = new WeakMap<GatewayEvent, PreparedEvent>();
 
   function prepareEvent(event: GatewayEvent, prepareOptions: PrepareOptions = {}): PreparedEvent {
-    const { sequence } = prepareOptions;
+    const { sequence, uidScope } = prepareOptions;
     if (sequence !== undefined && (!Number.isInteger(sequence) || sequence < 0)) {
       throw new RangeError(`sequence must be a non-negative integer, got ${sequence}`);
     }
@@ -174,16 +179,16 @@ export function createRenderer(options: RendererOptions): Renderer {
       urgency: event.data.urgency,
       secrecy: isMeetingEvent(event) ? undefined : event.data.secrecy,
     };
-    return new PreparedEvent(event, sequence, view, forType, parts, calendarFor(event, view, forType, sequence), base);
+    return new PreparedEvent(event, sequence, view, forType, parts, calendarFor(event, view, forType, sequence, uidScope), base);
   }
 
-  function calendarFor(event: GatewayEvent, view: EventView, forType: EventTemplates, sequence: number | undefined): EventCalendar | null {
+  function calendarFor(event: GatewayEvent, view: EventView, forType: EventTemplates, sequence: number | undefined, uidScope: string | undefined): EventCalendar | null {
     if (!isMeetingEvent(event) || forType.calendarDescription === null) return null;
     const data = event.data;
     // Rendered once for all recipients, so the template sees no recipient.
     const description = tidyText(forType.calendarDescription.render({ ...view, recipient: null }));
     return prepareEventCalendar({
-      uid: meetingUid(data.meetingId, agency.calendarDomain),
+      uid: meetingUid(data.meetingId, agency.calendarDomain, uidScope),
       sequence: sequence ?? defaultSequence(event.type),
       method: event.type === 'meeting.cancelled' ? 'CANCEL' : 'REQUEST',
       title: data.title,
