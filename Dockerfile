@@ -24,6 +24,8 @@ COPY patches patches
 # every service and the admin CLI from it.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY contracts contracts
+# infra too: the admin CLI finds `npm start`'s broker with it, and gateway declares it a dependency.
+COPY infra infra
 COPY templates templates
 COPY services services
 # The keys volume is mounted at /keys; created here so a new named volume is writable by `node`.
