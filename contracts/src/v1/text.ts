@@ -16,7 +16,6 @@ import { isPlainObject } from './primitives';
  *   operator or recipient reads.
  */
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
 /** CSI (ESC [ or the C1 byte), OSC (ESC ] ... BEL or ST) and the two-byte ESC sequences. */
@@ -31,14 +30,51 @@ const MAX_DEPTH = 32;
 export const ILL_FORMED_MESSAGE =
   'contains ill-formed Unicode (a lone UTF-16 surrogate, e.g. "\\ud800"); send the text as valid UTF-8 or UTF-16';
 
+/** Node 20 has String.prototype.isWellFormed; the ES2023 typings this project compiles with do not. */
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 export function hasIllFormedUnicode(text: string): boolean {
-  return LONE_SURROGATE.test(text);
+  return nativeIsWellFormed === undefined ? LONE_SURROGATE.test(text) : !nativeIsWellFormed.call(text);
+}
+
+const CONTROLS = 1;
+/** Characters NFC might change; precomposed Vietnamese letters (U+1E00-U+1EFF) and Latin below U+0300 never change. */
+const MAYBE_NOT_NFC = 2;
+const SURROGATE = 4;
+
+/**
+ * One pass over the char codes instead of a regex per concern: events are parsed on the hot path
+ * of the intake and the renderer, and almost every string is clean and already NFC.
+ */
+function scan(text: string): number {
+  let found = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) {
+      if (c !== 0x0a && c !== 0x09) found |= CONTROLS;
+    } else if (c < 0x7f || (c > 0x9f && c < 0x300) || (c >= 0x1e00 && c <= 0x1eff)) {
+      continue;
+    } else if (c <= 0x9f) {
+      found |= CONTROLS;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      found |= SURROGATE | MAYBE_NOT_NFC;
+    } else if (c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c >= 0xfffe) {
+      found |= CONTROLS;
+    } else {
+      found |= MAYBE_NOT_NFC;
+    }
+  }
+  return found;
+}
+
+function clean(text: string, found: number): string {
+  const visible = found & CONTROLS ? text.replace(LINE_BREAKS, '\n').replace(ANSI_ESCAPES, '').replace(INVISIBLE, '') : text;
+  return found & MAYBE_NOT_NFC ? visible.normalize('NFC') : visible;
 }
 
 /** The cleaned text of a well-formed string; see the module comment for what is removed. */
 export function cleanText(text: string): string {
-  if (PRINTABLE_ASCII.test(text)) return text;
-  return text.replace(LINE_BREAKS, '\n').replace(ANSI_ESCAPES, '').replace(INVISIBLE, '').normalize('NFC');
+  return clean(text, scan(text));
 }
 
 export type CleanResult = { ok: true; value: unknown } | { ok: false; issues: ContractIssue[] };
@@ -53,12 +89,13 @@ export function cleanInputText(input: unknown): CleanResult {
 
   function walk(value: unknown): unknown {
     if (typeof value === 'string') {
-      if (PRINTABLE_ASCII.test(value)) return value;
-      if (hasIllFormedUnicode(value)) {
+      const found = scan(value);
+      if (found === 0) return value;
+      if (found & SURROGATE && hasIllFormedUnicode(value)) {
         issues.push({ path: formatPath(path), message: ILL_FORMED_MESSAGE });
         return value;
       }
-      return cleanText(value);
+      return clean(value, found);
     }
     if (path.length >= MAX_DEPTH) return value;
     if (Array.isArray(value)) {
