@@ -22,7 +22,7 @@ interface Pipeline {
 const key = generateKey();
 const dir = mkdtempSync(join(tmpdir(), 'gateway-text-hygiene-'));
 const keysFile = join(dir, 'keys.json');
-writeFileSync(keysFile, JSON.stringify({ keys: [{ name: 'lich-hop', sha256: hashKey(key), scopes: ['events:write'] }] }));
+writeFileSync(keysFile, JSON.stringify({ keys: [{ name: 'lich-hop', sha256: hashKey(key), scopes: ['events:write'], sources: ['vpthanhuy-lichhop', 'vpthanhuy-vanban'] }] }));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
