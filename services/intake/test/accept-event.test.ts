@@ -158,4 +158,51 @@ describe('accepting an event (domain, with in-memory ports)', () => {
     expect(await accept({ ...event, id: 'x-1' }, { principal: ring.authenticate('old')! })).toMatchObject({ kind: 'accepted' });
     expect(await accept({ ...event, id: 'x-2' }, { principal: ring.authenticate('any')! })).toMatchObject({ kind: 'accepted' });
   });
+
+  describe('a classified document', () => {
+    const matEvent = () => loadExample('document-dispatched-mat') as { id: string; data: Record<string, unknown> } & Record<string, unknown>;
+    const withheld = ['summary', 'issuingBody', 'issueDate', 'arrivalNumber', 'arrivalDate', 'deadline', 'handlers'];
+
+    it('when a mật document is accepted, then what is stored has no summary, issuing body, dates or handlers, and the rest is kept', async () => {
+      const s = controllableSink();
+      const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+      const event = matEvent();
+      expect(await accept(event, { principal })).toMatchObject({ kind: 'accepted', replayed: false });
+      const stored = JSON.parse(s.values[0] ?? '') as { data: Record<string, unknown> };
+      for (const field of withheld) expect(stored.data).not.toHaveProperty(field);
+      expect(s.published[0]?.data).not.toHaveProperty('summary');
+      expect(stored.data).toMatchObject({ documentId: event.data.documentId, number: '36-HD/VPTW', secrecy: 'mat', link: event.data.link, recipients: event.data.recipients });
+      expect(s.values[0]).not.toContain('công tác văn thư');
+    });
+
+    it('when the same mật event is retried, then it is a replay; with another summary under the same id, a conflict', async () => {
+      const s = controllableSink();
+      const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+      const event = matEvent();
+      expect(await accept(event, { principal })).toMatchObject({ kind: 'accepted', replayed: false });
+      expect(await accept(matEvent(), { principal })).toMatchObject({ kind: 'accepted', replayed: true });
+      expect(await accept({ ...event, data: { ...event.data, summary: 'Một trích yếu khác' } }, { principal })).toMatchObject({ kind: 'conflict', status: 409 });
+      expect(await accept({ ...event, data: { ...event.data, handlers: ['Ban Dân vận Thành ủy'] } }, { principal })).toMatchObject({ kind: 'conflict' });
+      expect(s.values).toHaveLength(1);
+    });
+
+    it('when a mật document comes without summary or issuing body, then it is accepted; an ordinary one is refused naming them', async () => {
+      const s = controllableSink();
+      const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+      const event = matEvent();
+      const bare = { ...event, id: 'mat-bare', data: Object.fromEntries(Object.entries(event.data).filter(([k]) => !withheld.includes(k))) };
+      expect(await accept(bare, { principal })).toMatchObject({ kind: 'accepted' });
+      const ordinary = { ...bare, id: 'thuong-bare', data: { ...bare.data, secrecy: 'thuong' } };
+      const refused = await accept(ordinary, { principal });
+      expect(refused).toMatchObject({ kind: 'invalid', status: 400 });
+      expect(refused.kind === 'invalid' && refused.issues.map((i) => i.path).sort()).toEqual(['data.issueDate', 'data.issuingBody', 'data.summary']);
+    });
+
+    it('when an ordinary document is accepted, then it is stored as sent', async () => {
+      const s = controllableSink();
+      const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+      await accept(loadExample('document-dispatched-hoa-toc'), { principal });
+      expect(JSON.parse(s.values[0] ?? '')).toMatchObject({ data: { summary: expect.any(String) as string, handlers: expect.any(Array) as unknown[] } });
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseEvent, type GatewayEvent } from '@gateway/contracts';
 import { ownsSource, type Principal } from '@gateway/common';
+import { withholdingClassifiedContent } from './classified';
 import { fingerprint, type IdempotencyStore, type StoredAnswer } from './idempotency';
 
 /** Port: stores one event durably (for us: acknowledged by every in-sync Kafka replica). */
@@ -56,6 +57,7 @@ export function createEventAcceptor(deps: AcceptorDeps) {
   const newId = deps.newId ?? randomUUID;
   const now = deps.now ?? (() => new Date());
   const duplicateWaitMs = deps.duplicateWaitMs ?? deps.publishTimeoutMs;
+  const sink = withholdingClassifiedContent<PublishMeta, EventSink>(deps.sink);
 
   function unavailable(reason: string, eventId?: string): AcceptOutcome {
     return { kind: 'unavailable', status: 503, retryAfterSeconds: 2, reason, eventId };
@@ -64,7 +66,7 @@ export function createEventAcceptor(deps: AcceptorDeps) {
   /** Publishes; the returned promise follows the broker even past our timeout. */
   function store(event: GatewayEvent, json: string, principal: Principal, correlationId: string): { answer: StoredAnswer; stored: Promise<void> } {
     const receivedAt = now().toISOString();
-    const stored = deps.sink.publish(event, { json, keyName: principal.name, sender: event.source, correlationId, receivedAt });
+    const stored = sink.publish(event, { json, keyName: principal.name, sender: event.source, correlationId, receivedAt });
     const answer: StoredAnswer = { status: 202, body: { id: event.id, type: event.type, status: 'accepted', receivedAt } };
     return { answer, stored };
   }

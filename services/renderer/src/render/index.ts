@@ -26,3 +26,4 @@ export {
 export { prepareEventCalendar, type EventCalendar } from './calendar-part';
 export { analyzeRecipientUse, PartRenderer, type Part, type RecipientUse } from './personalize';
 export { measureRenderThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';
+export { smsView } from './sms-view';

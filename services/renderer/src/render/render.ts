@@ -13,6 +13,7 @@ import {
 import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult } from '../domain';
 import { prepareEventCalendar, type EventCalendar } from './calendar-part';
 import { PartRenderer, type Part } from './personalize';
+import { smsView } from './sms-view';
 import type { EventTemplates, PartSet, TemplateRegistry } from './templates';
 import { clip, clipBytes, oneLine, tidyText } from './text';
 import { buildEventView, recipientView, type AgencyInfo, type EventView, type RecipientPerson } from './view-model';
@@ -91,6 +92,8 @@ interface MessageBase {
 export class PreparedEvent {
   readonly smsMemo = new Map<string, SmsPolicyResult>();
   readonly parts: PartRenderer;
+  /** SMS parts render from a view whose free text is marked as shortenable (see sms-view.ts). */
+  readonly smsParts: PartRenderer;
 
   constructor(
     readonly event: GatewayEvent,
@@ -102,6 +105,7 @@ export class PreparedEvent {
     readonly base: MessageBase,
   ) {
     this.parts = new PartRenderer(view);
+    this.smsParts = new PartRenderer(smsView(view));
   }
 }
 
@@ -259,12 +263,11 @@ export function createRenderer(options: RendererOptions): Renderer {
           if (person.phone === undefined) return skip(channel, id, 'no phone number');
           const smsParts: SmsPart[] = [];
           for (const part of parts.sms) {
-            const text = render(part);
+            const text = prepared.smsParts.render(part, who);
             if (text !== '') smsParts.push({ text, optional: part.optional });
           }
           if (smsParts.length === 0) return skip(channel, id, 'the SMS template rendered no text');
           const result = smsPolicy(prepared, smsParts);
-          if (!result.ok) return skip(channel, id, result.reason);
           const message: SmsMessage = {
             ...common(id),
             channel,
