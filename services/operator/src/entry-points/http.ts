@@ -5,9 +5,11 @@ import type { DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
 import type { NewAuditEntry } from '../data-access/audit-store';
-import { RESENDABLE_STATES, toEpochRange, type NotificationRecord, type NotificationView } from '../domain/notification';
+import { toEpochRange, type NotificationRecord, type NotificationView } from '../domain/notification';
 import { plainReason } from '../domain/reasons';
 import { buildEventReport } from '../domain/report';
+import { chainOf, resendState, type ResendState } from '../domain/resend-chain';
+import { loadResendStates } from '../app/resend-states';
 import type { ResendService } from '../app/resend-service';
 import type { ResendJobRunner } from '../app/job-runner';
 import { auditQuerySchema, jobBodySchema, messageIdParam, resendBodySchema, searchQuerySchema } from './api-schemas';
@@ -23,8 +25,9 @@ export interface OperatorAppDeps {
   devOutbox?: DevOutbox;
 }
 
-/** One message as a list shows it: its state, who it is for, and the reason in plain words. */
-function notificationSummary(r: NotificationRecord) {
+/** One message as a list shows it: its state, who it is for, the reason in plain words, and what its chain's resends mean for it. */
+function notificationSummary(r: NotificationRecord, resends: ResendState | undefined) {
+  const state = resends ?? resendState(r, undefined);
   const s = r.summary;
   const reasonText = plainReason(r);
   return {
@@ -42,7 +45,8 @@ function notificationSummary(r: NotificationRecord) {
     updatedAt: r.updatedAt,
     ...(s ? { recipient: s.recipient, eventType: s.eventType, ...(s.source ? { source: s.source } : {}), ...(s.urgency ? { urgency: s.urgency } : {}), ...(s.secrecy ? { secrecy: s.secrecy } : {}) } : {}),
     ...(r.resendOf ? { resendOf: r.resendOf } : {}),
-    resendable: RESENDABLE_STATES.has(r.status),
+    resendable: state.resendable,
+    ...(state.resentAs ? { resentAs: state.resentAs } : {}),
   };
 }
 
@@ -137,33 +141,16 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
     res.json({ name: principal.name, scopes: [...principal.scopes], canRead: hasScope(principal, 'notifications:read'), canResend: hasScope(principal, 'notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
   });
 
-  /**
-   * Marks each failed item that was resent already: `resentAs` names the latest resend and its
-   * state, and `resendable` turns false while that resend is on its way or went through (a
-   * resend would be refused), so the console shows "Đã gửi lại" instead of the buttons.
-   */
-  async function withResends<T extends { messageId: string; resendable: boolean }>(items: T[]): Promise<Array<T & { resentAs?: { messageId: string; status?: string } }>> {
-    // One read of the latest resends, and one of their states, for the whole page.
-    const latest = await stores.resends.latestOf(items.filter((item) => item.resendable).map((item) => item.messageId));
-    if (latest.size === 0) return items;
-    const states = await stores.notifications.getMany([...latest.values()].map((r) => r.messageId));
-    return items.map((item) => {
-      const resentId = latest.get(item.messageId)?.messageId;
-      if (!resentId) return item;
-      const status = states.get(resentId)?.status;
-      return { ...item, resendable: status !== undefined && RESENDABLE_STATES.has(status), resentAs: { messageId: resentId, ...(status ? { status } : {}) } };
-    });
-  }
-
   app.get(
     '/v1/notifications',
     guard('notifications:read', 'notification.search'),
     asyncRoute(async (req, res) => {
       const parsed = searchQuerySchema.safeParse(req.query);
       if (!parsed.success) return invalid(res, parsed.error.issues, 'query');
-      const q = parsed.data;
-      const result = await stores.notifications.search(toEpochRange(q));
-      res.json({ items: await withResends(result.items.map(notificationSummary)), total: result.total, page: q.page, pageSize: q.pageSize, totals: result.totals });
+      const { attempts, ...q } = parsed.data;
+      const result = await stores.notifications.search({ ...toEpochRange(q), latestOnly: attempts === 'latest' });
+      const resends = await loadResendStates(stores, result.items);
+      res.json({ items: result.items.map((r) => notificationSummary(r, resends.get(r.messageId))), total: result.total, page: q.page, pageSize: q.pageSize, totals: result.totals });
     }),
   );
 
@@ -175,11 +162,13 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       if (!id.success) return invalid(res, id.error.issues.map((i) => ({ ...i, path: ['id'] })), 'params');
       const view: NotificationView | undefined = await stores.notifications.get(id.data);
       if (!view) return notFound(res, 'Unknown notification', `No notification with id ${id.data} (statuses are kept 90 days).`);
-      const [failed, resends, madeBy] = await Promise.all([stores.failed.get(id.data), stores.resends.resendsOf(id.data), stores.resends.byMessage(id.data)]);
+      const [failed, chain, madeBy, states] = await Promise.all([stores.failed.get(id.data), stores.resends.resendsOf(chainOf(view)), stores.resends.byMessage(id.data), loadResendStates(stores, [view])]);
+      // The resends that came after this one: for the original, all of them.
+      const resends = madeBy ? chain.slice(chain.findIndex((r) => r.resendId === madeBy.resendId) + 1) : chain;
       const resendStates = await stores.notifications.getMany(resends.map((r) => r.messageId));
       res.json({
         ...view,
-        ...notificationSummary(view),
+        ...notificationSummary(view, states.get(view.messageId)),
         history: view.history,
         attemptHistory: attemptHistory(view.history, failed?.providerAnswer),
         ...(failed ? { failure: { reason: failed.reason, errorClass: failed.errorClass, code: failed.code, provider: failed.provider, providerAnswer: failed.providerAnswer, at: failed.at } } : {}),
@@ -199,8 +188,8 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       if (!/^[A-Za-z0-9._:-]{1,128}$/.test(eventId)) return invalid(res, [{ code: 'custom', path: ['eventId'], message: 'must be an event id', input: eventId }], 'params');
       const ids = await stores.notifications.matchIds({ eventId }, 200_000);
       if (ids.length === 0) return notFound(res, 'Unknown event', `No notification of event ${eventId} is known (statuses are kept 90 days).`);
-      const records = await stores.notifications.getMany(ids);
-      res.json(buildEventReport(eventId, [...records.values()]));
+      const records = [...(await stores.notifications.getMany(ids)).values()];
+      res.json(buildEventReport(eventId, records, await loadResendStates(stores, records)));
     }),
   );
 
