@@ -1,4 +1,4 @@
-/* global document, window, sessionStorage, fetch, location, setTimeout, clearTimeout, crypto, URLSearchParams */
+/* global document, window, sessionStorage, fetch, location, setTimeout, clearTimeout, crypto, URLSearchParams, GatewayProblems */
 // Operator console: no framework, no build. Every value from the API reaches the page through
 // text nodes (h() below) or attributes set one by one, never through innerHTML.
 'use strict';
@@ -42,28 +42,28 @@ const contact = (r) => (r ? [r.name, r.phone ? ` · ${r.phone}` : '', r.email ? 
 async function api(path, options = {}) {
   const headers = { authorization: `Bearer ${sessionStorage.getItem(KEY) || ''}` };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method: options.method || 'GET', headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
+  let res;
+  let data;
+  try {
+    res = await fetch(path, { method: options.method || 'GET', headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const text = await res.text();
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new Error(GatewayProblems.NETWORK_TEXT);
+  }
   if (res.status === 401) {
     sessionStorage.removeItem(KEY);
     location.hash = '#/dang-nhap';
   }
   if (!res.ok) {
-    const err = new Error(problemText(res.status, data));
+    const err = new Error(GatewayProblems.problemText(res.status, data));
     err.status = res.status;
     throw err;
   }
   return data;
 }
 
-function problemText(status, p) {
-  if (status === 403) return 'Khóa của bạn không có quyền làm việc này.';
-  if (status === 409) return `Không gửi lại: ${(p && p.detail) || 'tin này không gửi lại được lúc này.'}`;
-  if (p && p.errors && p.errors.length) return p.errors.map((e) => `${fieldName(e.path)}: ${e.message}`).join('; ');
-  return (p && (p.detail || p.title)) || `Lỗi ${status}`;
-}
-const fieldName = (path) => ({ 'body.phone': 'Số điện thoại', 'body.email': 'Email' })[path] || path;
+const errorBox = (message) => h('div', { className: 'error', role: 'alert' }, message);
 
 function view(...children) {
   const app = document.getElementById('app');
@@ -138,7 +138,7 @@ async function overviewPage() {
 }
 
 // ---------- lists (failed messages, search) ----------
-function listPage(params, { title, defaults }) {
+async function listPage(params, { title, defaults }) {
   const q = Object.assign({}, defaults, params);
   const field = (name, label, attrs) => h('label', {}, label, h('input', Object.assign({ name, value: q[name] || '' }, attrs || {})));
   const statusSelect = h('select', { name: 'status' },
@@ -159,7 +159,12 @@ function listPage(params, { title, defaults }) {
   h('button', { type: 'submit', className: 'primary' }, 'Lọc'));
   const out = h('div', {});
   view(h('h1', {}, title), form, out);
-  renderList(out, q);
+  // The filter form stays: a refused filter (a "from" that is not a date) is fixed right there.
+  try {
+    await renderList(out, q);
+  } catch (err) {
+    if (err.status !== 401) out.replaceChildren(errorBox(err.message));
+  }
 }
 
 function routeBase() {
@@ -290,10 +295,17 @@ function watchJob(box, id) {
   } }, 'Dừng');
   box.replaceChildren(h('h2', {}, 'Đang gửi lại hàng loạt'), area, cancel);
   const tick = async () => {
-    const job = await api(`/v1/resend-jobs/${encodeURIComponent(id)}`);
-    area.replaceChildren(jobProgress(job));
-    if (job.state === 'running') later(tick, 500);
-    else cancel.remove();
+    try {
+      const job = await api(`/v1/resend-jobs/${encodeURIComponent(id)}`);
+      area.replaceChildren(jobProgress(job));
+      if (job.state === 'running') later(tick, 500);
+      else cancel.remove();
+    } catch (err) {
+      if (err.status === 401) return;
+      // The job goes on in the operator whatever happens here: say so, and ask again.
+      area.replaceChildren(errorBox(`Chưa đọc được tiến độ: ${err.message} Lượt gửi lại vẫn chạy; đang hỏi lại…`));
+      later(tick, 2000);
+    }
   };
   tick();
 }
@@ -352,7 +364,8 @@ async function detailPage(id) {
       n.reasonText ? h('div', { className: 'error' }, n.reasonText) : '',
       n.resendOf ? h('div', {}, 'Gửi lại thay cho: ', notifLink(n.resendOf)) : '',
       n.resend ? h('div', { className: 'muted' }, `Người gửi lại: ${n.resend.by}, ${fmtTime(n.resend.at)}`) : '',
-      n.resends.length ? h('div', {}, 'Đã gửi lại: ', n.resends.map((r) => h('span', {}, notifLink(r.messageId), ' ', badge(r.status), ' '))) : '',
+      n.resends.length ? h('div', {}, 'Các lần gửi lại: ', n.resends.map((r) => h('span', {}, notifLink(r.messageId), ' ', badge(r.status), ' '))) : '',
+      n.resentAs && !n.resendable ? h('div', { className: 'notice', id: 'resent-as' }, 'Đã gửi lại: ', notifLink(n.resentAs.messageId, n.resentAs.status ? (STATUS[n.resentAs.status] || n.resentAs.status) : 'đang gửi')) : '',
       canResend ? h('div', { className: 'actions' }, correctionForm(n, msg)) : '', msg),
     h('section', { className: 'card' }, h('h2', {}, 'Các lần gửi'), items.length ? h('ol', { className: 'timeline' }, items) : h('p', { className: 'muted' }, 'Chưa có lần gửi nào.')),
     h('section', { className: 'card' }, h('h2', {}, 'Toàn bộ lịch sử trạng thái'),
@@ -405,8 +418,8 @@ async function route() {
     const parts = (path || '/').split('/').filter(Boolean).map(decodeURIComponent);
     switch (parts[0]) {
       case undefined: return await overviewPage();
-      case 'that-bai': return listPage(params, { title: 'Tin gửi lỗi', defaults: { status: FAILED_STATES } });
-      case 'tra-cuu': return listPage(params, { title: 'Tra cứu thông báo', defaults: {} });
+      case 'that-bai': return await listPage(params, { title: 'Tin gửi lỗi', defaults: { status: FAILED_STATES } });
+      case 'tra-cuu': return await listPage(params, { title: 'Tra cứu thông báo', defaults: {} });
       case 'su-kien': return parts[1] ? await eventPage(parts[1]) : eventAsk();
       case 'thong-bao': return await detailPage(parts[1]);
       case 'gui-lai-hang-loat': return await jobsPage();
@@ -415,7 +428,7 @@ async function route() {
       default: return view(h('p', {}, 'Không có trang này.'));
     }
   } catch (err) {
-    if (err.status !== 401) view(h('div', { className: 'error', role: 'alert' }, err.message));
+    if (err.status !== 401) view(errorBox(err.message));
   }
 }
 
