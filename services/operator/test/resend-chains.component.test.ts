@@ -1,41 +1,35 @@
 import { waitFor } from '../../../tests/support/infra';
-import { connectedProducer, produceMessages, smsMessage } from '../../workers/core/test/support/kafka';
-import { smsTestBed, twilioEnv, type SmsTestBed } from '../../workers/sms/test/support/harness';
-import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '../../workers/sms/test/support/loopback-providers';
+import { produceMessages, smsMessage } from '../../workers/core/test/support/kafka';
+import type { SmsTestBed } from '../../workers/sms/test/support/harness';
+import type { LoopbackTwilio } from '../../workers/sms/test/support/loopback-providers';
 import type { RunningOperator } from '../src/main';
-import { client, produceRendered, removeKeys, startTestOperator, writeKeys, type TestKeys } from './support';
+import { startSmsPipeline, type SmsPipeline } from './sms-pipeline';
+import { client, produceRendered, startTestOperator, type TestKeys } from './support';
 
 jest.setTimeout(300_000);
 
 const N = 200;
 
 describe('bulk resend of SMS that were resent once and failed again (real SMS worker, Kafka and Redis)', () => {
+  let sms: SmsPipeline;
   let bed: SmsTestBed;
   let twilio: LoopbackTwilio;
-  let producer: Awaited<ReturnType<typeof connectedProducer>>;
+  let producer: SmsPipeline['producer'];
   let keys: TestKeys;
   let operator: RunningOperator;
   let call: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    bed = await smsTestBed('op-chains', 3);
-    const account = twilioAccount();
-    twilio = await startLoopbackTwilio([account]);
     // Every number is wrong, the resends' too: each job's resends fail again.
-    twilio.answer = () => ({ kind: 'error', status: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
-    await bed.start({ SMS_PROVIDERS: 'twilio', ...twilioEnv(twilio.url, account), WORKER_CONCURRENCY: '64' });
-    producer = await connectedProducer();
-    keys = writeKeys();
+    sms = await startSmsPipeline('op-chains', () => ({ kind: 'error', status: 400, code: 21211, message: "The 'To' number is not a valid phone number." }));
+    ({ bed, twilio, producer, keys } = sms);
     operator = await startTestOperator(bed.prefix, keys, { env: { RESEND_JOB_BATCH: '25' } });
     call = client(operator.url);
   });
 
   afterAll(async () => {
     await operator?.stop();
-    await producer?.disconnect();
-    await bed?.stopAll();
-    await twilio?.close();
-    removeKeys(keys);
+    await sms?.stop();
   });
 
   const eventId = () => `${bed.prefix}-event`;
