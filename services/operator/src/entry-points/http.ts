@@ -162,7 +162,8 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       if (!id.success) return invalid(res, id.error.issues.map((i) => ({ ...i, path: ['id'] })), 'params');
       const view: NotificationView | undefined = await stores.notifications.get(id.data);
       if (!view) return notFound(res, 'Unknown notification', `No notification with id ${id.data} (statuses are kept 90 days).`);
-      const [failed, chain, madeBy, states] = await Promise.all([stores.failed.get(id.data), stores.resends.resendsOf(chainOf(view)), stores.resends.byMessage(id.data), loadResendStates(stores, [view])]);
+      const chainId = chainOf(view);
+      const [failed, original, chain, madeBy, states] = await Promise.all([stores.failed.get(id.data), chainId === id.data ? undefined : stores.failed.get(chainId), stores.resends.resendsOf(chainId), stores.resends.byMessage(id.data), loadResendStates(stores, [view])]);
       // The resends that came after this one: for the original, all of them.
       const resends = madeBy ? chain.slice(chain.findIndex((r) => r.resendId === madeBy.resendId) + 1) : chain;
       const resendStates = await stores.notifications.getMany(resends.map((r) => r.messageId));
@@ -175,7 +176,8 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
         resendOf: view.resendOf ?? madeBy?.originalId,
         ...(madeBy ? { resend: { resendId: madeBy.resendId, by: madeBy.by, at: madeBy.at, ...(madeBy.jobId ? { jobId: madeBy.jobId } : {}), ...(madeBy.corrections ? { corrections: madeBy.corrections } : {}) } } : {}),
         resends: resends.map((r) => ({ resendId: r.resendId, messageId: r.messageId, by: r.by, at: r.at, status: resendStates.get(r.messageId)?.status ?? 'rendered', ...(r.jobId ? { jobId: r.jobId } : {}) })),
-        canResendFromCopy: !!failed,
+        // A resend goes out from the chain's original's copy.
+        canResendFromCopy: !!(chainId === id.data ? failed : original),
       });
     }),
   );
