@@ -15,16 +15,23 @@ export interface StatusProjectionDeps {
   service?: string;
 }
 
+/** Why a record was not projected: a fixed label for the log, the full reason for the dead letter. */
+interface Refusal {
+  kind: 'not JSON' | 'not a delivery status' | 'refused by the read model';
+  reason: string;
+  issues?: DeadLetter['issues'];
+}
+
 /** The record as a status, or why it is not one. */
-function decode(record: IncomingRecord): { status: DeliveryStatus } | { reason: string; issues?: DeadLetter['issues'] } {
+function decode(record: IncomingRecord): { status: DeliveryStatus } | Refusal {
   let json: unknown;
   try {
     json = JSON.parse(record.value);
   } catch (err) {
-    return { reason: `not JSON: ${(err as Error).message}` };
+    return { kind: 'not JSON', reason: `not JSON: ${(err as Error).message}` };
   }
   const parsed = deliveryStatusSchema.safeParse(json);
-  if (!parsed.success) return { reason: 'not a delivery status (it does not match the contracts)', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+  if (!parsed.success) return { kind: 'not a delivery status', reason: 'not a delivery status (it does not match the contracts)', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
   return { status: parsed.data };
 }
 
@@ -44,9 +51,10 @@ export async function runStatusProjection(deps: StatusProjectionDeps): Promise<v
       const statuses: DeliveryStatus[] = [];
       const sources: IncomingRecord[] = [];
       const letters: OutgoingMessage[] = [];
-      const deadLetter = (record: IncomingRecord, reason: string, issues?: DeadLetter['issues']) => {
-        letters.push(deadLetterRecord(deps.topics, service, record, reason, issues));
-        deps.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason }, 'status record dead-lettered');
+      const deadLetter = (record: IncomingRecord, refusal: Refusal) => {
+        letters.push(deadLetterRecord(deps.topics, service, record, refusal.reason, refusal.issues));
+        // The label only: a parser's message quotes the record, which names a person.
+        deps.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason: refusal.kind }, 'status record dead-lettered');
       };
       for (const message of batch.messages) {
         const record = toIncomingRecord(batch.topic, batch.partition, message);
@@ -54,10 +62,10 @@ export async function runStatusProjection(deps: StatusProjectionDeps): Promise<v
         if ('status' in decoded) {
           statuses.push(decoded.status);
           sources.push(record);
-        } else deadLetter(record, decoded.reason, decoded.issues);
+        } else deadLetter(record, decoded);
       }
       const { rejected } = await deps.store.apply(statuses);
-      for (const { status, reason } of rejected) deadLetter(sources[statuses.indexOf(status)] as IncomingRecord, `the read model could not store it: ${reason}`);
+      for (const { status, reason } of rejected) deadLetter(sources[statuses.indexOf(status)] as IncomingRecord, { kind: 'refused by the read model', reason: `the read model could not store it: ${reason}` });
       if (letters.length) await deps.publisher.publish(letters);
       const last = batch.messages[batch.messages.length - 1];
       if (last) resolveOffset(last.offset);
