@@ -185,6 +185,20 @@ describe('operator console in a real browser (Debian Chromium, headless)', () =>
       await page.context().close();
     });
 
+    it('when the failed list is asked for every attempt, then the corrected original shows beside the others, marked as resent, with no resend control', async () => {
+      const page = await signIn(keys.operator);
+      await page.getByRole('link', { name: 'Tin gửi lỗi' }).click();
+      await page.locator('#results tbody tr').first().waitFor();
+      expect(await page.locator('#results tbody tr', { hasText: 'Nguyễn Văn An' }).count()).toBe(0);
+      await page.getByLabel('Hiện cả các lần gửi trước của tin đã gửi lại').check();
+      await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+      const row = page.locator('#results tbody tr', { hasText: 'Nguyễn Văn An' });
+      await row.getByText('Đã gửi lại:').waitFor();
+      expect(await row.getByRole('button', { name: /Gửi lại/ }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Gửi lại tất cả/ }).count()).toBe(0);
+      await page.context().close();
+    });
+
     it('when the original of the corrected resend is opened, then it says it was resent and offers no resend form', async () => {
       const page = await signIn(keys.operator);
       await page.goto(`${operator.url}/console/#/thong-bao/${encodeURIComponent(`${bed.prefix}-sms-1`)}`);

@@ -156,6 +156,7 @@ async function listPage(params, { title, defaults }) {
   field('recipient', 'Người nhận (tên, số, email)', { type: 'search', placeholder: 'vd. Nguyễn Văn An hoặc 0905…' }),
   field('eventId', 'Mã sự kiện'), field('source', 'Hệ thống gửi'),
   field('from', 'Từ (ISO, vd. 2025-09-29T08:00:00+07:00)'), field('to', 'Đến'),
+  h('label', { className: 'inline' }, h('input', { type: 'checkbox', name: 'attempts', value: 'all', checked: q.attempts === 'all' }), 'Hiện cả các lần gửi trước của tin đã gửi lại'),
   h('button', { type: 'submit', className: 'primary' }, 'Lọc'));
   const out = h('div', {});
   view(h('h1', {}, title), form, out);
@@ -186,7 +187,9 @@ function apiFilter(q) {
 
 async function renderList(out, q) {
   const page = Number(q.page || 1);
-  const data = await api(`/v1/notifications?${new URLSearchParams(Object.assign(apiFilter(q), { page: String(page), pageSize: '50', sort: '-updatedAt' }))}`);
+  // One row per notification (its latest attempt, as a bulk resend takes it) unless asked for every attempt.
+  const attempts = q.attempts === 'all' ? { attempts: 'all' } : {};
+  const data = await api(`/v1/notifications?${new URLSearchParams(Object.assign(apiFilter(q), attempts, { page: String(page), pageSize: '50', sort: '-updatedAt' }))}`);
   const canResend = me && me.canResend;
   const rows = data.items.map((n) => {
     const requestId = crypto.randomUUID();
@@ -221,7 +224,7 @@ async function renderList(out, q) {
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   out.replaceChildren(
     h('p', { className: 'muted' }, `${data.total} tin. Theo trạng thái: `, Object.entries(data.totals.byStatus).filter(([, c]) => c > 0).map(([s, c]) => `${STATUS[s] || s} ${c}`).join(', ') || '—'),
-    canResend && data.total > 0 && q.status === FAILED_STATES ? bulkBox(q, data.total) : '',
+    canResend && data.total > 0 && q.status === FAILED_STATES && q.attempts !== 'all' ? bulkBox(q, data.total) : '',
     data.items.length === 0 ? h('p', {}, 'Không có tin nào khớp bộ lọc.') :
       h('table', { id: 'results' }, h('thead', {}, h('tr', {}, ['Cập nhật', 'Người nhận', 'Kênh', 'Sự kiện', 'Trạng thái', 'Lý do', ''].map((t) => h('th', {}, t)))), h('tbody', {}, rows)),
     h('div', { className: 'pager' },
