@@ -5,6 +5,7 @@ export {
   waitForKafka,
   pinnedKafkaVersion,
   randomClusterId,
+  previousPorts,
   type LocalKafka,
   type LocalKafkaOptions,
   type WaitForKafkaOptions,

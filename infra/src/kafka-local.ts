@@ -318,6 +318,18 @@ export function randomClusterId(): string {
   }
 }
 
+/** The ports a kept data dir's broker listened on last time (from the server.properties it wrote); also how tools find `npm start`'s broker. */
+export function previousPorts(dataDir: string): { port: number; controllerPort: number } | undefined {
+  try {
+    const props = fs.readFileSync(path.join(dataDir, 'server.properties'), 'utf8');
+    const port = Number(/^listeners=PLAINTEXT:\/\/[^:]+:(\d+)/m.exec(props)?.[1]);
+    const controllerPort = Number(/CONTROLLER:\/\/[^:]+:(\d+)/m.exec(props)?.[1]);
+    return port > 0 && controllerPort > 0 && port !== controllerPort ? { port, controllerPort } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The cluster.id that format wrote into meta.properties. */
 function readClusterId(logDir: string): string | undefined {
   try {
@@ -584,10 +596,12 @@ class LocalKafkaBroker implements LocalKafka {
 export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<LocalKafka> {
   const libsDir = await ensureKafkaLibs({ libsDir: options.libsDir, logger: options.logger });
   const portsGiven = options.port !== undefined || options.controllerPort !== undefined;
-  const attempts = portsGiven ? 1 : 3;
+  // A kept broker comes back on the ports it had, so an address printed last time still works.
+  const previous = !portsGiven && options.dataDir !== undefined ? previousPorts(options.dataDir) : undefined;
+  const attempts = portsGiven ? 1 : previous ? 4 : 3;
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const picked = await freePorts(3);
+    const picked = attempt === 1 && previous ? [previous.port, previous.controllerPort] : await freePorts(3);
     const port = options.port ?? picked[0] ?? 0;
     const controllerPort = options.controllerPort ?? picked.find((p) => p !== port) ?? 0;
     if (!port || !controllerPort || port === controllerPort) throw new Error(`Kafka needs two distinct ports (got ${port} and ${controllerPort})`);

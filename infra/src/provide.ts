@@ -12,7 +12,8 @@ import { startLocalRedis, waitForRedis, type LocalRedisOptions } from './redis-l
  *   1. KAFKA_BROKERS / REDIS_URL set: use them (someone else runs them; stop() does nothing);
  *   2. a Docker engine answers: testcontainers (apache/kafka in KRaft mode, redis:7);
  *   3. otherwise (or when the containers fail to start): local processes (kafka-local, redis-local).
- * GATEWAY_TEST_INFRA=local skips step 2.
+ * GATEWAY_TEST_INFRA=local skips step 2, and so does a kept local dir (`local.dataDir`, `local.dir`):
+ * whoever asks for data that outlives a restart (npm start) gets a local process writing there.
  */
 
 export type InfraKind = 'external' | 'testcontainers' | 'local';
@@ -208,7 +209,9 @@ export async function provideKafka(env: Env, options: ProvideKafkaOptions = {}):
     .filter(Boolean);
   if (external.length > 0) return { kind: 'external', brokers: external, description: `KAFKA_BROKERS=${external.join(',')}`, stop: noop };
 
-  if (env.GATEWAY_TEST_INFRA !== 'local' && (await dockerAvailable(env, options.dockerProbeTimeoutMs))) {
+  // A kept data dir asks for a broker whose data outlives it: a container's would not.
+  const kept = options.local?.dataDir !== undefined;
+  if (!kept && env.GATEWAY_TEST_INFRA !== 'local' && (await dockerAvailable(env, options.dockerProbeTimeoutMs))) {
     try {
       return await startKafkaContainer();
     } catch (err) {
@@ -220,9 +223,9 @@ export async function provideKafka(env: Env, options: ProvideKafkaOptions = {}):
   return {
     kind: 'local',
     brokers: kafka.brokers,
-    description: `Kafka ${kafka.version}, pid ${kafka.pid}, ${kafka.dataDir}`,
-    // A test run's broker is throwaway: stopping it also deletes its data.
-    stop: () => kafka.remove(),
+    description: `Kafka ${kafka.version} at ${kafka.brokers.join(',')}, pid ${kafka.pid}, data ${kafka.dataDir}${kept ? ' (kept across restarts)' : ' (deleted on stop)'}`,
+    // A test run's broker is throwaway (stopping it deletes its data); a given data dir is kept.
+    stop: () => (kept ? kafka.stop() : kafka.remove()),
     exited: kafka.waitForExit(),
     get pid() {
       return kafka.pid;
@@ -236,7 +239,8 @@ export async function provideRedis(env: Env, options: ProvideRedisOptions = {}):
   // Not the URL itself: it may carry a password, and this line is printed.
   if (external) return { kind: 'external', url: external, description: 'the Redis of REDIS_URL', stop: noop };
 
-  if (env.GATEWAY_TEST_INFRA !== 'local' && (await dockerAvailable(env, options.dockerProbeTimeoutMs))) {
+  const kept = options.local?.dir !== undefined;
+  if (!kept && env.GATEWAY_TEST_INFRA !== 'local' && (await dockerAvailable(env, options.dockerProbeTimeoutMs))) {
     try {
       return await startRedisContainer();
     } catch (err) {
@@ -245,5 +249,6 @@ export async function provideRedis(env: Env, options: ProvideRedisOptions = {}):
   }
 
   const redis = await startLocalRedis(options.local);
-  return { kind: 'local', url: redis.url, description: `redis-server at ${redis.url}, pid ${redis.pid}`, stop: () => redis.stop(), pid: redis.pid };
+  const persistence = kept ? `, data ${redis.dir}${options.local?.appendonly ? ' (append-only file, kept across restarts)' : ' (kept dir, no append-only file)'}` : ' (in memory only)';
+  return { kind: 'local', url: redis.url, description: `redis-server at ${redis.url}, pid ${redis.pid}${persistence}`, stop: () => redis.stop(), pid: redis.pid };
 }

@@ -7,7 +7,7 @@ import readline from 'node:readline';
 import { freePort } from './ports';
 import { guardChild, removeDir } from './reaper';
 
-/** A throwaway redis-server on a free loopback port, for tests and local runs. */
+/** A redis-server on a free loopback port: throwaway for tests, or kept in a given dir with AOF for `npm start`. */
 
 export interface LocalRedisOptions {
   port?: number;
@@ -28,7 +28,9 @@ export interface LocalRedis {
   readonly url: string;
   readonly port: number;
   readonly pid: number;
-  /** SIGTERM (redis exits at once, writing nothing with --save ''), SIGKILL after a timeout. Idempotent. */
+  /** Its working dir (the append-only files live here when `appendonly` is on). */
+  readonly dir: string;
+  /** SIGTERM (redis fsyncs its append-only file if it has one, and exits), SIGKILL after a timeout. Idempotent. */
   stop(): Promise<void>;
   /** Resolves with the reason when redis-server exits, for whatever cause. */
   waitForExit(): Promise<string>;
@@ -256,5 +258,5 @@ async function startRedisOnce(port: number, options: LocalRedisOptions): Promise
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`${message}${logTail.length ? `\nLast redis-server output:\n${logTail.join('\n')}` : ''}`);
   }
-  return { url, port, pid: child.pid ?? -1, stop, waitForExit: () => exited.then(() => exitReason ?? 'exited') };
+  return { url, port, pid: child.pid ?? -1, dir, stop, waitForExit: () => exited.then(() => exitReason ?? 'exited') };
 }

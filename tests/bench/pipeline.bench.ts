@@ -134,7 +134,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
     process.stderr.write('  gateway ready\n');
-    const template = loadExample('meeting-scheduled-hoi-nghi-bch') as { data: Record<string, unknown> };
+    const template = loadExample('meeting-scheduled-hoi-nghi-bch') as { source: string; data: Record<string, unknown> };
     const people = (n: number, tag: string) =>
       Array.from({ length: n }, (_, i) => ({ id: `${tag}-${i}`, name: `Nguyễn Văn ${i}`, phone: `+8490${String(1_000_000 + i).slice(-7)}`, email: `cb${i}@danang.gov.vn`, channels: ['sms', 'email'] }));
     const accepted = new Map<string, number>();
@@ -152,7 +152,7 @@ async function main() {
       accepted.set(eventId, Date.now());
     };
     const expect = (eventId: string, ids: string[]) => {
-      for (const pid of ids) for (const ch of ['sms', 'email'] as const) expectedIds.add(`${ch}:${messageIdFor(eventId, pid, ch)}`);
+      for (const pid of ids) for (const ch of ['sms', 'email'] as const) expectedIds.add(`${ch}:${messageIdFor(template.source, eventId, pid, ch)}`);
     };
     const waitAll = async (timeoutMs: number) => {
       const t0 = Date.now();
@@ -203,7 +203,7 @@ async function main() {
     // Latency is measured from the 202 of the message's own event.
     const bindLatency = (eventId: string, ids: string[]) => {
       const at = accepted.get(eventId) ?? Date.now();
-      for (const pid of ids) for (const ch of ['sms', 'email'] as const) eventOf.set(`${ch}:${messageIdFor(eventId, pid, ch)}`, at);
+      for (const pid of ids) for (const ch of ['sms', 'email'] as const) eventOf.set(`${ch}:${messageIdFor(template.source, eventId, pid, ch)}`, at);
     };
     const reset = () => {
       expectedIds.clear();

@@ -120,6 +120,28 @@ export async function readAllMessages(
 }
 
 /**
+ * Every record of every topic whose name starts with `prefix`, from the beginning to the end
+ * offsets at the time of the call: for tests that must check what is stored anywhere, not only
+ * on the topics they know about.
+ */
+export async function readEveryTopic(brokers: string[], prefix: string): Promise<Map<string, ReadMessage[]>> {
+  const admin = kafkaClient(brokers, 'test-admin').admin();
+  const counts = new Map<string, number>();
+  await admin.connect();
+  try {
+    for (const topic of (await admin.listTopics()).filter((t) => t.startsWith(prefix))) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      counts.set(topic, offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const all = new Map<string, ReadMessage[]>();
+  for (const [topic, expected] of counts) all.set(topic, expected === 0 ? [] : await readAllMessages(brokers, topic, { expected }));
+  return all;
+}
+
+/**
  * Polls `condition` until it returns a truthy value (returned) or `timeoutMs` passes (rejects with the
  * last error the condition threw, if any). Throwing counts as "not yet", e.g. a server still starting.
  */

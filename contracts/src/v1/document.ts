@@ -1,12 +1,21 @@
 import { z } from 'zod';
-import { DIRECTIONS, secrecyInputSchema, urgencyInputSchema } from './classification';
+import { DIRECTIONS, isClassified, secrecyInputSchema, urgencyInputSchema, type Secrecy } from './classification';
 import { dateOrDateTimeSchema, dateSchema, idSchema, nonBlankText, urlSchema, whenPresent } from './primitives';
 import { recipientsSchema } from './recipients';
+
+/**
+ * The content of a classified document (mật and above) never leaves the document system through
+ * us: no channel may carry it, so the gateway neither needs it nor keeps it. These fields are
+ * required for ordinary documents and optional for classified ones; the intake removes them
+ * from a classified document before it is stored (WITHHELD_WHEN_CLASSIFIED below).
+ */
+const CLASSIFIED_NOTE = ' Optional for mật and above, and not stored: the intake removes it before the event reaches Kafka.';
 
 const summary = nonBlankText(2000).meta({
   title: 'Trích yếu / Summary',
   description:
-    'Trích yếu nội dung văn bản. Never sent by SMS, email or push when the document is mật or above; only a notice and the link are.',
+    'Trích yếu nội dung văn bản. Required for dispatches. Never sent by SMS, email or push when the document is mật or above; only a notice and the link are.' +
+    CLASSIFIED_NOTE,
   examples: ['V/v triển khai thực hiện Nghị quyết Hội nghị lần thứ 3 Ban Chấp hành Đảng bộ thành phố'],
 });
 
@@ -19,9 +28,11 @@ const documentFields = {
     title: 'Số ký hiệu / Document number',
     examples: ['125-CV/TU', '36-HD/VPTW'],
   }),
-  summary,
-  issuingBody: nonBlankText(300).meta({ title: 'Cơ quan ban hành / Issuing body', examples: ['Ban Tổ chức Thành ủy'] }),
-  issueDate: dateSchema.meta({ title: 'Ngày ban hành / Issue date', examples: ['2025-09-25'] }),
+  summary: summary.optional(),
+  issuingBody: nonBlankText(300)
+    .optional()
+    .meta({ title: 'Cơ quan ban hành / Issuing body', description: `Required.${CLASSIFIED_NOTE}`, examples: ['Ban Tổ chức Thành ủy'] }),
+  issueDate: dateSchema.optional().meta({ title: 'Ngày ban hành / Issue date', description: `Required.${CLASSIFIED_NOTE}`, examples: ['2025-09-25'] }),
   direction: z
     .enum(DIRECTIONS, { error: whenPresent('must be den (văn bản đến, incoming) or di (văn bản đi, outgoing)') })
     .default('den')
@@ -58,14 +69,38 @@ const documentFields = {
   }),
 };
 
+/** What a classified document's notice never shows; see view-model.ts's SecretDocumentView. */
+export const WITHHELD_WHEN_CLASSIFIED = [
+  'summary',
+  'issuingBody',
+  'issueDate',
+  'arrivalNumber',
+  'arrivalDate',
+  'deadline',
+  'handlers',
+  'reason',
+] as const;
+
+function requiredUnlessClassified(fields: readonly string[]) {
+  return (data: { secrecy: Secrecy } & Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    if (isClassified(data.secrecy)) return;
+    for (const field of fields) {
+      if (data[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'required' });
+    }
+  };
+}
+
 export const documentDispatchedDataSchema = z
   .strictObject(documentFields)
+  .superRefine(requiredUnlessClassified(['summary', 'issuingBody', 'issueDate']))
   .meta({ title: 'Thông báo văn bản / Document dispatched' });
 
 export const documentRecalledDataSchema = z
   .strictObject({
     ...documentFields,
-    summary: summary.optional(),
-    reason: nonBlankText(1000).meta({ title: 'Lý do thu hồi / Recall reason' }),
+    reason: nonBlankText(1000)
+      .optional()
+      .meta({ title: 'Lý do thu hồi / Recall reason', description: `Required.${CLASSIFIED_NOTE}` }),
   })
+  .superRefine(requiredUnlessClassified(['issuingBody', 'issueDate', 'reason']))
   .meta({ title: 'Thu hồi văn bản / Document recalled' });

@@ -9,4 +9,5 @@ export * from './parse';
 export * from './phone';
 export * from './primitives';
 export * from './recipients';
+export * from './text';
 export * from './topics';

@@ -238,7 +238,7 @@ describe('parsed event types', () => {
         summary.push(event.data.reason, event.data.previous?.start ?? '', event.data.urgency);
         break;
       case 'document.dispatched':
-        summary.push(event.data.secrecy, event.data.summary);
+        summary.push(event.data.secrecy, event.data.summary ?? '');
         break;
       default:
         summary.push(event.type);

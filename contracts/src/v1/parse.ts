@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { envelopeWithoutTypeSchema, EVENT_SCHEMAS, EVENT_TYPES, isEventType, type GatewayEvent } from './event';
 import { contractErrorMap, describeValue, flattenIssues, ROOT_PATH, type ContractIssue } from './issues';
 import { isPlainObject } from './primitives';
+import { cleanInputText } from './text';
 
 export type ParseEventResult =
   | { ok: true; event: GatewayEvent }
@@ -42,15 +43,18 @@ function firstPerPath(issues: ContractIssue[]): ContractIssue[] {
  * Validates and normalizes one event from a source. Never throws: anything that escapes zod
  * (a hostile proxy, a getter that throws) is reported as an unreadable input.
  */
-export function parseEvent(input: unknown): ParseEventResult {
+export function parseEvent(received: unknown): ParseEventResult {
   try {
-    if (!isPlainObject(input)) {
+    if (!isPlainObject(received)) {
       return {
         ok: false,
         kind: 'invalid',
-        issues: [{ path: ROOT_PATH, message: `must be a JSON object (the event envelope), got ${describeValue(input)}` }],
+        issues: [{ path: ROOT_PATH, message: `must be a JSON object (the event envelope), got ${describeValue(received)}` }],
       };
     }
+    const cleaned = cleanInputText(received);
+    if (!cleaned.ok) return { ok: false, kind: 'invalid', issues: cleaned.issues };
+    const input = cleaned.value as Record<string, unknown>;
     const type = ownType(input);
     if (typeof type === 'string' && !isEventType(type)) {
       const shown = type.length > 64 ? `${type.slice(0, 64)}…` : type;
@@ -79,6 +83,21 @@ export function parseEvent(input: unknown): ParseEventResult {
     return { ok: false, kind: 'invalid', issues: result.issues };
   } catch {
     return { ok: false, kind: 'invalid', issues: unreadable() };
+  }
+}
+
+/**
+ * For input from people and other systems (the directory's import and routes): every string is
+ * cleaned as events are (see text.ts) before the schema sees it. Our own messages between
+ * services are parsed with `parseContract`, without that cost.
+ */
+export function parseInputContract<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
+  try {
+    const cleaned = cleanInputText(input);
+    if (!cleaned.ok) return { ok: false, issues: cleaned.issues };
+    return safeParseWith(schema, cleaned.value);
+  } catch {
+    return { ok: false, issues: unreadable() };
   }
 }
 

@@ -87,5 +87,19 @@ export function infrastructureSettings() {
     KAFKA_CREATE_TOPICS: setting.bool(true),
     REDIS_URL: setting.redisUrl(),
     REDIS_KEY_PREFIX: z.string().default('gw:'),
+    /** Put before every default consumer group id; default: TOPIC_PREFIX (see consumerGroupId). */
+    KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').optional(),
   };
+}
+
+/**
+ * The one rule for consumer group ids: a group id set explicitly (RENDERER_GROUP_ID, ...) is used
+ * as given; otherwise it is the service's standard name after the group prefix (KAFKA_GROUP_PREFIX,
+ * by default TOPIC_PREFIX), so two environments told apart by their topic prefix on one cluster
+ * never share a group (and never take each other's partitions). With no prefix the ids are the
+ * standard names, as before, so a running deployment keeps its committed offsets.
+ */
+export function consumerGroupId(settings: { TOPIC_PREFIX: string; KAFKA_GROUP_PREFIX?: string | undefined }, explicit: string | undefined, standardName: string): string {
+  if (explicit) return explicit;
+  return `${settings.KAFKA_GROUP_PREFIX ?? settings.TOPIC_PREFIX}${standardName}`;
 }

@@ -8,9 +8,29 @@ export interface Readiness {
   report: object;
 }
 
-/** Ready when every check in the report is. */
-export function allReady(report: Record<string, boolean>): Readiness {
-  return { ready: Object.values(report).every(Boolean), report };
+/**
+ * What a service's bus or store really is, and whether it answers: `{ kind: 'kafka', ok: true }`,
+ * or in the embedded mode `{ kind: 'memory', ok: true }` (the in-process bus or store), never a
+ * claim that Kafka or Redis answer where there is neither.
+ */
+export interface InfraCheck {
+  kind: 'kafka' | 'redis' | 'memory';
+  ok: boolean;
+}
+
+/** The bus's check: Kafka, or the embedded mode's in-process bus. */
+export function busCheck(embedded: boolean, ok: boolean): InfraCheck {
+  return { kind: embedded ? 'memory' : 'kafka', ok };
+}
+
+/** The store's check: Redis, or the embedded mode's in-memory store. */
+export function storeCheck(embedded: boolean, ok: boolean): InfraCheck {
+  return { kind: embedded ? 'memory' : 'redis', ok };
+}
+
+/** Ready when every check in the report is (true, or `ok`). */
+export function allReady(report: Record<string, boolean | InfraCheck>): Readiness {
+  return { ready: Object.values(report).every((v) => (typeof v === 'boolean' ? v : v.ok)), report };
 }
 
 /**

@@ -10,5 +10,6 @@ export * from './run-main';
 export * from './dev-outbox';
 export * from './bus';
 export * from './embedded';
+export * from './consumer-health';
 export * from './memory-kv';
 export { createRedisClient, parseRedisTarget, type RedisTarget } from './redis';

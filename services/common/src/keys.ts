@@ -1,13 +1,23 @@
 import { hash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { sourceSchema } from '@gateway/contracts';
 
 export const SCOPES = ['events:write', 'notifications:read', 'notifications:resend', 'directory:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/** In `sources`: the key may send events of any source (the admin CLI's default for admin keys). */
+export const ANY_SOURCE = '*';
 
 const keyRecordSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore, at most 64'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the key'),
   scopes: z.array(z.enum(SCOPES)).min(1),
+  /**
+   * The event `source`s this key may send: the sender identity that every id derived from an
+   * event is scoped by (docs/adr/0003-event-identity.md). Absent in files written before it
+   * existed: such a key may send any source, as it always could.
+   */
+  sources: z.array(z.union([z.literal(ANY_SOURCE), sourceSchema])).min(1).optional(),
   createdAt: z.string().optional(),
   /** A revoked key stays in the file for the record but no longer authenticates. */
   revokedAt: z.string().optional(),
@@ -35,20 +45,45 @@ export function generateKey(): string {
 export interface Principal {
   name: string;
   scopes: ReadonlySet<Scope>;
+  /** The sources it may send; undefined: any source. */
+  sources?: ReadonlySet<string>;
+}
+
+/** Whether the key may send an event of `source`. */
+export function ownsSource(principal: Principal, source: string): boolean {
+  return principal.sources === undefined || principal.sources.has(source);
+}
+
+/** A value `sources` may hold: a source id as events carry it, or ANY_SOURCE. */
+export function isKeySource(value: string): boolean {
+  return value === ANY_SOURCE || sourceSchema.safeParse(value).success;
+}
+
+function principalOf(k: KeyRecord): Principal {
+  const principal: Principal = { name: k.name, scopes: new Set(k.scopes) };
+  if (k.sources && !k.sources.includes(ANY_SOURCE)) principal.sources = new Set(k.sources);
+  return principal;
 }
 
 /** Looks keys up by hash; the keys themselves are never held. */
 export class KeyRing {
   private readonly byHash: Map<string, Principal>;
+  private readonly unboundNames: string[];
 
   constructor(file: KeysFile) {
+    this.unboundNames = file.keys.filter((k) => !k.revokedAt && !k.sources && k.scopes.includes('events:write') && !k.scopes.includes('admin')).map((k) => k.name);
     this.byHash = new Map(
-      file.keys.filter((k) => !k.revokedAt).map((k) => [k.sha256, { name: k.name, scopes: new Set(k.scopes) }]),
+      file.keys.filter((k) => !k.revokedAt).map((k) => [k.sha256, principalOf(k)]),
     );
   }
 
   get size(): number {
     return this.byHash.size;
+  }
+
+  /** Active non-admin keys that write events with no `sources` binding (files from before it): they may send any source. */
+  get unbound(): string[] {
+    return this.unboundNames;
   }
 
   /** Timing of a lookup by SHA-256 digest reveals nothing usable about the key itself. */

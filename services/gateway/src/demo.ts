@@ -10,8 +10,9 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { CHANNELS, FINAL_DELIVERY_STATES, type Channel, type DeliveryStatus, type SmsMessage, type Topics } from '@gateway/contracts';
-import type { BusClient, BusConsumer } from '@gateway/common';
+import { exitOnFailure, type BusClient, type BusConsumer } from '@gateway/common';
 import { startDevGateway, type DevGateway } from './dev';
+import { firstServiceFailure } from './main';
 import { callService, expectStatus } from './cli/http';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -93,10 +94,30 @@ async function watch(bus: BusClient, topics: Topics, eventIds: Set<string>) {
   return { messages, finals, stop: () => Promise.all(consumers.map((c) => c.disconnect())) };
 }
 
-export async function runDemo(gateway: DevGateway, options: { progress?: boolean; timeoutMs?: number } = {}): Promise<DemoReport> {
+/** The worker that sends each channel's messages. */
+const WORKER_OF: Record<Channel, 'sms' | 'email' | 'push'> = { sms: 'sms', email: 'email', push: 'push', inapp: 'push' };
+
+/**
+ * The demo's messages go to every channel: a channel whose worker does not run would leave them
+ * waiting on their topic and the demo waiting for nothing. Said before anything is sent.
+ */
+export function missingWorkers(gateway: Pick<DevGateway, 'services'>): string[] {
+  const running = new Set(gateway.services.map((s) => s.name));
+  const missing = [...new Set(CHANNELS.map((c) => WORKER_OF[c]))].filter((w) => !running.has(w));
+  return missing.map((w) => `${w} (${CHANNELS.filter((c) => WORKER_OF[c] === w).join(' and ')} messages)`);
+}
+
+export async function runDemo(gateway: DevGateway, options: { progress?: boolean; timeoutMs?: number; stallMs?: number } = {}): Promise<DemoReport> {
   const started = Date.now();
   const key = gateway.keys?.admin;
   if (!key) throw new Error('the demo needs the development keys (run it without GATEWAY_KEYS_FILE, or in embedded mode)');
+  const missing = missingWorkers(gateway);
+  if (missing.length) {
+    throw new Error(
+      `the demo sends to every channel, but these workers are not running: ${missing.join(', ')}. ` +
+        'GATEWAY_SERVICES leaves them out; unset it (channels without a provider use the development sinks) and run the demo again.',
+    );
+  }
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const directory = readFileSync(join(ROOT, 'services/renderer/src/directory/sample-directory.json'), 'utf8');
   await post('directory', gateway.url('renderer'), '/v1/directory/import', key, directory);
@@ -121,10 +142,16 @@ export async function runDemo(gateway: DevGateway, options: { progress?: boolean
     }
     // Every event rendered something, everything rendered is settled, and nothing new for a moment.
     if (total > 0 && done === total && Date.now() - lastChange > 1000) break;
-    if (Date.now() > deadline) {
+    const stalled = total > done && Date.now() - lastChange > (options.stallMs ?? 30_000);
+    if (Date.now() > deadline || stalled) {
       bar?.stop();
       await watcher.stop();
-      throw new Error(`the demo's messages did not all settle within ${(options.timeoutMs ?? 120_000) / 1000} s (${done}/${total})`);
+      const waiting = CHANNELS.map((c) => [c, [...watcher.messages].filter(([id, m]) => m.channel === c && !watcher.finals.has(id)).length] as const).filter(([, n]) => n > 0);
+      const why = waiting.map(([c, n]) => `${n} ${c}`).join(', ');
+      throw new Error(
+        `the demo's messages did not all settle ${stalled ? `(nothing settled for ${(options.stallMs ?? 30_000) / 1000} s)` : `within ${(options.timeoutMs ?? 120_000) / 1000} s`} (${done}/${total}); still waiting: ${why}. ` +
+          "Their worker is running but not sending: see its log (LOG_LEVEL=info) and the provider's settings.",
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -196,6 +223,7 @@ async function main(): Promise<void> {
   const shutdown = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  exitOnFailure('gateway', firstServiceFailure(gateway.services), gateway.stop);
   say(`• Gateway running (${gateway.embedded ? 'embedded, in memory' : 'Kafka and Redis'}); loading the sample directory and sending 4 events…`);
   try {
     const report = await runDemo(gateway, { progress: true });

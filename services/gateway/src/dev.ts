@@ -5,21 +5,35 @@
  *   Redis, and development sinks for the SMS provider, the SMTP relay and web push; what they
  *   "sent" is shown in the operator console. Data lives in memory and is gone when it stops.
  * - KAFKA_BROKERS and/or REDIS_URL set: the same services on Kafka and Redis (a missing one is
- *   started locally: Kafka from Maven Central, redis-server), with real providers where their
- *   settings are given (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_*).
+ *   started locally: Kafka from Maven Central, redis-server with an append-only file, both keeping
+ *   their data in .gateway/ across restarts; `--fresh` wipes it first), with real providers where
+ *   their settings are given (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_*) and the development
+ *   sinks for the channels without one, so that every message settles.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { embeddedInbox, generateVapidKeys } from '@gateway/worker-push';
 import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
-import { ConfigError, readKeyRing, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
+import { ConfigError, exitOnFailure, readKeyRing, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
 import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
 import { createKey } from '@gateway/intake/src/cli/keys';
-import { chooseServices, SERVICES, startServices, stopServices, type RunningService } from './main';
+import { chooseServices, firstServiceFailure, SERVICES, startServices, stopServices, type RunningService } from './main';
 import { createDevSinks, DEFAULT_REJECTED_PHONES, type DevSinks } from './dev-sinks';
 
 const ROOT = resolve(__dirname, '../../..');
 const STATE = join(ROOT, '.gateway');
+
+export interface DevGatewayOptions {
+  /** Keys, VAPID keys and the local broker's and redis-server's data (default: .gateway/ at the root). */
+  stateDir?: string;
+  /** Deletes the local broker's and redis-server's kept data before they start (`npm start -- --fresh`). */
+  fresh?: boolean;
+}
+
+/** Where a local broker and redis-server started by `npm start` keep their data, under the state dir. */
+export function localInfraDirs(stateDir: string): { kafka: string; redis: string } {
+  return { kafka: join(stateDir, 'kafka'), redis: join(stateDir, 'redis') };
+}
 
 /**
  * Development keys: kept in plain text beside the hashed keys file (dev-keys.json) so every start
@@ -51,9 +65,9 @@ function withCliKey(dir: string, keys: Record<'admin' | 'viewer', string>): Reco
   return keys;
 }
 
-/** Throwaway VAPID keys for the embedded mode (web push itself goes to the development sink). */
-function devVapid(): { publicKey: string; privateKey: string } {
-  const file = join(STATE, 'dev-vapid.json');
+/** Throwaway VAPID keys for the development sink of web push. */
+function devVapid(stateDir: string): { publicKey: string; privateKey: string } {
+  const file = join(stateDir, 'dev-vapid.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string };
   const keys = generateVapidKeys();
   writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
@@ -65,18 +79,21 @@ export interface DevGateway {
   /** Absent when the gateway runs with a real keys file (GATEWAY_KEYS_FILE on Kafka and Redis). */
   keys?: Record<'admin' | 'viewer', string>;
   embedded: boolean;
+  /** The channels whose messages go to the development sinks (no provider configured). */
+  devChannels: Array<'sms' | 'email' | 'push'>;
   /** The bus the services use (the in-process one, or a client of the Kafka cluster). */
   bus: BusClient;
   topics: Topics;
-  /** What the development sinks captured (embedded mode). */
+  /** What the development sinks captured (the channels without a provider). */
   sinks?: DevSinks;
   url: (name: string) => string;
   stop: () => Promise<void>;
 }
 
-export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<DevGateway> {
-  mkdirSync(STATE, { recursive: true });
-  const keysFile = env.GATEWAY_KEYS_FILE ?? join(STATE, 'keys.json');
+export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string) => void, options: DevGatewayOptions = {}): Promise<DevGateway> {
+  const stateDir = options.stateDir ?? STATE;
+  mkdirSync(stateDir, { recursive: true });
+  const keysFile = env.GATEWAY_KEYS_FILE ?? join(stateDir, 'keys.json');
   const embeddedMode = !env.KAFKA_BROKERS && !env.REDIS_URL;
   // Development keys go only into a development keys file: never into a real deployment's file
   // (Kafka/Redis mode with GATEWAY_KEYS_FILE set), where keys are made with the admin CLI.
@@ -85,39 +102,53 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
   let redis: ProvidedRedis | undefined;
   let services: RunningService[] = [];
   let bus: BusClient | undefined;
-  let sinks: DevSinks | undefined;
   const stop = async () => {
     await stopServices(services);
     await Promise.allSettled([kafka?.stop(), redis?.stop()]);
   };
+  const rejectPhones = env.DEV_SMS_REJECT ? env.DEV_SMS_REJECT.split(',').map((p) => p.trim()) : DEFAULT_REJECTED_PHONES;
+  // A channel without provider settings goes to its development sink: the messages settle and can
+  // be seen in the console, instead of waiting on a topic for a worker nobody starts.
+  const devChannels = devSinkChannels(env);
+  const vapid = devChannels.includes('push') ? devVapid(stateDir) : undefined;
+  const devPushEnv = vapid ? { WEB_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey, WEB_PUSH_VAPID_SUBJECT: 'mailto:quantri@localhost' } : {};
+  const names = env.GATEWAY_SERVICES ? chooseServices(env) : [...SERVICES];
+  let sinks: DevSinks | undefined;
   try {
     if (embeddedMode) {
       say('• Embedded mode: in-process bus and in-memory store (no Kafka, no Redis); development sinks for SMS, email and web push.');
       const embedded: Embedded = { bus: new MemoryBus({ defaultPartitions: 6 }), stores: new MemoryRegistry() };
       bus = embedded.bus;
-      sinks = createDevSinks({ inbox: embeddedInbox(embedded), rejectPhones: env.DEV_SMS_REJECT ? env.DEV_SMS_REJECT.split(',').map((p) => p.trim()) : DEFAULT_REJECTED_PHONES });
-      const vapid = devVapid();
+      sinks = createDevSinks({ inbox: embeddedInbox(embedded), rejectPhones });
       const serviceEnv = {
         LOG_LEVEL: 'error',
         // Unused in embedded mode (nothing connects to them); the settings require a value.
         KAFKA_BROKERS: 'in-process:0',
         REDIS_URL: 'redis://in-process',
-        WEB_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
-        WEB_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
-        WEB_PUSH_VAPID_SUBJECT: 'mailto:quantri@localhost',
+        ...devPushEnv,
         ...env,
         GATEWAY_KEYS_FILE: keysFile,
       };
-      const names = env.GATEWAY_SERVICES ? chooseServices(env) : [...SERVICES];
-      services = await startServices(names, serviceEnv, { embedded, sinks, devPush: !env.WEB_PUSH_VAPID_PUBLIC_KEY });
+      services = await startServices(names, serviceEnv, { embedded, sinks, devPush: devChannels.includes('push') });
     } else {
-      if (!env.KAFKA_BROKERS) say('• No KAFKA_BROKERS set: starting a local Kafka broker (the first run downloads it from Maven Central)…');
-      if (!env.REDIS_URL) say('• No REDIS_URL set: starting a local redis-server…');
-      [kafka, redis] = await Promise.all([provideKafka(env, { log: say }), provideRedis(env, { log: say })]);
+      const dirs = localInfraDirs(stateDir);
+      if (options.fresh) {
+        for (const dir of [dirs.kafka, dirs.redis]) rmSync(dir, { recursive: true, force: true });
+        say('• --fresh: the local broker\'s and redis-server\'s kept data were deleted.');
+      }
+      if (!env.KAFKA_BROKERS) say(`• No KAFKA_BROKERS set: starting a local Kafka broker, data kept in ${dirs.kafka} (the first run downloads it from Maven Central)…`);
+      if (!env.REDIS_URL) say(`• No REDIS_URL set: starting a local redis-server, append-only data kept in ${dirs.redis}…`);
+      [kafka, redis] = await Promise.all([
+        provideKafka(env, { log: say, local: { dataDir: dirs.kafka } }),
+        provideRedis(env, { log: say, local: { dir: dirs.redis, appendonly: true } }),
+      ]);
       say(`• Kafka: ${kafka.description}`);
       say(`• Redis: ${redis.description}`);
-      const serviceEnv = { LOG_LEVEL: 'error', ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
-      services = await startServices(chooseServices(serviceEnv), serviceEnv);
+      if (kafka.kind === 'local' || redis.kind === 'local') say('  (kept across restarts: npm start -- --fresh starts empty)');
+      sinks = devChannels.length ? createDevSinks({ rejectPhones }) : undefined;
+      if (devChannels.length) say(`• No provider configured for ${devChannels.join(', ')}: those messages go to development sinks (captured, not sent; see "Hộp thư thử nghiệm" in the console). ${PROVIDER_SETTINGS}`);
+      const serviceEnv = { LOG_LEVEL: 'error', ...devPushEnv, ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
+      services = await startServices(names, serviceEnv, { sinks, devPush: devChannels.includes('push') });
       bus = createKafka({ brokers: kafka.brokers, clientId: 'gateway-dev' }, createLogger({ name: 'gateway', level: 'error' }));
     }
   } catch (err) {
@@ -126,7 +157,14 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
   }
   const url = (name: string) => services.find((x) => x.name === name)?.url ?? '(not running)';
   const topics = env.TOPIC_PREFIX ? withPrefix(env.TOPIC_PREFIX) : TOPICS;
-  return { services, keys, embedded: embeddedMode, bus: bus as BusClient, topics, sinks, url, stop };
+  return { services, keys, embedded: embeddedMode, devChannels, bus: bus as BusClient, topics, sinks, url, stop };
+}
+
+const PROVIDER_SETTINGS = 'Real providers: SMS_PROVIDERS, SMTP_HOST (and EMAIL_FROM), WEB_PUSH_VAPID_* (see the README).';
+
+/** The channels with no provider settings, which `npm start` serves with development sinks. */
+export function devSinkChannels(env: Record<string, string | undefined>): Array<'sms' | 'email' | 'push'> {
+  return [...(env.SMS_PROVIDERS ? [] : (['sms'] as const)), ...(env.SMTP_HOST ? [] : (['email'] as const)), ...(env.WEB_PUSH_VAPID_PUBLIC_KEY ? [] : (['push'] as const))];
 }
 
 async function main(): Promise<void> {
@@ -135,7 +173,7 @@ async function main(): Promise<void> {
   say('Cổng thông báo họp và văn bản — starting (Ctrl-C to stop)');
   let gateway: DevGateway;
   try {
-    gateway = await startDevGateway(process.env, say);
+    gateway = await startDevGateway(process.env, say, { fresh: process.argv.includes('--fresh') });
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`);
     process.exit(1);
@@ -145,6 +183,7 @@ async function main(): Promise<void> {
   const shutdown = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  exitOnFailure('gateway', firstServiceFailure(services), gateway.stop);
   const idle = (['sms', 'email', 'push'] as const).filter((c) => !services.some((x) => x.name === c));
   say(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
@@ -153,7 +192,11 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
   Intake:               ${url('intake')}/v1/events      (health: ${url('intake')}/readyz)
   Directory API:        ${url('renderer')}/v1/directory
   Inbox and push API:   ${url('push')}/v1/inbox
-${idle.length ? `  Channels:             ${idle.join(', ')} have no provider configured (see README: SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_*);\n                        their messages wait on Kafka until a worker runs.\n` : ''}
+${idle.length ? `  Channels:             ${idle.join(', ')} not started (GATEWAY_SERVICES): their messages wait on Kafka until a worker runs.\n` : ''}${
+  !gateway.embedded && gateway.devChannels.length
+    ? `  Development sinks:    ${gateway.devChannels.join(', ')} (no provider configured): captured, not sent; see "Hộp thư thử nghiệm" in the console.\n`
+    : ''
+}
 ${
   keys
     ? `  Development keys (stored hashed in ${keysFileShown}; real keys: npm run gateway -- keys create):
@@ -170,7 +213,9 @@ ${
   Sinks:  SMS, email and web push are captured, not sent: see "Hộp thư thử nghiệm" in the console.
           SMS to ${DEFAULT_REJECTED_PHONES.join(', ')} and email to *.invalid are refused on purpose (to try resend).
 `
-    : ''
+    : `
+  Data:   kept in Kafka and Redis across restarts${process.env.KAFKA_BROKERS && process.env.REDIS_URL ? '' : ` (a local broker or redis-server keeps it under ${STATE}; npm start -- --fresh starts empty)`}.
+`
 }
 Send a first event:
 

@@ -3,7 +3,7 @@
  * GATEWAY_SERVICES picks them (comma-separated); by default: intake, renderer and operator, plus
  * each channel worker whose provider is configured (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_PUBLIC_KEY).
  */
-import { ConfigError, createLogger, type Embedded } from '@gateway/common';
+import { ConfigError, createLogger, exitOnFailure, firstFailure, type Embedded } from '@gateway/common';
 import { embeddedFailedRecords, loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
 import type { DevSinks } from './dev-sinks';
 import { loadIntakeSettings, startIntake } from '@gateway/intake';
@@ -22,6 +22,13 @@ export interface RunningService {
   name: ServiceName;
   url?: string;
   stop: () => Promise<void>;
+  /** Resolves when one of its consumers stopped for good (see superviseConsumer). */
+  failed?: Promise<Error>;
+}
+
+/** The first service of a process to fail for good, named. */
+export function firstServiceFailure(running: RunningService[]): Promise<Error> {
+  return firstFailure(running.map((s) => s.failed?.then((err) => new Error(`${s.name}: ${err.message}`))));
 }
 
 export function chooseServices(env: Record<string, string | undefined>): ServiceName[] {
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
     const shutdown = () => void stopServices(running).then(() => process.exit(0));
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
+    exitOnFailure('gateway', firstServiceFailure(running), () => stopServices(running));
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -62,10 +62,25 @@ describe('admin CLI against the real intake, renderer and operator (real Kafka a
     expect(revoked.code).toBe(0);
     const list = await gateway(['keys', 'list'], env);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/quan-tri\s+admin\s+active/);
-    expect(list.stdout).toMatch(/tam-thoi\s+events:write\s+revoked \d{4}-/);
+    expect(list.stdout).toMatch(/quan-tri\s+admin\s+\*\s+active/);
+    expect(list.stdout).toMatch(/tam-thoi\s+events:write\s+tam-thoi\s+revoked \d{4}-/);
     expect(list.stdout).not.toContain(adminKey);
     await waitFor(async () => (await fetch(`${intake.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${temporaryKey}`, 'content-type': 'application/json' }, body: '{}' })).status === 401, { timeoutMs: 10_000, message: 'intake refuses the revoked key' });
+
+    // A key sends only the sources it is bound to: set when it is made, changed later.
+    const system = await gateway(['keys', 'create', 'lich-hop', '--scopes', 'events:write', '--sources', 'vpthanhuy-lichhop'], env);
+    expect(system.code).toBe(0);
+    expect(system.stdout).toContain('sources vpthanhuy-lichhop');
+    const systemKey = /^\s+(gw_\S+)$/m.exec(system.stdout)?.[1] ?? '';
+    // Only refusals here: an accepted event would add statuses the later tests count.
+    const postAs = (key: string, file: string) => fetch(`${intake.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...(loadExample(file) as object), id: uniqueName('nguon') }) });
+    await waitFor(async () => (await postAs(systemKey, 'document-recalled')).status === 403, { timeoutMs: 10_000, message: 'intake refuses the bound key for another source' });
+    const rebound = await gateway(['keys', 'sources', 'lich-hop', '--sources', 'vpthanhuy-lichhop,vpthanhuy-vanban'], env);
+    expect(rebound.code).toBe(0);
+    expect((await gateway(['keys', 'list'], env)).stdout).toMatch(/lich-hop\s+events:write\s+vpthanhuy-lichhop,vpthanhuy-vanban\s+active/);
+    const badSource = await gateway(['keys', 'sources', 'lich-hop', '--sources', 'Van Ban'], env);
+    expect(badSource.code).toBe(2);
+    expect(badSource.stderr).toContain('invalid source(s): Van Ban');
 
     const again = await gateway(['keys', 'create', 'quan-tri', '--scopes', 'admin'], env);
     expect(again.code).toBe(1);

@@ -76,6 +76,10 @@ describe('npm run demo against the embedded gateway', () => {
       await waitFor(async () => (await fetch(`${service.url}/readyz`)).status === 200, { timeoutMs: 15_000, message: `${service.name} ready` });
     }
     expect(gateway.services.filter((s) => s.url).map((s) => s.name).sort()).toEqual(['intake', 'operator', 'push', 'renderer']);
+    // readyz names what it checks here: the in-process bus and store, not a Kafka and a Redis there are none of.
+    const memory = { kind: 'memory', ok: true };
+    expect(await (await fetch(`${gateway.url('intake')}/readyz`)).json()).toEqual({ ready: true, bus: memory, store: memory });
+    expect(await (await fetch(`${gateway.url('renderer')}/readyz`)).json()).toEqual({ ready: true, bus: memory, store: memory, consuming: true });
     const report = await runDemo(gateway, { timeoutMs: 90_000 });
     const outbox = gateway.sinks?.outbox;
     if (!outbox) throw new Error('the embedded gateway has development sinks');
@@ -134,5 +138,18 @@ describe('npm run demo against the embedded gateway', () => {
     const text = formatReport(report, 'http://console');
     expect(text).toContain('Báo cáo gửi tin');
     expect(text).toContain(report.failures[0]?.messageId ?? 'missing');
+  });
+});
+
+describe('npm run demo when a channel worker is not running', () => {
+  let gateway: DevGateway | undefined;
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('when GATEWAY_SERVICES leaves the SMS worker out, then the demo fails at once naming it and why, before sending anything', async () => {
+    gateway = await startDevGateway({ ...withoutInfra(), GATEWAY_SERVICES: 'intake,renderer,operator,email,push' }, () => undefined);
+    await expect(runDemo(gateway, { timeoutMs: 90_000 })).rejects.toThrow(/workers are not running: sms \(sms messages\)\. GATEWAY_SERVICES leaves them out/);
+    expect(gateway.sinks?.outbox.emails(10)).toEqual([]);
   });
 });

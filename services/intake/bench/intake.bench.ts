@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { EXAMPLE_NAMES, loadExample } from '@gateway/contracts';
 import { cpuSecondsOf, cpuSecondsOfTree, freePort, provideKafka, provideRedis } from '@gateway/infra';
+import { ANY_SOURCE } from '@gateway/common';
 import { createKey } from '../src/cli/keys';
 
 async function main() {
@@ -28,7 +29,7 @@ async function main() {
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
   const keysFile = join(dir, 'keys.json');
-  const key = createKey(keysFile, 'bench', ['events:write']);
+  const key = createKey(keysFile, 'bench', ['events:write'], { sources: [ANY_SOURCE] });
   const port = await freePort();
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of the intake process there.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];

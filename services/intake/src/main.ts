@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type BusClient, type Embedded, type Logger, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type BusClient, type Embedded, type Logger, probe, listenHttp, createRedisClient, busCheck, storeCheck } from '@gateway/common';
 import { createEventAcceptor } from './domain/accept-event';
 import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
 import { createMemoryIdempotencyStore } from './adapters/memory-idempotency';
@@ -39,6 +39,10 @@ async function redisStore(settings: IntakeSettings, logger: Logger): Promise<Int
 export async function startIntake(settings: IntakeSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningIntake> {
   const logger = options.logger ?? createLogger({ name: 'intake', level: settings.LOG_LEVEL });
   const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
+  const unbound = keys.current().unbound;
+  if (unbound.length > 0) {
+    logger.warn({ keys: unbound }, 'these keys have no "sources" in the keys file and may send events of any source; bind each to its own with: npm run gateway -- keys sources <name> --sources <source>');
+  }
   const metrics = createIntakeMetrics();
   const retention = { retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 };
   const store: IntakeStore = options.embedded
@@ -97,7 +101,7 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     if (!lastReadiness || Date.now() - lastReadiness.at > 1000) {
       const check = async (): Promise<ReadinessReport> => {
         const [kafkaUp, redisUp] = await Promise.all([kafkaConnected && probe(() => admin.describeCluster(), 1500), store.ping()]);
-        return { kafka: kafkaUp, redis: redisUp };
+        return { bus: busCheck(Boolean(options.embedded), kafkaUp), store: storeCheck(Boolean(options.embedded), redisUp) };
       };
       lastReadiness = { at: Date.now(), report: check() };
     }

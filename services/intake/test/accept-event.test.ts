@@ -124,4 +124,85 @@ describe('accepting an event (domain, with in-memory ports)', () => {
     expect(await accept(withoutId, { principal, idempotencyKey: 'lan-gui-1' })).toMatchObject({ kind: 'accepted', replayed: true, eventId: 'evt-assigned-1' });
     expect(s.values).toHaveLength(1);
   });
+
+  it('when a key bound to its sources sends an event of another source, then 403 naming the source, nothing is published and the id stays free for its owner', async () => {
+    const s = controllableSink();
+    const meta: string[] = [];
+    const sink: EventSink = { publish: (event, m) => (meta.push(m.sender), s.sink.publish(event, m)) };
+    const store = memoryStore();
+    const accept = createEventAcceptor({ sink, idempotency: store, publishTimeoutMs: 1000 });
+    const ring = new KeyRing({ keys: [
+      { name: 'he-thong-hop', sha256: hashKey('a'), scopes: ['events:write'], sources: ['vpthanhuy-lichhop'] },
+      { name: 'he-thong-van-ban', sha256: hashKey('b'), scopes: ['events:write'], sources: ['vpthanhuy-vanban'] },
+    ] });
+    const event = loadExample('meeting-cancelled') as Record<string, unknown>;
+    expect(event.source).toBe('vpthanhuy-lichhop');
+    const refused = await accept(event, { principal: ring.authenticate('b')! });
+    expect(refused).toEqual({ kind: 'foreign-source', status: 403, keyName: 'he-thong-van-ban', source: 'vpthanhuy-lichhop', owned: ['vpthanhuy-vanban'] });
+    expect(s.published).toHaveLength(0);
+    expect(store.records.size).toBe(0);
+    expect(await accept(event, { principal: ring.authenticate('a')! })).toMatchObject({ kind: 'accepted', replayed: false });
+    // The sink is told which sender the key was checked to be.
+    expect(meta).toEqual(['vpthanhuy-lichhop']);
+  });
+
+  it('when a key has no sources binding (a keys file from before it) or is bound to "*", then it may send any source', async () => {
+    const s = controllableSink();
+    const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+    const ring = new KeyRing({ keys: [
+      { name: 'cu', sha256: hashKey('old'), scopes: ['events:write'] },
+      { name: 'moi', sha256: hashKey('any'), scopes: ['events:write'], sources: ['*'] },
+    ] });
+    expect(ring.unbound).toEqual(['cu']);
+    const event = loadExample('meeting-cancelled') as Record<string, unknown>;
+    expect(await accept({ ...event, id: 'x-1' }, { principal: ring.authenticate('old')! })).toMatchObject({ kind: 'accepted' });
+    expect(await accept({ ...event, id: 'x-2' }, { principal: ring.authenticate('any')! })).toMatchObject({ kind: 'accepted' });
+  });
+
+  describe('a classified document', () => {
+    const matEvent = () => loadExample('document-dispatched-mat') as { id: string; data: Record<string, unknown> } & Record<string, unknown>;
+    const withheld = ['summary', 'issuingBody', 'issueDate', 'arrivalNumber', 'arrivalDate', 'deadline', 'handlers'];
+
+    it('when a mật document is accepted, then what is stored has no summary, issuing body, dates or handlers, and the rest is kept', async () => {
+      const s = controllableSink();
+      const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+      const event = matEvent();
+      expect(await accept(event, { principal })).toMatchObject({ kind: 'accepted', replayed: false });
+      const stored = JSON.parse(s.values[0] ?? '') as { data: Record<string, unknown> };
+      for (const field of withheld) expect(stored.data).not.toHaveProperty(field);
+      expect(s.published[0]?.data).not.toHaveProperty('summary');
+      expect(stored.data).toMatchObject({ documentId: event.data.documentId, number: '36-HD/VPTW', secrecy: 'mat', link: event.data.link, recipients: event.data.recipients });
+      expect(s.values[0]).not.toContain('công tác văn thư');
+    });
+
+    it('when the same mật event is retried, then it is a replay; with another summary under the same id, a conflict', async () => {
+      const s = controllableSink();
+      const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+      const event = matEvent();
+      expect(await accept(event, { principal })).toMatchObject({ kind: 'accepted', replayed: false });
+      expect(await accept(matEvent(), { principal })).toMatchObject({ kind: 'accepted', replayed: true });
+      expect(await accept({ ...event, data: { ...event.data, summary: 'Một trích yếu khác' } }, { principal })).toMatchObject({ kind: 'conflict', status: 409 });
+      expect(await accept({ ...event, data: { ...event.data, handlers: ['Ban Dân vận Thành ủy'] } }, { principal })).toMatchObject({ kind: 'conflict' });
+      expect(s.values).toHaveLength(1);
+    });
+
+    it('when a mật document comes without summary or issuing body, then it is accepted; an ordinary one is refused naming them', async () => {
+      const s = controllableSink();
+      const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+      const event = matEvent();
+      const bare = { ...event, id: 'mat-bare', data: Object.fromEntries(Object.entries(event.data).filter(([k]) => !withheld.includes(k))) };
+      expect(await accept(bare, { principal })).toMatchObject({ kind: 'accepted' });
+      const ordinary = { ...bare, id: 'thuong-bare', data: { ...bare.data, secrecy: 'thuong' } };
+      const refused = await accept(ordinary, { principal });
+      expect(refused).toMatchObject({ kind: 'invalid', status: 400 });
+      expect(refused.kind === 'invalid' && refused.issues.map((i) => i.path).sort()).toEqual(['data.issueDate', 'data.issuingBody', 'data.summary']);
+    });
+
+    it('when an ordinary document is accepted, then it is stored as sent', async () => {
+      const s = controllableSink();
+      const accept = createEventAcceptor({ sink: s.sink, idempotency: memoryStore(), publishTimeoutMs: 1000 });
+      await accept(loadExample('document-dispatched-hoa-toc'), { principal });
+      expect(JSON.parse(s.values[0] ?? '')).toMatchObject({ data: { summary: expect.any(String) as string, handlers: expect.any(Array) as unknown[] } });
+    });
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, hashKey, KeyRing, parseKeysFile } from '@gateway/common';
 import { loadIntakeSettings } from '../src/config';
-import { createKey } from '../src/cli/keys';
+import { createKey, loadKeys, setKeySources } from '../src/cli/keys';
 
 describe('intake settings', () => {
   it('when several settings are bad, then start is refused with a message naming each one', () => {
@@ -62,6 +62,47 @@ describe('API keys', () => {
       expect(parsed.problems.join('\n')).toContain('keys.0.sha256');
       expect(parsed.problems.join('\n')).toContain('keys.0.scopes.0');
     }
+  });
+});
+
+describe('API keys bound to their sources', () => {
+  it('when keys are created without --sources, then a writer may send the source named like itself, an admin any, a reader has none; and a binding can be set later', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-keys-sources-'));
+    try {
+      const file = join(dir, 'keys.json');
+      const writer = createKey(file, 'he-thong-hop', ['events:write']);
+      const admin = createKey(file, 'quan-tri', ['admin']);
+      createKey(file, 'bao-cao', ['notifications:read']);
+      const bound = createKey(file, 'lich-hop', ['events:write'], { sources: ['vpthanhuy-lichhop', 'vpthanhuy-hop2'] });
+      expect(loadKeys(file).keys.map((k) => [k.name, k.sources])).toEqual([['he-thong-hop', ['he-thong-hop']], ['quan-tri', ['*']], ['bao-cao', undefined], ['lich-hop', ['vpthanhuy-lichhop', 'vpthanhuy-hop2']]]);
+      let ring = new KeyRing(loadKeys(file));
+      expect([...(ring.authenticate(writer)?.sources ?? [])]).toEqual(['he-thong-hop']);
+      expect(ring.authenticate(admin)?.sources).toBeUndefined();
+      expect([...(ring.authenticate(bound)?.sources ?? [])]).toEqual(['vpthanhuy-lichhop', 'vpthanhuy-hop2']);
+      expect(ring.unbound).toEqual([]);
+
+      setKeySources(file, 'he-thong-hop', ['vpthanhuy-lichhop']);
+      ring = new KeyRing(loadKeys(file));
+      expect([...(ring.authenticate(writer)?.sources ?? [])]).toEqual(['vpthanhuy-lichhop']);
+      expect(() => setKeySources(file, 'khong-co', ['x'])).toThrow(/no key named "khong-co"/);
+      expect(() => setKeySources(file, 'he-thong-hop', ['Not A Source'])).toThrow(/keys\.0\.sources\.0/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when a keys file from before sources existed is read, then it still parses and its writers are listed as unbound', () => {
+    const parsed = parseKeysFile({ keys: [{ name: 'cu', sha256: hashKey('k'), scopes: ['events:write'] }, { name: 'quan-tri', sha256: hashKey('a'), scopes: ['admin'] }] });
+    if (!parsed.ok) throw new Error(parsed.problems.join());
+    const ring = new KeyRing(parsed.file);
+    expect(ring.authenticate('k')?.sources).toBeUndefined();
+    expect(ring.unbound).toEqual(['cu']);
+  });
+
+  it('when a source in the file is not a source id, then parsing names the field', () => {
+    const parsed = parseKeysFile({ keys: [{ name: 'x', sha256: hashKey('k'), scopes: ['events:write'], sources: ['He Thong'] }] });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems.join('\n')).toContain('keys.0.sources.0');
   });
 });
 

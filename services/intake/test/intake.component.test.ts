@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { loadExample } from '@gateway/contracts';
+import { loadExample, WITHHELD_WHEN_CLASSIFIED } from '@gateway/contracts';
 import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName } from '../../../tests/support/infra';
 import { startTestIntake, type TestIntake } from './support';
 
@@ -26,8 +26,12 @@ describe('intake against a real Kafka broker and Redis', () => {
     await intake?.cleanup();
   });
 
-  it('when valid events are posted, then each is read back from the topic with its meeting/document id as key and an unchanged body', async () => {
-    const sent = EXAMPLES.map((name) => loadExample(name) as { id: string; type: string; data: { meetingId?: string; documentId?: string } });
+  /** A classified document is stored without what no channel may carry (see domain/classified.ts). */
+  const asStored = (event: { data: { secrecy?: string } }): unknown =>
+    event.data.secrecy === 'mat' ? { ...event, data: Object.fromEntries(Object.entries(event.data).filter(([k]) => !(WITHHELD_WHEN_CLASSIFIED as readonly string[]).includes(k))) } : event;
+
+  it('when valid events are posted, then each is read back from the topic with its meeting/document id as key and an unchanged body (a mật one without its content)', async () => {
+    const sent = EXAMPLES.map((name) => loadExample(name) as { id: string; type: string; data: { meetingId?: string; documentId?: string; secrecy?: string } });
     for (const event of sent) {
       const res = await intake.post(event);
       expect(res.status).toBe(202);
@@ -39,10 +43,31 @@ describe('intake against a real Kafka broker and Redis', () => {
       const record = records.find((r) => (JSON.parse(r.value) as { id: string }).id === event.id);
       expect(record).toBeDefined();
       expect(record?.key).toBe(event.data.meetingId ?? event.data.documentId);
-      expect(JSON.parse(record?.value ?? '{}')).toEqual(event);
+      expect(JSON.parse(record?.value ?? '{}')).toEqual(asStored(event));
       expect(record?.headers['event-type']).toBe(event.type);
       expect(record?.headers['api-key-name']).toBe('van-phong-thanh-uy');
+      expect(record?.headers['authenticated-source']).toBe((event as { source?: string }).source);
     }
+  });
+
+  it('when a key sends an event of a source it does not own, then 403 names the source in Vietnamese and English, on both request paths, and nothing is published', async () => {
+    const event = { ...(loadExample('meeting-cancelled') as object), id: uniqueName('foreign'), source: 'ubnd-lichhop' };
+    const plain = await intake.post(event);
+    const json = JSON.stringify(event);
+    const gzipped = await intake.post(null, { raw: gzipSync(json), headers: { 'content-encoding': 'gzip' } });
+    for (const res of [plain, gzipped]) {
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.json).toMatchObject({ status: 403, errors: [{ path: 'source' }] });
+      expect(String(res.json.title)).toContain('Khóa API không được gửi');
+      expect(String(res.json.detail)).toContain('"ubnd-lichhop"');
+      expect(String(res.json.detail)).toContain('van-phong-thanh-uy');
+    }
+    // The owner of that id may still use it: nothing was claimed for it.
+    const owned = await intake.post({ ...event, source: 'vpthanhuy-lichhop' });
+    expect(owned.status).toBe(202);
+    const records = await readAllMessages(kafkaBrokers(), topic, { expected: EXAMPLES.length + 1, timeoutMs: 20000 });
+    expect(records.filter((r) => (JSON.parse(r.value) as { id: string }).id === event.id).map((r) => r.headers['authenticated-source'])).toEqual(['vpthanhuy-lichhop']);
   });
 
   it('when an event has no id, then intake assigns one and answers with it', async () => {

@@ -18,7 +18,7 @@ export async function startTestIntake(options: { brokers: string[]; redisUrl: st
   const dir = mkdtempSync(join(tmpdir(), 'gateway-intake-test-'));
   const keysFile = join(dir, 'keys.json');
   const keys = {
-    writer: createKey(keysFile, 'van-phong-thanh-uy', ['events:write']),
+    writer: createKey(keysFile, 'van-phong-thanh-uy', ['events:write'], { sources: ['vpthanhuy-lichhop', 'vpthanhuy-vanban', 'he-thong-khac'] }),
     reader: createKey(keysFile, 'bao-cao', ['notifications:read']),
     admin: createKey(keysFile, 'quan-tri', ['admin']),
   };

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { infrastructureSettings, parseSettings, setting } from '@gateway/common';
+import { consumerGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
 const operatorSettingsSchema = z.object({
   OPERATOR_HOST: z.string().default('127.0.0.1'),
   OPERATOR_PORT: setting.port(8082),
   ...infrastructureSettings(),
   KAFKA_CLIENT_ID: z.string().default('gateway-operator'),
-  STATUS_GROUP_ID: z.string().default('gateway-status-projection'),
+  /** Default: gateway-status-projection after the group prefix (consumerGroupId). */
+  STATUS_GROUP_ID: z.string().min(1).optional(),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
   STATUS_RETENTION_DAYS: setting.positiveInt(90),
   /** Without a requestId, the same resend (same message, same corrections) within this window is one resend. */
@@ -17,7 +18,7 @@ const operatorSettingsSchema = z.object({
   RESEND_JOB_MAX_ITEMS: setting.positiveInt(100_000),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),
   LOG_LEVEL: setting.logLevel(),
-});
+}).transform((s) => ({ ...s, STATUS_GROUP_ID: consumerGroupId(s, s.STATUS_GROUP_ID, 'gateway-status-projection') }));
 
 export type OperatorSettings = z.output<typeof operatorSettingsSchema>;
 

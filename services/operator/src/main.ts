@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
-import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, superviseConsumer, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './config';
@@ -14,6 +14,8 @@ export interface RunningOperator {
   stores: OperatorStores;
   jobs: ResendJobRunner;
   stop: () => Promise<void>;
+  /** Resolves when the status projection's consumer stopped for good (the process must be restarted). */
+  failed: Promise<Error>;
 }
 
 export interface OperatorDeps {
@@ -45,7 +47,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   }
   const producer = createDurableProducer(bus);
   await producer.connect();
-  const consumer = bus.consumer({ groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false });
+  const { consumer, health } = superviseConsumer(bus, { groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false }, { name: 'status projection', logger });
   await consumer.connect();
   const publisher = producerPublisher(producer);
   await runStatusProjection({ consumer, topics, store: stores.notifications, publisher, logger: logger.child({ component: 'status-projection' }) });
@@ -53,12 +55,13 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const resends = new ResendService({ stores, publisher, topics, options: { autoWindowMs: settings.RESEND_DEDUP_WINDOW_MS, requestWindowMs: settings.RESEND_REQUEST_TTL_MS } });
   const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: { batchSize: settings.RESEND_JOB_BATCH, maxItems: settings.RESEND_JOB_MAX_ITEMS } });
 
-  const readiness =
+  const infraReadiness =
     deps.readiness ??
     (async () => {
       const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), redis ? probe(() => redis.ping(), 1000) : Promise.resolve(true)]);
       return { kafka: kafkaUp, redis: redisUp };
     });
+  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() });
   const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}) });
   const http = await listenHttp(app, settings.OPERATOR_HOST, settings.OPERATOR_PORT);
   const { url } = http;
@@ -77,7 +80,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     ],
     { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url, stores, jobs, stop };
+  return { url, stores, jobs, stop, failed: health.failed };
 }
 
 if (require.main === module) runMain('operator', () => startOperator(loadOperatorSettings(process.env)));

@@ -15,6 +15,7 @@ import {
   createRenderer,
   isSkipped,
   loadTemplates,
+  smsView,
   type AgencyInfo,
   type RecipientPerson,
   type Renderer,
@@ -99,13 +100,14 @@ function smsModes(templates: TemplateRegistry, event: GatewayEvent, person: Reci
   const forType = templates.forType(event.type);
   const vm = buildViewModel(event, person, { agency: AGENCY });
   const parts = vm.kind === 'secret-document' && forType.secret !== null ? forType.secret : forType.standard;
-  const rendered: SmsPart[] = parts.sms.map((p) => ({ text: p.template.render(vm), optional: p.optional })).filter((p) => p.text !== '');
+  const marked = { ...smsView(vm), recipient: vm.recipient };
+  const rendered: SmsPart[] = parts.sms.map((p) => ({ text: p.template.render(marked), optional: p.optional })).filter((p) => p.text !== '');
   return (['keep', 'strip', 'auto'] as const).map((diacritics) => {
     const result = applySmsPolicy(rendered, { ...forType.sms, diacritics });
     const label = diacritics.padEnd(5);
-    if (!result.ok) return `  ${label} over the cap: ${result.reason}`;
     const dropped = result.dropped > 0 ? `, ${result.dropped} optional part(s) dropped` : '';
-    return `  ${label} ${result.encoding}, ${result.segments} segment(s), ${result.text.length} chars, sent ${result.diacritics === 'keep' ? 'with' : 'without'} diacritics${dropped}`;
+    const shortened = result.shortened ? ', shortened to fit' : '';
+    return `  ${label} ${result.encoding}, ${result.segments} segment(s), ${result.text.length} chars, sent ${result.diacritics === 'keep' ? 'with' : 'without'} diacritics${dropped}${shortened}`;
   });
 }
 

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { infrastructureSettings, parseSettings, setting } from '@gateway/common';
+import { consumerGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
 const rendererSettingsSchema = z.object({
   RENDERER_HOST: z.string().default('127.0.0.1'),
   RENDERER_PORT: setting.port(8081),
   ...infrastructureSettings(),
   KAFKA_CLIENT_ID: z.string().default('gateway-renderer'),
-  RENDERER_GROUP_ID: z.string().default('gateway-renderer'),
+  /** Default: gateway-renderer after the group prefix (consumerGroupId). */
+  RENDERER_GROUP_ID: z.string().min(1).optional(),
   GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
   TEMPLATES_DIR: z.string().default(resolve(__dirname, '../../../templates')),
   AGENCY_NAME: z.string().min(1).default('Văn phòng Thành ủy'),
@@ -18,7 +19,7 @@ const rendererSettingsSchema = z.object({
   RENDERER_COMPRESSION: z.enum(['none', 'gzip'], { message: 'must be none or gzip' }).default('none'),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(15000),
   LOG_LEVEL: setting.logLevel(),
-});
+}).transform((s) => ({ ...s, RENDERER_GROUP_ID: consumerGroupId(s, s.RENDERER_GROUP_ID, 'gateway-renderer') }));
 
 export type RendererSettings = z.output<typeof rendererSettingsSchema>;
 

@@ -1,6 +1,6 @@
 import express from 'express';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, healthRoutes, noRoute, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter, createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from './directory';
@@ -12,6 +12,8 @@ export interface RunningRenderer {
   url: string;
   topics: Topics;
   stop: () => Promise<void>;
+  /** Resolves when the events consumer stopped for good (the process must be restarted). */
+  failed: Promise<Error>;
 }
 
 /**
@@ -71,14 +73,8 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   }
   const producer = createFanoutProducer(kafka);
   await producer.connect();
-  const consumer = kafka.consumer({ groupId: settings.RENDERER_GROUP_ID, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 });
+  const { consumer, health } = superviseConsumer(kafka, { groupId: settings.RENDERER_GROUP_ID, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 }, { name: 'events consumer', logger });
   await consumer.connect();
-  let consuming = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (consuming = true));
-  consumer.on(consumer.events.CRASH, (e) => {
-    consuming = false;
-    logger.error({ err: String(e.payload.error), restart: e.payload.restart }, 'events consumer crashed');
-  });
   await runEventsConsumer({
     consumer,
     producer,
@@ -94,7 +90,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   app.disable('x-powered-by');
   healthRoutes(app, async () => {
     const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), stores.ping()]);
-    return allReady({ kafka: kafkaUp, redis: redisUp, consuming });
+    return allReady({ bus: busCheck(Boolean(options.embedded), kafkaUp), store: storeCheck(Boolean(options.embedded), redisUp), consuming: health.consuming() });
   });
   app.use('/v1/directory', createDirectoryRouter({ store: directory, keys: keys.current, logger }));
   app.use(noRoute());
@@ -113,7 +109,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
     ],
     { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url, topics, stop };
+  return { url, topics, stop, failed: health.failed };
 }
 
 if (require.main === module) runMain('renderer', () => startRenderer(loadRendererSettings(process.env)));

@@ -127,4 +127,29 @@ describe('renderer through a real broker and Redis', () => {
     const forDoc = emails.map((r) => JSON.parse(r.value) as { eventId: string; recipient: { id: string } }).filter((m) => m.eventId === good.id);
     expect(forDoc.map((m) => m.recipient.id)).toEqual(['le-thi-dung']);
   }, 90000);
+
+  it('when two senders send an event with the same id for the same meeting id, then each gets its own message ids and calendar UID, the first the plain one; a record whose source is not the one the intake stamped is dead-lettered', async () => {
+    const id = `${prefix}-same-id`;
+    const meetingId = `${prefix}-H-2025-001`;
+    const base = meeting();
+    const of = (source: string) => ({ ...base, id, source, data: { ...base.data, meetingId, participants: [{ id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84905000001', email: 'nvan@danang.gov.vn' }] } });
+    const stamped = (event: ReturnType<typeof of>, sender: string) =>
+      producer.send({ topic: topics.events, acks: -1, messages: [{ key: meetingId, value: JSON.stringify(event), headers: { 'authenticated-source': sender } }] });
+    await stamped(of('he-thong-a'), 'he-thong-a');
+    await stamped(of('he-thong-b'), 'he-thong-b');
+    await stamped(of('he-thong-c'), 'he-thong-a');
+
+    const dead = (await readAllMessages(kafkaBrokers(), topics.deadLetter, { expected: 3, timeoutMs: 30000 })).map((r) => deadLetterSchema.parse(JSON.parse(r.value)));
+    // Across partitions the dead letters come in any order.
+    expect(dead.filter((d) => d.reason.includes('he-thong')).map((d) => d.reason)).toEqual(['the event\'s source "he-thong-c" is not the one the intake authenticated ("he-thong-a")']);
+    const emails = (await readAllMessages(kafkaBrokers(), topics.email, { expected: 9, timeoutMs: 30000 }))
+      .map((r) => channelMessageSchema.parse(JSON.parse(r.value)))
+      .filter((m) => m.eventId === id);
+    expect(emails).toHaveLength(2);
+    const [a, b] = emails.map((m) => (m.channel === 'email' ? { id: m.id, uid: m.calendar?.uid, sequence: m.calendar?.sequence } : undefined));
+    expect(a?.id).not.toBe(b?.id);
+    expect(a?.uid).toBe(`meeting-${meetingId}@lichhop.example.gov.vn`);
+    expect(b?.uid).toBe(`meeting-he-thong-b/${meetingId}@lichhop.example.gov.vn`);
+    expect([a?.sequence, b?.sequence]).toEqual([0, 0]);
+  }, 90000);
 });

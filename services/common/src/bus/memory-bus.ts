@@ -472,8 +472,16 @@ class MemoryConsumer implements BusConsumer {
         // As a broker-backed consumer does: keep what was resolved, start again from there.
         commit();
         failures += 1;
-        const crash: ConsumerCrashEvent['payload'] = { error: error as Error, groupId: this.config0.groupId, restart: true };
+        // kafkajs gives up on an error it deems non-retriable (a TypeError, a `retriable: false`
+        // error): it disconnects and does not restart. So does this consumer, so that the embedded
+        // mode fails as visibly as the real one.
+        const restart = isRetriable(error);
+        const crash: ConsumerCrashEvent['payload'] = { error: error as Error, groupId: this.config0.groupId, restart };
         this.emit(this.events.CRASH, crash);
+        if (!restart) {
+          void this.stop();
+          return;
+        }
         await firstOf([this.changed], Math.min(5_000, 100 * 2 ** Math.min(failures - 1, 6)));
       } finally {
         release();
@@ -538,6 +546,13 @@ class MemoryAdmin implements BusAdmin {
   async fetchTopicOffsets(topic: string) {
     return this.bus.topic(topic).partitions.map((log, partition) => ({ partition, offset: String(log.end), high: String(log.end), low: String(log.base) }));
   }
+}
+
+/** kafkajs's rule (src/retry/index.js): these errors are bugs, and an error may say it is not retriable. */
+const UNRECOVERABLE_ERRORS = new Set(['RangeError', 'ReferenceError', 'SyntaxError', 'TypeError']);
+function isRetriable(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  return !UNRECOVERABLE_ERRORS.has(error.name) && (error as { retriable?: boolean }).retriable !== false;
 }
 
 function toBuffer(v: Buffer | string): Buffer {

@@ -10,8 +10,9 @@ import { directoryCommand } from './commands/directory';
 import { sendCommand } from './commands/send';
 import { showCommand } from './commands/show';
 import { resendCommand } from './commands/resend';
+import { consumeCommand } from './commands/consume';
 
-const COMMANDS: readonly Command[] = [keysCommand, directoryCommand, sendCommand, showCommand, resendCommand];
+const COMMANDS: readonly Command[] = [keysCommand, directoryCommand, sendCommand, showCommand, resendCommand, consumeCommand];
 
 const USAGE = `Cổng thông báo — công cụ quản trị / gateway admin CLI
 
@@ -26,6 +27,7 @@ Settings (environment, or a flag per command):
   GATEWAY_OPERATOR_URL    default http://127.0.0.1:8082
   GATEWAY_KEY             API key; default: the development key \`npm start\` writes to .gateway/dev-key.txt
   GATEWAY_KEYS_FILE       keys file for \`keys\`; default .gateway/keys.json
+  KAFKA_BROKERS           for \`consume\`; default: the local broker \`npm start\` keeps in .gateway/kafka
 
 Exit codes: 0 ok, 1 failure, 2 wrong usage.`;
 

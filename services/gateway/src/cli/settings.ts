@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { previousPorts } from '@gateway/infra';
 import { CliError, UsageError } from './errors';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -14,6 +15,14 @@ export interface CliSettings {
   /** The development key `npm start` writes beside the keys file, used when no key is given. */
   devKeyFile: string;
   keysFile: string;
+  /** KAFKA_BROKERS, else the local broker `npm start` keeps in .gateway/kafka (for `consume`); may be empty. */
+  kafkaBrokers: string[];
+}
+
+/** The address of the local broker `npm start` keeps (its server.properties), if there is one. */
+function keptLocalBroker(stateDir: string): string[] {
+  const ports = previousPorts(join(stateDir, 'kafka'));
+  return ports ? [`127.0.0.1:${ports.port}`] : [];
 }
 
 const DEFAULT_URLS = { intake: 'http://127.0.0.1:8080', directory: 'http://127.0.0.1:8081', operator: 'http://127.0.0.1:8082' } as const;
@@ -36,6 +45,7 @@ export function loadCliSettings(env: Record<string, string | undefined>): CliSet
     // `npm start` writes it beside the keys file.
     devKeyFile: join(dirname(keysFile), 'dev-key.txt'),
     keysFile,
+    kafkaBrokers: env.KAFKA_BROKERS?.trim() ? env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) : keptLocalBroker(join(ROOT, '.gateway')),
   };
 }
 

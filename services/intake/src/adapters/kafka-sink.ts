@@ -16,6 +16,8 @@ export function createKafkaEventSink(publisher: BatchingPublisher, topic: string
           'event-id': event.id ?? '',
           'correlation-id': meta.correlationId,
           'api-key-name': meta.keyName,
+          // What downstream scopes ids by: checked here, so nothing trusts the body's source alone.
+          'authenticated-source': meta.sender,
           'received-at': meta.receivedAt,
         },
       });

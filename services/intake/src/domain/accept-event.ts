@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseEvent, type GatewayEvent } from '@gateway/contracts';
-import type { Principal } from '@gateway/common';
+import { ownsSource, type Principal } from '@gateway/common';
+import { withholdingClassifiedContent } from './classified';
 import { fingerprint, type IdempotencyStore, type StoredAnswer } from './idempotency';
 
 /** Port: stores one event durably (for us: acknowledged by every in-sync Kafka replica). */
@@ -12,6 +13,8 @@ export interface PublishMeta {
   /** The event as JSON: the record's value, serialized once for the fingerprint and the store. */
   json: string;
   keyName: string;
+  /** The event's `source`, checked to be one the key owns: the sender every derived id is scoped by. */
+  sender: string;
   correlationId: string;
   receivedAt: string;
 }
@@ -25,6 +28,7 @@ export type AcceptOutcome =
   | { kind: 'accepted'; status: 202; body: StoredAnswer['body']; replayed: boolean; eventId: string }
   | { kind: 'invalid'; status: 400; issues: FieldIssue[] }
   | { kind: 'unknown-type'; status: 422; issues: FieldIssue[] }
+  | { kind: 'foreign-source'; status: 403; keyName: string; source: string; owned: string[] }
   | { kind: 'conflict'; status: 409; eventId: string }
   | { kind: 'unavailable'; status: 503; retryAfterSeconds: number; reason: string; eventId?: string };
 
@@ -53,6 +57,7 @@ export function createEventAcceptor(deps: AcceptorDeps) {
   const newId = deps.newId ?? randomUUID;
   const now = deps.now ?? (() => new Date());
   const duplicateWaitMs = deps.duplicateWaitMs ?? deps.publishTimeoutMs;
+  const sink = withholdingClassifiedContent<PublishMeta, EventSink>(deps.sink);
 
   function unavailable(reason: string, eventId?: string): AcceptOutcome {
     return { kind: 'unavailable', status: 503, retryAfterSeconds: 2, reason, eventId };
@@ -61,7 +66,7 @@ export function createEventAcceptor(deps: AcceptorDeps) {
   /** Publishes; the returned promise follows the broker even past our timeout. */
   function store(event: GatewayEvent, json: string, principal: Principal, correlationId: string): { answer: StoredAnswer; stored: Promise<void> } {
     const receivedAt = now().toISOString();
-    const stored = deps.sink.publish(event, { json, keyName: principal.name, correlationId, receivedAt });
+    const stored = sink.publish(event, { json, keyName: principal.name, sender: event.source, correlationId, receivedAt });
     const answer: StoredAnswer = { status: 202, body: { id: event.id, type: event.type, status: 'accepted', receivedAt } };
     return { answer, stored };
   }
@@ -88,6 +93,10 @@ export function createEventAcceptor(deps: AcceptorDeps) {
         : { kind: 'invalid', status: 400, issues: parsed.issues };
     }
     const event = parsed.event;
+    // Before the idempotency store: an event a key may not send never takes an id of its sender.
+    if (!ownsSource(ctx.principal, event.source)) {
+      return { kind: 'foreign-source', status: 403, keyName: ctx.principal.name, source: event.source, owned: [...(ctx.principal.sources ?? [])] };
+    }
     const dedupKey = ctx.idempotencyKey ?? event.id;
     const assigned: GatewayEvent = event.id ? event : { ...event, id: newId() };
     const eventId = assigned.id as string;

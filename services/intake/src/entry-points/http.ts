@@ -1,12 +1,13 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authorize, healthRoutes, noRoute, PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { authorize, healthRoutes, type InfraCheck, noRoute, PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { EventAcceptor, AcceptOutcome } from '../domain/accept-event';
 import type { IntakeMetrics } from '../metrics';
 
+/** The bus (Kafka, or the embedded mode's in-process bus) and the idempotency store (Redis, or in memory). */
 export interface ReadinessReport {
-  kafka: boolean;
-  redis: boolean;
+  bus: InfraCheck;
+  store: InfraCheck;
 }
 
 export interface HttpDeps {
@@ -53,6 +54,17 @@ function respond(deps: HttpDeps, res: ServerResponse, outcome: AcceptOutcome): v
     case 'unknown-type':
       deps.metrics.rejected.inc({ reason: 'unknown-type' });
       sendProblem(res, { type: `${PROBLEM_BASE}unknown-event-type`, title: 'Unknown event type', status: 422, detail: outcome.issues[0]?.message, errors: outcome.issues });
+      return;
+    case 'foreign-source':
+      deps.metrics.rejected.inc({ reason: 'foreign-source' });
+      deps.logger.warn({ key: outcome.keyName, source: outcome.source }, 'key sent an event of a source it does not own');
+      sendProblem(res, {
+        type: `${PROBLEM_BASE}source-not-allowed`,
+        title: 'Khóa API không được gửi sự kiện của hệ thống này / This key may not send events of this source',
+        status: 403,
+        detail: `Khóa "${outcome.keyName}" chỉ được gửi sự kiện có source là ${outcome.owned.join(', ')}; sự kiện này có source "${outcome.source}". / The key "${outcome.keyName}" may only send events whose source is ${outcome.owned.join(', ')}; this event's source is "${outcome.source}".`,
+        errors: [{ path: 'source', message: `"${outcome.source}" không thuộc khóa này / is not a source of this key` }],
+      });
       return;
     case 'conflict':
       deps.metrics.rejected.inc({ reason: 'conflict' });
@@ -210,7 +222,7 @@ function createHttpApp(deps: HttpDeps): express.Express {
 
   healthRoutes(app, async () => {
     const report = await deps.readiness();
-    return { ready: report.kafka && report.redis, report };
+    return { ready: report.bus.ok && report.store.ok, report };
   });
 
   app.get('/metrics', requireScope(deps, 'admin'), async (_req, res) => {

@@ -58,6 +58,7 @@ async function api(path, options = {}) {
   if (!res.ok) {
     const err = new Error(GatewayProblems.problemText(res.status, data));
     err.status = res.status;
+    err.problem = data;
     throw err;
   }
   return data;
@@ -332,10 +333,18 @@ function eventAsk() {
   } }, h('label', {}, 'Mã sự kiện (cuộc họp hoặc văn bản)', input), h('button', { type: 'submit', className: 'primary' }, 'Xem')));
 }
 
-async function eventPage(id) {
-  const r = await api(`/v1/events/${encodeURIComponent(id)}/report`);
+async function eventPage(id, source) {
+  let r;
+  try {
+    r = await api(`/v1/events/${encodeURIComponent(id)}/report${source ? `?source=${encodeURIComponent(source)}` : ''}`);
+  } catch (err) {
+    // Event ids are each sending system's own: two systems may have used this one.
+    if (!(err.problem && Array.isArray(err.problem.sources))) throw err;
+    return view(h('h1', {}, `Báo cáo sự kiện ${id}`), h('p', {}, 'Nhiều hệ thống gửi đã dùng mã sự kiện này. Chọn hệ thống:'),
+      h('ul', {}, err.problem.sources.map((s) => h('li', {}, link(`#/su-kien/${encodeURIComponent(id)}?source=${encodeURIComponent(s)}`, s)))));
+  }
   const channels = ['sms', 'email', 'push', 'inapp'];
-  view(h('h1', {}, `Báo cáo sự kiện ${r.eventId}`),
+  view(h('h1', {}, `Báo cáo sự kiện ${r.eventId}${r.source ? ` (${r.source})` : ''}`),
     h('div', { className: 'grid' }, h('section', { className: 'card' }, h('h2', {}, `${r.total} tin, ${r.recipients.length} người nhận`), bars(r.counts, STATUS, statusClass)),
       r.unreached ? h('section', { className: 'card' }, h('h2', {}, `Chưa liên lạc được (${r.unreached.length})`),
         r.unreached.length === 0 ? h('p', { className: 'notice' }, 'Mọi đại biểu đã nhận được ít nhất một kênh.') : h('ul', {}, r.unreached.map((p) => h('li', {}, p.name || p.id)))) : ''),
@@ -423,7 +432,7 @@ async function route() {
       case undefined: return await overviewPage();
       case 'that-bai': return await listPage(params, { title: 'Tin gửi lỗi', defaults: { status: FAILED_STATES } });
       case 'tra-cuu': return await listPage(params, { title: 'Tra cứu thông báo', defaults: {} });
-      case 'su-kien': return parts[1] ? await eventPage(parts[1]) : eventAsk();
+      case 'su-kien': return parts[1] ? await eventPage(parts[1], params.source) : eventAsk();
       case 'thong-bao': return await detailPage(parts[1]);
       case 'gui-lai-hang-loat': return await jobsPage();
       case 'nhat-ky': return await auditPage(params);

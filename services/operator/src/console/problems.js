@@ -49,6 +49,7 @@
     if (status === 409) {
       const code = problemCode(p);
       if (code === 'job-not-running') return 'Lượt gửi lại hàng loạt này đã kết thúc.';
+      if (code === 'ambiguous-event') return 'Nhiều hệ thống gửi đã dùng mã sự kiện này; hãy chọn một hệ thống gửi.';
       return `Không gửi lại: ${CONFLICTS[code] || 'tin này không gửi lại được lúc này.'}`;
     }
     if (status === 400) {

@@ -2,7 +2,7 @@ import type { DeliveryStatus } from '@gateway/contracts';
 import { attemptHistory } from '../entry-points/http';
 import { applyToRecord, foldText, matchesRecipient, searchText, type NotificationRecord } from './notification';
 import { plainReason } from './reasons';
-import { buildEventReport } from './report';
+import { buildEventReport, chooseSender, sendersOf } from './report';
 import { resendState } from './resend-chain';
 
 const base = { messageId: 'm', eventId: 'e', channel: 'sms' as const };
@@ -60,6 +60,27 @@ describe('buildEventReport', () => {
   it('when the event is a document, then no unreached list is made', () => {
     const doc = rec('1', 'an', 'sms', 'failed', { summary: { recipient: { id: 'an', name: 'An' }, eventType: 'document.dispatched' } });
     expect(buildEventReport('e', [doc]).unreached).toBeUndefined();
+  });
+});
+
+describe('which sender an event report is about', () => {
+  const record = (messageId: string, source?: string): NotificationRecord => ({
+    messageId, eventId: 'H-2025-001', channel: 'sms', status: 'sent', attempts: 1, firstSeenAt: '2025-09-29T08:00:00+07:00', updatedAt: '2025-09-29T08:00:00+07:00',
+    ...(source ? { summary: { recipient: { id: 'a', name: 'A' }, eventType: 'meeting.scheduled', source } } : {}),
+  });
+
+  it('when two senders used one event id, then both are named and the caller must choose, unless it asked or its key sends as only one of them', () => {
+    const senders = sendersOf([record('1', 'lichhop-b'), record('2', 'lichhop-a'), record('3', 'lichhop-b'), record('4')]);
+    expect(senders).toEqual(['lichhop-a', 'lichhop-b']);
+    expect(chooseSender(senders, undefined, undefined)).toEqual({ kind: 'ambiguous', senders });
+    expect(chooseSender(senders, 'lichhop-b', undefined)).toEqual({ kind: 'one', source: 'lichhop-b' });
+    expect(chooseSender(senders, undefined, new Set(['lichhop-a']))).toEqual({ kind: 'one', source: 'lichhop-a' });
+    expect(chooseSender(senders, undefined, new Set(['lichhop-a', 'lichhop-b']))).toEqual({ kind: 'ambiguous', senders });
+  });
+
+  it('when one sender used the id, then the report is its own without asking', () => {
+    expect(chooseSender(sendersOf([record('1', 'lichhop-a'), record('2')]), undefined, undefined)).toEqual({ kind: 'one', source: 'lichhop-a' });
+    expect(chooseSender(sendersOf([record('1')]), undefined, undefined)).toEqual({ kind: 'one', source: undefined });
   });
 });
 

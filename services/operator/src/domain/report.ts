@@ -15,6 +15,8 @@ export interface ReportRecipient {
 
 export interface EventReport {
   eventId: string;
+  /** The sender (source) whose event this is, when its notifications name it. */
+  source?: string;
   eventType?: string;
   /** Notifications, one per chain (an original and its resends count once), as the list shows them. */
   total: number;
@@ -54,4 +56,26 @@ export function buildEventReport(eventId: string, records: readonly Notification
   const report: EventReport = { eventId, ...(eventType ? { eventType } : {}), total: chains.size, counts, recipients };
   if (eventType?.startsWith('meeting.')) report.unreached = recipients.filter((p) => !p.reached).map((p) => ({ id: p.id, ...(p.name ? { name: p.name } : {}) }));
   return report;
+}
+
+/**
+ * The senders (sources) whose notifications carry this event id, sorted: event ids are each
+ * sender's own, so two senders' events may share one (docs/adr/0003-event-identity.md).
+ */
+export function sendersOf(records: readonly NotificationRecord[]): string[] {
+  return [...new Set(records.flatMap((r) => (r.summary?.source ? [r.summary.source] : [])))].sort();
+}
+
+export type SenderChoice = { kind: 'one'; source: string | undefined } | { kind: 'ambiguous'; senders: string[] };
+
+/**
+ * Which sender's event a report is about: the one asked for; else the only one; else the only
+ * one of them the asking key may send as. Several left over is for the caller to choose.
+ */
+export function chooseSender(senders: readonly string[], asked: string | undefined, own: ReadonlySet<string> | undefined): SenderChoice {
+  if (asked !== undefined) return { kind: 'one', source: asked };
+  if (senders.length <= 1) return { kind: 'one', source: senders[0] };
+  const mine = own ? senders.filter((s) => own.has(s)) : [];
+  if (mine.length === 1) return { kind: 'one', source: mine[0] };
+  return { kind: 'ambiguous', senders: [...senders] };
 }

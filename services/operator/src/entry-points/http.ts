@@ -1,13 +1,13 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { allReady, ANY_KEY, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
-import type { DeliveryStatus } from '@gateway/contracts';
+import { sourceSchema, type DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
 import type { NewAuditEntry } from '../data-access/audit-store';
 import { toEpochRange, type NotificationRecord, type NotificationView } from '../domain/notification';
 import { plainReason } from '../domain/reasons';
-import { buildEventReport } from '../domain/report';
+import { buildEventReport, chooseSender, sendersOf } from '../domain/report';
 import { chainOf, resendState, type ResendState } from '../domain/resend-chain';
 import { loadResendStates } from '../app/resend-states';
 import type { ResendService } from '../app/resend-service';
@@ -188,10 +188,26 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
     asyncRoute(async (req, res) => {
       const eventId = String(req.params.eventId);
       if (!/^[A-Za-z0-9._:-]{1,128}$/.test(eventId)) return invalid(res, [{ code: 'custom', path: ['eventId'], message: 'must be an event id', input: eventId }], 'params');
+      const asked = typeof req.query.source === 'string' ? req.query.source : undefined;
+      if (asked !== undefined && !sourceSchema.safeParse(asked).success) return invalid(res, [{ code: 'custom', path: ['source'], message: 'must be a source (hệ thống gửi)', input: asked }], 'query');
       const ids = await stores.notifications.matchIds({ eventId }, 200_000);
       if (ids.length === 0) return notFound(res, 'Unknown event', `No notification of event ${eventId} is known (statuses are kept 90 days).`);
       const records = [...(await stores.notifications.getMany(ids)).values()];
-      res.json(buildEventReport(eventId, records, await loadResendStates(stores, records)));
+      const senders = sendersOf(records);
+      const choice = chooseSender(senders, asked, (req as AuthedRequest).principal?.sources);
+      if (choice.kind === 'ambiguous') {
+        return sendProblem(res, {
+          type: `${PROBLEM_BASE}ambiguous-event`,
+          title: 'Mã sự kiện này thuộc nhiều hệ thống gửi / Several sources sent an event with this id',
+          status: 409,
+          detail: `Các hệ thống ${choice.senders.join(', ')} đều gửi sự kiện ${eventId}; chọn một bằng ?source=. / The sources ${choice.senders.join(', ')} each sent an event ${eventId}; choose one with ?source=.`,
+          sources: choice.senders,
+        });
+      }
+      const { source } = choice;
+      const chosen = source === undefined ? records : records.filter((r) => r.summary?.source === source);
+      if (chosen.length === 0) return notFound(res, 'Unknown event', `No notification of event ${eventId} from ${source ?? '?'} is known (statuses are kept 90 days).`);
+      res.json({ ...buildEventReport(eventId, chosen, await loadResendStates(stores, chosen)), ...(source !== undefined ? { source } : {}) });
     }),
   );
 

@@ -92,6 +92,21 @@ describe('directory HTTP API: people and groups', () => {
     expect((await request(app).delete('/v1/directory/people/le-minh-tuan').set(auth(keys.writer))).status).toBe(404);
   });
 
+  it('when a person is put in NFD, then it is stored and read back NFC; a lone surrogate is a 400 naming the field', async () => {
+    const nfd = { name: 'Lê Minh Tuấn'.normalize('NFD'), title: 'Bí thư Đảng ủy phường Hải Châu'.normalize('NFD') };
+    const put = await request(app).put('/v1/directory/people/le-minh-tuan').set(auth(keys.writer)).send(nfd);
+    expect(put.status).toBe(201);
+    const get = await request(app).get('/v1/directory/people/le-minh-tuan').set(auth(keys.writer));
+    expect(get.body).toEqual({ id: 'le-minh-tuan', name: 'Lê Minh Tuấn', title: 'Bí thư Đảng ủy phường Hải Châu' });
+    const group = await request(app).put('/v1/directory/groups/ban-tv').set(auth(keys.writer)).send({ name: 'Ban Thường vụ'.normalize('NFD'), members: ['le-minh-tuan'] });
+    expect(group.status).toBe(201);
+    expect((await store.getGroup('ban-tv'))?.name).toBe('Ban Thường vụ');
+    // JSON text with an escaped lone surrogate: what a buggy client sends.
+    const bad = await request(app).put('/v1/directory/people/sai').set(auth(keys.writer)).set('content-type', 'application/json').send('{"name":"Tr\\ud800n"}');
+    expect(bad.status).toBe(400);
+    expect((JSON.parse(bad.text) as { errors: unknown[] }).errors).toEqual([{ path: 'name', message: expect.stringMatching(/ill-formed Unicode/) as string }]);
+  });
+
   it('when a person has invalid fields, then the answer is a 400 problem listing each field path', async () => {
     const res = await request(app)
       .put('/v1/directory/people/sai')

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { isPlainObject, parseContract, type ContractIssue } from '@gateway/contracts';
+import { isPlainObject, parseInputContract, type ContractIssue } from '@gateway/contracts';
 import { PROBLEM_BASE, requireScope, sendProblem, type KeyRing, type Logger } from '@gateway/common';
 import { DirectoryStoreError } from './errors';
 import { importDirectory, importDirectoryCsv, type ImportResult } from './import';
@@ -99,7 +99,7 @@ export function createDirectoryRouter(deps: DirectoryRouterDeps): Router {
     const id = idParam(req, res);
     if (id === undefined) return;
     const body = withUrlId(req.body, id);
-    const parsed = body.ok ? parseContract(directoryPersonSchema, body.value) : body;
+    const parsed = body.ok ? parseInputContract(directoryPersonSchema, body.value) : body;
     if (!parsed.ok) {
       invalid(res, 'The person has invalid fields', parsed.issues);
       return;
@@ -135,7 +135,7 @@ export function createDirectoryRouter(deps: DirectoryRouterDeps): Router {
     const id = idParam(req, res);
     if (id === undefined) return;
     const body = withUrlId(req.body, id);
-    const parsed = body.ok ? parseContract(directoryGroupSchema, body.value) : body;
+    const parsed = body.ok ? parseInputContract(directoryGroupSchema, body.value) : body;
     if (!parsed.ok) {
       invalid(res, 'The group has invalid fields', parsed.issues);
       return;

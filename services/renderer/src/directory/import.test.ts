@@ -117,6 +117,29 @@ describe('importDirectory (JSON)', () => {
     expect(messages).toContain('group "g-bad-member" is not imported: groups row 2 was rejected');
   });
 
+  it('when names arrive decomposed (NFD) or with controls, then they are stored NFC and clean; a lone surrogate rejects the row naming the field', async () => {
+    const store = createMemoryDirectoryStore();
+    const result = report(
+      await importDirectory(store, {
+        people: [
+          { id: 'nguyen-van-an', name: 'Nguyễn Văn An'.normalize('NFD'), title: '\u202ePhó Bí thư\u001b[0m'.normalize('NFD') },
+          { id: 'tran-thi-b', name: 'Trần\ud800 Thị B' },
+        ],
+        groups: [{ id: 'ban-thuong-vu', name: 'Ban Thường vụ Thành ủy'.normalize('NFD'), members: ['nguyen-van-an'] }],
+      }),
+    );
+    expect(await store.getPerson('nguyen-van-an')).toEqual({ id: 'nguyen-van-an', name: 'Nguyễn Văn An', title: 'Phó Bí thư' });
+    expect((await store.getGroup('ban-thuong-vu'))?.name).toBe('Ban Thường vụ Thành ủy');
+    expect(result.rejected.map((r) => [r.row, r.id, r.errors.map((e) => e.field)])).toEqual([[2, 'tran-thi-b', ['name']]]);
+    expect(result.rejected[0]?.errors[0]?.message).toMatch(/ill-formed Unicode/);
+  });
+
+  it('when a CSV names a person in NFD, then the directory holds the NFC name', async () => {
+    const store = createMemoryDirectoryStore();
+    report(await importDirectoryCsv(store, `id,name,phone\nle-van-c,${'Lê Văn Cường'.normalize('NFD')},0905123457\n`));
+    expect((await store.getPerson('le-van-c'))?.name).toBe('Lê Văn Cường');
+  });
+
   it('when a group names people already in the directory, then they need not be in the import', async () => {
     const store = createMemoryDirectoryStore();
     await store.upsertPerson({ id: 'a', name: 'A' });

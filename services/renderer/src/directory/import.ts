@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isPlainObject, parseContract, ROOT_PATH, type ContractIssue } from '@gateway/contracts';
+import { isPlainObject, parseContract, parseInputContract, ROOT_PATH, type ContractIssue } from '@gateway/contracts';
 import { isBlankRecord, parseCsv } from './csv';
 import { directoryGroupSchema, directoryPersonSchema, isDirectoryId, type DirectoryGroup, type DirectoryPerson } from './model';
 import type { DirectoryStore } from './store';
@@ -107,7 +107,7 @@ export async function importDirectory(store: DirectoryStore, input: unknown): Pr
   rawPeople.forEach((raw, index) => {
     const row = index + 1;
     const id = shownId(raw);
-    const parsed = parseContract(directoryPersonSchema, raw);
+    const parsed = parseInputContract(directoryPersonSchema, raw);
     const errors = parsed.ok ? [] : toFieldErrors(parsed.issues);
     const first = id === undefined ? undefined : (personRow.get(id) ?? rejectedPersonRow.get(id));
     if (first !== undefined) errors.unshift({ field: 'id', message: duplicateMessage(first) });
@@ -126,7 +126,7 @@ export async function importDirectory(store: DirectoryStore, input: unknown): Pr
   rawGroups.forEach((raw, index) => {
     const row = index + 1;
     const id = shownId(raw);
-    const parsed = parseContract(directoryGroupSchema, raw);
+    const parsed = parseInputContract(directoryGroupSchema, raw);
     const errors = parsed.ok ? [] : toFieldErrors(parsed.issues);
     const first = id === undefined ? undefined : groupRow.get(id);
     if (first !== undefined) errors.unshift({ field: 'id', message: duplicateMessage(first) });
@@ -287,7 +287,7 @@ export async function importDirectoryCsv(store: DirectoryStore, text: string): P
       } else raw[column] = cell;
     });
 
-    const parsed = parseContract(directoryPersonSchema, raw);
+    const parsed = parseInputContract(directoryPersonSchema, raw);
     const errors = parsed.ok ? [] : toFieldErrors(parsed.issues);
     groups.forEach((group, index) => {
       if (!isDirectoryId(group)) errors.push({ field: `groups[${index}]`, message: 'must start with a lowercase letter or digit and use only a-z, 0-9, ".", "_" or "-"' });

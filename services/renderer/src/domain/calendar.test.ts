@@ -60,6 +60,15 @@ describe('meetingUid', () => {
     expect(meetingUid('a%2F', 'x.vn')).not.toBe(meetingUid('a/', 'x.vn'));
   });
 
+  test('when another sender used the meeting id first, then its UID is qualified by the sender and differs from every plain one', () => {
+    expect(meetingUid('H-2025-001', 'x.vn', 'he-thong-b')).toBe('meeting-he-thong-b/H-2025-001@x.vn');
+    expect(meetingUid('H-2025-001', 'x.vn', 'he-thong-b')).not.toBe(meetingUid('H-2025-001', 'x.vn'));
+    expect(meetingUid('H-2025-001', 'x.vn', 'he-thong-b')).not.toBe(meetingUid('H-2025-001', 'x.vn', 'he-thong-c'));
+    // The encoded id never holds a bare "/", so no plain UID looks like a qualified one.
+    expect(meetingUid('he-thong-b/H-2025-001', 'x.vn')).not.toBe(meetingUid('H-2025-001', 'x.vn', 'he-thong-b'));
+    expect(() => meetingUid('H', 'x.vn', '')).toThrow(/sender is empty/);
+  });
+
   test.each([
     ['', 'x.vn', /meeting id is empty/],
     ['1', 'bad domain', /not a host name/],

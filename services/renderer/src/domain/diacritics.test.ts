@@ -1,4 +1,5 @@
-import { stripDiacritics } from './diacritics';
+import { cleanSmsText, stripDiacritics } from './diacritics';
+import { isGsm7 } from './sms-segments';
 
 // Written out by hand (not derived with NFD) so the test checks the algorithm, not itself.
 // Tone order in each row: none, huyền, sắc, hỏi, ngã, nặng.
@@ -96,5 +97,28 @@ describe('stripDiacritics', () => {
 
   test('when the text is empty, then the result is empty', () => {
     expect(stripDiacritics('')).toBe('');
+  });
+
+  test.each([
+    ['Bạch Ðằng, Ðà Nẵng', 'Bach Dang, Da Nang'],
+    ['ðồng chí', 'dong chi'],
+    ['Hội\u200bnghị\ufeff\u00ad', 'Hoinghi'],
+    ['• Mục 1 · Mục 2', '- Muc 1 - Muc 2'],
+    ['25°C, 3×4, «trích»', '25oC, 3x4, "trich"'],
+    ['Ｈọp ﬁ ²', 'Hop fi 2'],
+    ['Họp 📅 chiều', 'Hop chieu'],
+    ['a\tb', 'a b'],
+  ])('when the text is %j, then every character becomes GSM-7 or goes: %j', (input, expected) => {
+    expect(stripDiacritics(input)).toBe(expected);
+  });
+
+  test('when every BMP character is stripped, then nothing outside GSM-7 is left', () => {
+    let all = '';
+    for (let code = 0x20; code < 0xd800; code++) all += String.fromCharCode(code);
+    expect(Array.from(stripDiacritics(all)).filter((ch) => !isGsm7(ch))).toEqual([]);
+  });
+
+  test('when marks are kept, then invisible characters go and spaces are plain, and the letters stay', () => {
+    expect(cleanSmsText('Hội\u200b nghị\u00a0Ðà\ufeff\u00ad\tNẵng'.normalize('NFD'))).toBe('Hội nghị Ðà Nẵng');
   });
 });

@@ -1,4 +1,4 @@
-import { applySmsPolicy, type SmsPart, type SmsPolicy, type SmsPolicyResult } from './sms-policy';
+import { applySmsPolicy, markShortenable, type SmsPart, type SmsPolicy, type SmsPolicyResult } from './sms-policy';
 
 // A typical invitation: 92 + 36 + 35 + 52 = 215 characters. With diacritics it is UCS-2,
 // 202..268 units => 4 parts of 67; stripped it is GSM-7, 161..306 septets => 2 parts of 153.
@@ -28,51 +28,47 @@ describe('applySmsPolicy', () => {
     [
       'keep, no cap',
       { diacritics: 'keep' },
-      { ok: true, text: FULL, encoding: 'UCS-2', segments: 4, diacritics: 'keep', dropped: 0 },
+      { text: FULL, encoding: 'UCS-2', segments: 4, diacritics: 'keep', dropped: 0, shortened: false },
     ],
     [
       'strip, no cap',
       { diacritics: 'strip' },
-      { ok: true, text: FULL_STRIPPED, encoding: 'GSM-7', segments: 2, diacritics: 'strip', dropped: 0 },
+      { text: FULL_STRIPPED, encoding: 'GSM-7', segments: 2, diacritics: 'strip', dropped: 0, shortened: false },
     ],
     [
       'auto, no cap',
       { diacritics: 'auto' },
-      { ok: true, text: FULL_STRIPPED, encoding: 'GSM-7', segments: 2, diacritics: 'strip', dropped: 0 },
+      { text: FULL_STRIPPED, encoding: 'GSM-7', segments: 2, diacritics: 'strip', dropped: 0, shortened: false },
     ],
     [
       'keep, cap 4 (exactly fits)',
       { diacritics: 'keep', maxSegments: 4 },
-      { ok: true, text: FULL, encoding: 'UCS-2', segments: 4, diacritics: 'keep', dropped: 0 },
+      { text: FULL, encoding: 'UCS-2', segments: 4, diacritics: 'keep', dropped: 0, shortened: false },
     ],
     [
       'keep, cap 3 (the last optional part goes)',
       { diacritics: 'keep', maxSegments: 3 },
-      { ok: true, text: WITHOUT_LINK, encoding: 'UCS-2', segments: 3, diacritics: 'keep', dropped: 1 },
+      { text: WITHOUT_LINK, encoding: 'UCS-2', segments: 3, diacritics: 'keep', dropped: 1, shortened: false },
     ],
     [
       'keep, cap 2 (both optional parts go)',
       { diacritics: 'keep', maxSegments: 2 },
-      { ok: true, text: CORE, encoding: 'UCS-2', segments: 2, diacritics: 'keep', dropped: 2 },
+      { text: CORE, encoding: 'UCS-2', segments: 2, diacritics: 'keep', dropped: 2, shortened: false },
     ],
     [
-      'keep, cap 1 (nothing left to drop)',
+      'keep, cap 1 (nothing left to drop: the text is cut, not dropped)',
       { diacritics: 'keep', maxSegments: 1 },
-      {
-        ok: false,
-        reason: 'SMS needs 2 segments (UCS-2, with diacritics) after dropping 2 optional part(s), over the cap of 1',
-        segments: 2,
-      },
+      { text: 'Văn phòng Thành ủy trân trọng kính mời đồng chí dự Hội nghị sơ kết…', encoding: 'UCS-2', segments: 1, diacritics: 'keep', dropped: 2, shortened: true },
     ],
     [
       'auto, cap 2 (stripping is enough, nothing dropped)',
       { diacritics: 'auto', maxSegments: 2 },
-      { ok: true, text: FULL_STRIPPED, encoding: 'GSM-7', segments: 2, diacritics: 'strip', dropped: 0 },
+      { text: FULL_STRIPPED, encoding: 'GSM-7', segments: 2, diacritics: 'strip', dropped: 0, shortened: false },
     ],
     [
       'auto, cap 1 (stripped, then optional parts dropped)',
       { diacritics: 'auto', maxSegments: 1 },
-      { ok: true, text: CORE_STRIPPED, encoding: 'GSM-7', segments: 1, diacritics: 'strip', dropped: 2 },
+      { text: CORE_STRIPPED, encoding: 'GSM-7', segments: 1, diacritics: 'strip', dropped: 2, shortened: false },
     ],
   ])('when the 215-character invitation is sent with %s, then the result is as expected', (_name, policy, expected) => {
     expect(applySmsPolicy(INVITATION, policy)).toEqual(expected);
@@ -80,28 +76,27 @@ describe('applySmsPolicy', () => {
 
   test('when stripping would not save a segment, then auto keeps the diacritics', () => {
     expect(applySmsPolicy([{ text: 'Hủy họp chiều nay.' }], { diacritics: 'auto' })).toEqual({
-      ok: true,
       text: 'Hủy họp chiều nay.',
       encoding: 'UCS-2',
       segments: 1,
       diacritics: 'keep',
       dropped: 0,
+      shortened: false,
     });
   });
 
-  test('when the text stays UCS-2 even stripped (an emoji), then auto keeps the diacritics', () => {
+  test('when the text holds an emoji, then auto strips it with the marks to reach GSM-7, and keep sends it in UCS-2', () => {
     const text = `${'Thông báo khẩn '.repeat(5)}📣`;
-    const result = applySmsPolicy([{ text }], { diacritics: 'auto' });
-    expect(result).toMatchObject({ ok: true, encoding: 'UCS-2', diacritics: 'keep', text });
+    expect(applySmsPolicy([{ text }], { diacritics: 'auto' })).toMatchObject({ encoding: 'GSM-7', diacritics: 'strip', text: 'Thong bao khan '.repeat(5) });
+    expect(applySmsPolicy([{ text }], { diacritics: 'keep' })).toMatchObject({ encoding: 'UCS-2', diacritics: 'keep', text });
   });
 
-  test('when there are no optional parts and the text is over the cap, then it fails naming the count and the cap', () => {
+  test('when there are no optional parts and nothing is marked, then the whole text is cut to the cap with "..."', () => {
     const result = applySmsPolicy([{ text: FULL }], { diacritics: 'strip', maxSegments: 1 });
-    expect(result).toEqual({
-      ok: false,
-      reason: 'SMS needs 2 segments (GSM-7, without diacritics), over the cap of 1',
-      segments: 2,
-    });
+    expect(result).toMatchObject({ encoding: 'GSM-7', segments: 1, diacritics: 'strip', dropped: 0, shortened: true });
+    expect(result.text.endsWith('...')).toBe(true);
+    expect(result.text.length).toBeLessThanOrEqual(160);
+    expect(FULL_STRIPPED.startsWith(result.text.slice(0, -3))).toBe(true);
   });
 
   test('when optional parts sit between required ones, then they are dropped last first and the required ones stay', () => {
@@ -112,7 +107,6 @@ describe('applySmsPolicy', () => {
       { text: 'D'.repeat(40), optional: true },
     ];
     expect(applySmsPolicy(parts, { diacritics: 'keep', maxSegments: 1 })).toMatchObject({
-      ok: true,
       text: `${'A'.repeat(100)}${'B'.repeat(40)}${'C'.repeat(10)}`,
       dropped: 1,
     });
@@ -120,21 +114,53 @@ describe('applySmsPolicy', () => {
 
   test('when the parts arrive decomposed (NFD), then they are sent and counted as NFC', () => {
     const result = applySmsPolicy([{ text: 'Hội nghị'.normalize('NFD') }], { diacritics: 'keep' });
-    expect(result).toEqual({ ok: true, text: 'Hội nghị', encoding: 'UCS-2', segments: 1, diacritics: 'keep', dropped: 0 });
+    expect(result).toEqual({ text: 'Hội nghị', encoding: 'UCS-2', segments: 1, diacritics: 'keep', dropped: 0, shortened: false });
   });
 
   test('when there are no parts, then the result is an empty single-segment GSM-7 message', () => {
     expect(applySmsPolicy([], { diacritics: 'auto', maxSegments: 1 })).toEqual({
-      ok: true,
       text: '',
       encoding: 'GSM-7',
       segments: 1,
       diacritics: 'keep',
       dropped: 0,
+      shortened: false,
     });
   });
 
   test.each([0, -1, 1.5, Number.NaN])('when maxSegments is %p, then it is rejected as a programming error', (maxSegments) => {
     expect(() => applySmsPolicy([{ text: 'x' }], { diacritics: 'keep', maxSegments })).toThrow(RangeError);
+  });
+
+  describe('shortening marked fields', () => {
+    const title = `Hội nghị ${'tổng kết công tác '.repeat(30)}`.trim();
+    const chair = `Đồng chí ${'Phó Bí thư '.repeat(20)}`.trim();
+    const parts = (t = title): SmsPart[] => [
+      { text: `GIẤY MỜI: ${markShortenable(t, 2)}. Thời gian: 08 giờ 00, ngày 29/9/2025.` },
+      { text: ` Chủ trì: ${markShortenable(chair, 1)}.` },
+      { text: ' Xem: https://hop.tu.vn/x/7Kq2' },
+    ];
+
+    test('when the required parts are over the cap, then the chair (tier 1) is cut before the title (tier 2), and the time and link stay', () => {
+      const result = applySmsPolicy(parts('Hội nghị tổng kết công tác năm 2025'), { diacritics: 'auto', maxSegments: 1 });
+      expect(result).toMatchObject({ encoding: 'GSM-7', segments: 1, shortened: true });
+      expect(result.text).toContain('GIAY MOI: Hoi nghi tong ket cong tac nam 2025. Thoi gian: 08 gio 00, ngay 29/9/2025.');
+      expect(result.text).toMatch(/Chu tri: Dong chi Pho Bi thu.*\.\.\. Xem: https:\/\/hop\.tu\.vn\/x\/7Kq2$/);
+    });
+
+    test('when cutting the chair is not enough, then the title is cut too, with "..." in GSM-7 and "…" in UCS-2', () => {
+      const stripped = applySmsPolicy(parts(), { diacritics: 'strip', maxSegments: 2 });
+      expect(stripped).toMatchObject({ segments: 2, shortened: true });
+      expect(stripped.text).toMatch(/^GIAY MOI: Hoi nghi tong ket.*\.\.\. Thoi gian: 08 gio 00, ngay 29\/9\/2025\. Chu tri: .*\.\.\. Xem: https:/);
+      const kept = applySmsPolicy(parts(), { diacritics: 'keep', maxSegments: 3 });
+      expect(kept).toMatchObject({ encoding: 'UCS-2', segments: 3, shortened: true });
+      expect(kept.text).toMatch(/^GIẤY MỜI: Hội nghị tổng kết.*… Thời gian: 08 giờ 00, ngày 29\/9\/2025\. Chủ trì: .*… Xem: https:/);
+      expect(kept.text).not.toContain('….');
+    });
+
+    test('when event text itself holds the marker characters, then they are dropped and never reach the SMS', () => {
+      const result = applySmsPolicy([{ text: `a\ue000b${markShortenable('c\ue001d\ue002e', 2)}f\ue002` }], { diacritics: 'keep' });
+      expect(result.text).toBe('abcdef');
+    });
   });
 });

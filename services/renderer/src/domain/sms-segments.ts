@@ -38,6 +38,11 @@ function gsmCost(ch: string): 1 | 2 | undefined {
   return undefined;
 }
 
+/** True when the character (one code point) is in the GSM-7 default alphabet or its extension table. */
+export function isGsm7(ch: string): boolean {
+  return GSM_BASIC_SET.has(ch) || GSM_EXTENSION_SET.has(ch);
+}
+
 /** Each element is one indivisible unit group: a character's septets or a code point's UTF-16 units. */
 function unitCosts(text: string): { encoding: SmsEncoding; costs: number[] } {
   const chars = Array.from(text); // by code point, so a surrogate pair stays whole

@@ -80,6 +80,14 @@ export async function runEventsConsumer(deps: EventsConsumerDeps): Promise<void>
         await deadLetter(topic, partition, message, 'the event has no id (intake assigns one; was it written by something else?)');
         return;
       }
+      // Every id is scoped by the source (the sender): a record whose source is not the one the
+      // intake checked against the key was not written by the intake. Records from before the
+      // stamp existed carry none.
+      const stamped = headerString(message, 'authenticated-source');
+      if (stamped !== undefined && stamped !== event.source) {
+        await deadLetter(topic, partition, message, `the event's source "${event.source}" is not the one the intake authenticated ("${stamped}")`);
+        return;
+      }
       const correlationId = headerString(message, 'correlation-id') ?? event.id;
       let result;
       try {

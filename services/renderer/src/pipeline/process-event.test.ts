@@ -1,5 +1,5 @@
 import { loadExample, parseEvent } from '@gateway/contracts';
-import { summaryFor } from './process-event';
+import { messageIdFor, summaryFor } from './process-event';
 
 function parsed(name: string) {
   const result = parseEvent(loadExample(name));
@@ -19,5 +19,16 @@ describe('summaryFor (the recipient summary on a message\'s first status)', () =
     const summary = summaryFor(event, { id: 'le-thi-dung', name: 'Lê Thị Dung', email: 'ltdung@danang.gov.vn', via: 'inline', source: 'inline' });
     expect(summary.recipient).toEqual({ id: 'le-thi-dung', name: 'Lê Thị Dung', email: 'ltdung@danang.gov.vn' });
     expect(summary.secrecy).toBe('mat');
+  });
+});
+
+describe('messageIdFor (the id every copy of a message shares)', () => {
+  it('when two senders use the same event id, then their messages get different ids; the same sender again gets the same id', () => {
+    const a = messageIdFor('vpthanhuy-lichhop', 'H-2025-001', 'nguyen-van-an', 'sms');
+    expect(a).toMatch(/^m-[0-9a-f]{32}$/);
+    expect(messageIdFor('vpthanhuy-lichhop', 'H-2025-001', 'nguyen-van-an', 'sms')).toBe(a);
+    expect(messageIdFor('ubnd-lichhop', 'H-2025-001', 'nguyen-van-an', 'sms')).not.toBe(a);
+    expect(messageIdFor('vpthanhuy-lichhop', 'H-2025-001', 'nguyen-van-an', 'email')).not.toBe(a);
+    expect(messageIdFor('vpthanhuy-lichhop', 'H-2025-002', 'nguyen-van-an', 'sms')).not.toBe(a);
   });
 });

@@ -34,11 +34,13 @@ export interface ProcessResult {
 }
 
 /**
- * The same event, recipient and channel always give the same id: re-processing an event after a
- * crash publishes the same ids, and the channel workers' claims make the copies no-ops.
+ * The same sender, event, recipient and channel always give the same id: re-processing an event
+ * after a crash publishes the same ids, and the channel workers' claims make the copies no-ops.
+ * Event ids are the senders' to choose, so two senders' events with one id must not share ids
+ * (docs/adr/0003-event-identity.md); none of the parts can hold a line break.
  */
-export function messageIdFor(eventId: string, recipientId: string, channel: Channel): string {
-  const digest = hash('sha256', `${eventId}\n${recipientId}\n${channel}`, 'hex');
+export function messageIdFor(sender: string, eventId: string, recipientId: string, channel: Channel): string {
+  const digest = hash('sha256', `${sender}\n${eventId}\n${recipientId}\n${channel}`, 'hex');
   return `m-${digest.slice(0, 32)}`;
 }
 
@@ -60,11 +62,14 @@ export function summaryFor(event: GatewayEvent, person: ResolvedPerson): Message
  */
 export async function processEvent(event: GatewayEvent, correlationId: string, deps: ProcessorDeps): Promise<ProcessResult> {
   const eventId = event.id as string;
+  // The intake checked that the key owns this source, and the consumer that the record's stamp agrees.
+  const sender = event.source;
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const entries = isMeetingEvent(event) ? event.data.participants : event.data.recipients;
   const { people, unresolved } = await resolveRecipients(entries, deps.directory);
-  const sequence = isMeetingEvent(event) ? await deps.sequences.sequenceFor(event.data.meetingId, eventId) : undefined;
-  const prepared = deps.renderer.prepareEvent(event, { sequence });
+  const meeting = isMeetingEvent(event) ? await deps.sequences.sequenceFor({ sender, meetingId: event.data.meetingId }, eventId) : undefined;
+  const sequence = meeting?.sequence;
+  const prepared = deps.renderer.prepareEvent(event, { sequence, uidScope: meeting && !meeting.first ? sender : undefined });
 
   const records: OutputRecord[] = [];
   let rendered = 0;
@@ -77,11 +82,11 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
     const summary = summaryFor(event, person);
     for (const skip of choice.skipped) {
       skipped++;
-      status({ messageId: messageIdFor(eventId, person.id, skip.channel), eventId, channel: skip.channel, status: 'skipped', at: now, reason: skip.reason, summary });
+      status({ messageId: messageIdFor(sender, eventId, person.id, skip.channel), eventId, channel: skip.channel, status: 'skipped', at: now, reason: skip.reason, summary });
     }
     if (choice.channels.length === 0) continue;
     const results = deps.renderer.renderMessages(prepared, person, choice.channels, {
-      messageIdFor: (channel) => messageIdFor(eventId, person.id, channel),
+      messageIdFor: (channel) => messageIdFor(sender, eventId, person.id, channel),
       correlationId,
       now,
       sequence,

@@ -27,3 +27,4 @@ export { prepareEventCalendar, type EventCalendar } from './calendar-part';
 export { readdressAttendee, readdressMessage } from './readdress';
 export { analyzeRecipientUse, PartRenderer, type Part, type RecipientUse } from './personalize';
 export { measureRenderThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';
+export { smsView } from './sms-view';

@@ -133,12 +133,17 @@ describe('renderMessages', () => {
       expect(sms.text).toContain('De nghi dong chi xac nhan tham du.');
     });
 
-    test('when even the required parts are over the cap, then the SMS is skipped with the reason instead of throwing', () => {
+    test('when even the required parts are over the cap, then the title is shortened inside the SMS and time, place and confirmation stay', () => {
       const event = variant('meeting-scheduled-hoi-nghi-bch', (data) => {
         data.title = `Hội nghị ${'quán triệt, triển khai thực hiện Nghị quyết '.repeat(20)}`;
       });
       const results = render(event);
-      expect(skipped(results, 'sms').reason).toMatch(/^SMS needs \d+ segments \(GSM-7, without diacritics\) after dropping 2 optional part\(s\), over the cap of 3$/);
+      const sms = only(results, 'sms');
+      expect(sms).toMatchObject({ encoding: 'GSM-7', segments: 3, diacritics: 'strip' });
+      expect(analyzeSms(sms.text).segments).toBeLessThanOrEqual(3);
+      expect(sms.text).toMatch(/^\[KHAN\] GIAY MOI 512-GM\/TU: Hoi nghi quan triet, trien khai .*\.\.\. Thoi gian: tu 08 gio 00 den 11 gio 30, Thu Hai, ngay 29\/9\/2025\. Dia diem: Hoi truong Thanh uy/);
+      expect(sms.text).not.toContain('....');
+      expect(sms.text).toContain('De nghi dong chi xac nhan tham du.');
       expect(only(results, 'email').subject).toContain('Hội nghị quán triệt');
     });
   });

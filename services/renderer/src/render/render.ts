@@ -13,6 +13,7 @@ import {
 import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult } from '../domain';
 import { prepareEventCalendar, type EventCalendar } from './calendar-part';
 import { PartRenderer, type Part } from './personalize';
+import { smsView } from './sms-view';
 import type { EventTemplates, PartSet, TemplateRegistry } from './templates';
 import { clip, clipBytes, oneLine, tidyText } from './text';
 import { buildEventView, recipientView, type AgencyInfo, type EventView, type RecipientPerson } from './view-model';
@@ -36,6 +37,11 @@ export interface RendererOptions {
 export interface PrepareOptions {
   /** Calendar SEQUENCE for meeting events; see `defaultSequence`. */
   sequence?: number | undefined;
+  /**
+   * The sender that qualifies the meeting's calendar UID, when another sender used the same
+   * meeting id first; absent: the plain UID (docs/adr/0003-event-identity.md).
+   */
+  uidScope?: string | undefined;
 }
 
 export interface RenderContext {
@@ -86,6 +92,8 @@ interface MessageBase {
 export class PreparedEvent {
   readonly smsMemo = new Map<string, SmsPolicyResult>();
   readonly parts: PartRenderer;
+  /** SMS parts render from a view whose free text is marked as shortenable (see sms-view.ts). */
+  readonly smsParts: PartRenderer;
 
   constructor(
     readonly event: GatewayEvent,
@@ -97,6 +105,7 @@ export class PreparedEvent {
     readonly base: MessageBase,
   ) {
     this.parts = new PartRenderer(view);
+    this.smsParts = new PartRenderer(smsView(view));
   }
 }
 
@@ -157,7 +166,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   const preparedByEvent = new WeakMap<GatewayEvent, PreparedEvent>();
 
   function prepareEvent(event: GatewayEvent, prepareOptions: PrepareOptions = {}): PreparedEvent {
-    const { sequence } = prepareOptions;
+    const { sequence, uidScope } = prepareOptions;
     if (sequence !== undefined && (!Number.isInteger(sequence) || sequence < 0)) {
       throw new RangeError(`sequence must be a non-negative integer, got ${sequence}`);
     }
@@ -174,16 +183,16 @@ export function createRenderer(options: RendererOptions): Renderer {
       urgency: event.data.urgency,
       secrecy: isMeetingEvent(event) ? undefined : event.data.secrecy,
     };
-    return new PreparedEvent(event, sequence, view, forType, parts, calendarFor(event, view, forType, sequence), base);
+    return new PreparedEvent(event, sequence, view, forType, parts, calendarFor(event, view, forType, sequence, uidScope), base);
   }
 
-  function calendarFor(event: GatewayEvent, view: EventView, forType: EventTemplates, sequence: number | undefined): EventCalendar | null {
+  function calendarFor(event: GatewayEvent, view: EventView, forType: EventTemplates, sequence: number | undefined, uidScope: string | undefined): EventCalendar | null {
     if (!isMeetingEvent(event) || forType.calendarDescription === null) return null;
     const data = event.data;
     // Rendered once for all recipients, so the template sees no recipient.
     const description = tidyText(forType.calendarDescription.render({ ...view, recipient: null }));
     return prepareEventCalendar({
-      uid: meetingUid(data.meetingId, agency.calendarDomain),
+      uid: meetingUid(data.meetingId, agency.calendarDomain, uidScope),
       sequence: sequence ?? defaultSequence(event.type),
       method: event.type === 'meeting.cancelled' ? 'CANCEL' : 'REQUEST',
       title: data.title,
@@ -254,12 +263,11 @@ export function createRenderer(options: RendererOptions): Renderer {
           if (person.phone === undefined) return skip(channel, id, 'no phone number');
           const smsParts: SmsPart[] = [];
           for (const part of parts.sms) {
-            const text = render(part);
+            const text = prepared.smsParts.render(part, who);
             if (text !== '') smsParts.push({ text, optional: part.optional });
           }
           if (smsParts.length === 0) return skip(channel, id, 'the SMS template rendered no text');
           const result = smsPolicy(prepared, smsParts);
-          if (!result.ok) return skip(channel, id, result.reason);
           const message: SmsMessage = {
             ...common(id),
             channel,

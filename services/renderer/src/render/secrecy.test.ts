@@ -1,4 +1,4 @@
-import { SECRECY_LEVELS, isClassified, type ExampleName, type Secrecy } from '@gateway/contracts';
+import { SECRECY_LEVELS, WITHHELD_WHEN_CLASSIFIED, isClassified, type ExampleName, type Secrecy } from '@gateway/contracts';
 import { stripDiacritics } from '../domain';
 import { isSkipped, type RenderResult } from './render';
 import { AGENCY, ALL_CHANNELS, contextFor, realRenderer, realTemplates, variant } from './test-support';
@@ -88,6 +88,15 @@ describe('classified documents', () => {
         expect(all).toContain(LINK);
         expect(all).toContain(stripDiacritics(NUMBER));
       }
+    });
+
+    test('when the event arrives as the intake stores it (content withheld), then every channel renders the same messages', () => {
+      const withheld = variant(source, (data) => {
+        Object.assign(data, { secrecy, number: NUMBER, link: LINK });
+        for (const field of WITHHELD_WHEN_CLASSIFIED) delete data[field];
+      });
+      const full = renderer.renderMessages(event, recipient, ALL_CHANNELS, contextFor(event, recipient));
+      expect(renderer.renderMessages(withheld, recipient, ALL_CHANNELS, contextFor(withheld, recipient))).toEqual(full);
     });
 
     test('when the secret templates are chosen, then they are the secret/ folder, not the ordinary ones', () => {

@@ -247,6 +247,12 @@ function asSentence(text: string): string {
   return /[.!?…]$/.test(text) ? text : `${text}.`;
 }
 
+/** The contracts require these of an ordinary (not classified) document. */
+function present<T>(value: T | undefined, field: string): T {
+  if (value === undefined) throw new RangeError(`a document that is not classified has no ${field}; the contracts require it`);
+  return value;
+}
+
 function documentView(event: DocumentDispatchedEvent | DocumentRecalledEvent): DocumentView {
   const data = event.data;
   return {
@@ -254,8 +260,8 @@ function documentView(event: DocumentDispatchedEvent | DocumentRecalledEvent): D
     number: data.number,
     summary: data.summary ?? null,
     summaryLine: data.summary === undefined ? null : asSentence(data.summary),
-    issuingBody: data.issuingBody,
-    issueDate: formatVnDateShort(data.issueDate),
+    issuingBody: present(data.issuingBody, 'issuingBody'),
+    issueDate: formatVnDateShort(present(data.issueDate, 'issueDate')),
     directionLabel: DIRECTION_LABELS[data.direction],
     incoming: data.direction === 'den',
     arrivalNumber: data.arrivalNumber ?? null,
@@ -263,7 +269,7 @@ function documentView(event: DocumentDispatchedEvent | DocumentRecalledEvent): D
     deadline: deadlineText(data.deadline),
     link: data.link,
     handlers: data.handlers ?? [],
-    reason: event.type === 'document.recalled' ? event.data.reason : null,
+    reason: event.type === 'document.recalled' ? present(event.data.reason, 'reason') : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Channel } from '@gateway/contracts';
-import { ConfigError, infrastructureSettings, parseSettings, setting } from '@gateway/common';
+import { ConfigError, consumerGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
 import { checkRetryPolicy, DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/backoff';
 import type { RateLimit } from './data-access/rate-limiter';
 
@@ -82,7 +82,8 @@ export const workerCommonSettingsSchema = z.object({
 export function workerChannelSettingsSchema(channel: Channel): z.ZodType<Record<string, string | number>> {
   const n = channelSettingNames(channel);
   return z.object({
-    [n.groupId]: z.string().min(1).default(`gateway-worker-${channel}`),
+    // Default: gateway-worker-<channel> after the group prefix (consumerGroupId).
+    [n.groupId]: z.string().min(1).optional(),
     [n.maxAttempts]: setting.positiveInt(DEFAULT_RETRY_POLICY.maxAttempts),
     [n.baseMs]: z.coerce.number().int().min(0).default(DEFAULT_RETRY_POLICY.baseMs),
     [n.capMs]: setting.positiveInt(DEFAULT_RETRY_POLICY.capMs),
@@ -112,7 +113,7 @@ export function loadWorkerSettings(channel: Channel, env: Record<string, string 
     kafka: {
       brokers: s.KAFKA_BROKERS,
       clientId: s.KAFKA_CLIENT_ID ?? `gateway-worker-${channel}`,
-      groupId: String((c as Record<string, string | number>)[n.groupId]),
+      groupId: consumerGroupId(s, (c as Record<string, string | undefined>)[n.groupId], `gateway-worker-${channel}`),
       topicPrefix: s.TOPIC_PREFIX,
       createTopics: s.KAFKA_CREATE_TOPICS,
       partitions: s.TOPIC_PARTITIONS,

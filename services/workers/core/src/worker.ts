@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
-import { BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, type BusClient, type Embedded, type Logger, type OutgoingMessage, createRedisClient } from '@gateway/common';
+import { BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, superviseConsumer, type BusClient, type Embedded, type Logger, type OutgoingMessage, createRedisClient } from '@gateway/common';
 import type { ChannelSender } from './ports';
 import { ClaimStore, type Claims } from './data-access/claims';
 import { DelayQueue, type Delays } from './data-access/delay-queue';
@@ -61,6 +61,10 @@ export interface RunningChannelWorker {
   readonly groupId: string;
   /** Resolves when this replica first joined its group and got its partitions. */
   readonly joined: Promise<void>;
+  /** In its group and not crashed since: what the worker's readiness reports. */
+  consuming(): boolean;
+  /** Resolves when the consumer stopped for good (the process must be restarted). */
+  readonly failed: Promise<Error>;
   /** What this replica did so far. */
   counters(): WorkerCounters;
   readonly keys: WorkerKeys;
@@ -128,21 +132,19 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
       onMoved: (n) => (counters.moved += n),
     });
 
-    const consumer = kafka.consumer({
-      groupId: settings.kafka.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: settings.kafka.sessionTimeoutMs,
-      heartbeatInterval: settings.kafka.heartbeatIntervalMs,
-      rebalanceTimeout: Math.max(60_000, settings.kafka.sessionTimeoutMs),
-      maxWaitTimeInMs: 500,
-    });
-    let resolveJoined: () => void = () => undefined;
-    const joined = new Promise<void>((resolve) => (resolveJoined = resolve));
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined the consumer group');
-      resolveJoined();
-    });
-    consumer.on(consumer.events.CRASH, (e) => logger.error({ err: String(e.payload.error), restart: e.payload.restart }, 'consumer crashed'));
+    const { consumer, health } = superviseConsumer(
+      kafka,
+      {
+        groupId: settings.kafka.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: settings.kafka.sessionTimeoutMs,
+        heartbeatInterval: settings.kafka.heartbeatIntervalMs,
+        rebalanceTimeout: Math.max(60_000, settings.kafka.sessionTimeoutMs),
+        maxWaitTimeInMs: 500,
+      },
+      { name: `${channel} consumer`, logger },
+    );
+    consumer.on(consumer.events.GROUP_JOIN, (e) => logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined the consumer group'));
     await consumer.connect();
     cleanups.unshift(['stop consumer (finishes in-flight messages, commits)', () => consumer.disconnect()]);
     await consumer.subscribe({ topics: [topics[channel], topics.retry[channel]], fromBeginning: true });
@@ -190,7 +192,9 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
       channel,
       topics,
       groupId: settings.kafka.groupId,
-      joined,
+      joined: health.joined,
+      consuming: health.consuming,
+      failed: health.failed,
       keys,
       failedRecords,
       counters: () => ({ ...counters }),

@@ -1,5 +1,5 @@
 import express from 'express';
-import { closeOnce, createLogger, listenHttp, parseSettings, healthRoutes, noRoute, type Embedded, type Logger, runMain } from '@gateway/common';
+import { allReady, closeOnce, createLogger, listenHttp, parseSettings, healthRoutes, noRoute, type Embedded, type Logger, runMain } from '@gateway/common';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createSmtpSender } from './smtp-sender';
 import { emailSettingsSchema, toSmtpSenderSettings, type EmailSettings } from './settings';
@@ -9,6 +9,8 @@ export interface RunningEmailWorker {
   url: string;
   worker: RunningChannelWorker;
   stop: () => Promise<void>;
+  /** Resolves when the channel consumer stopped for good (the process must be restarted). */
+  failed: Promise<Error>;
 }
 
 /** Every bad setting, of the core and of SMTP, in one message. */
@@ -33,11 +35,9 @@ export async function startEmailWorker(settings: { core: WorkerSettings; email: 
   }
   const app = express();
   app.disable('x-powered-by');
-  let joined = false;
-  void worker.joined.then(() => (joined = true));
-  // Ready once the worker holds its partitions; the SMTP relay is not probed (a relay outage is a
+  // Ready while the worker holds its partitions; the SMTP relay is not probed (a relay outage is a
   // transient error per message, retried with back-off, not a reason to restart the worker).
-  healthRoutes(app, () => ({ ready: joined, report: { consuming: joined } }));
+  healthRoutes(app, () => allReady({ consuming: worker.consuming() }));
   app.use(noRoute());
   let http: Awaited<ReturnType<typeof listenHttp>>;
   try {
@@ -56,7 +56,7 @@ export async function startEmailWorker(settings: { core: WorkerSettings; email: 
     ],
     { timeoutMs: settings.core.shutdownTimeoutMs + 2000, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url: http.url, worker, stop };
+  return { url: http.url, worker, stop, failed: worker.failed };
 }
 
 if (require.main === module) runMain('worker-email', () => startEmailWorker(loadEmailWorkerSettings(process.env)));

@@ -1,6 +1,6 @@
 import express from 'express';
 import { z } from 'zod';
-import { closeOnce, createLogger, parseSettings, healthRoutes, noRoute, setting, watchKeyRing, type Embedded, type Logger, runMain, listenHttp, createRedisClient } from '@gateway/common';
+import { closeOnce, createLogger, firstFailure, parseSettings, healthRoutes, noRoute, setting, watchKeyRing, type Embedded, type ListeningHttp, type Logger, runMain, listenHttp, createRedisClient } from '@gateway/common';
 import { deliveryStatusSchema, type PushMessage } from '@gateway/contracts';
 import { loadWorkerSettings, SettingsProblems, startChannelWorker, type ChannelSender, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
 import { createWebPushSender } from './web-push-sender';
@@ -41,6 +41,8 @@ export interface RunningPushWorker {
   push: RunningChannelWorker;
   inapp: RunningChannelWorker;
   stop: () => Promise<void>;
+  /** Resolves when either consumer stopped for good (the process must be restarted). */
+  failed: Promise<Error>;
 }
 
 /**
@@ -83,32 +85,50 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
     maxPayloadBytes: settings.web.WEB_PUSH_MAX_PAYLOAD_BYTES,
     logger,
   });
-  const push = await startChannelWorker({ channel: 'push', sender: options.pushSender ?? pushSender, settings: settings.push, logger, redis, embedded });
-  const inapp = await startChannelWorker({ channel: 'inapp', sender: createInboxSender(inbox), settings: settings.inapp, logger, redis, embedded });
+  // What started so far, stopped in reverse if a later step fails: a half-started process must
+  // not keep a consumer in the group (holding partitions) or a Redis connection behind.
+  const started: Array<[string, () => Promise<unknown> | unknown]> = [
+    ['close redis', () => redis?.quit().catch(() => redis.disconnect())],
+    ['close push sender', () => pushSender.close()],
+    ['stop watching keys', () => keys.close()],
+  ];
+  const undoStarted = async () => {
+    for (const [, step] of started) await Promise.resolve().then(step).catch(() => undefined);
+  };
+  let push: RunningChannelWorker, inapp: RunningChannelWorker, http: ListeningHttp;
+  try {
+    push = await startChannelWorker({ channel: 'push', sender: options.pushSender ?? pushSender, settings: settings.push, logger, redis, embedded });
+    started.unshift(['stop push worker', () => push.stop()]);
+    inapp = await startChannelWorker({ channel: 'inapp', sender: createInboxSender(inbox), settings: settings.inapp, logger, redis, embedded });
+    started.unshift(['stop inbox worker', () => inapp.stop()]);
 
-  const app = express();
-  app.disable('x-powered-by');
-  let consuming = { push: false, inapp: false };
-  void push.joined.then(() => (consuming = { ...consuming, push: true }));
-  void inapp.joined.then(() => (consuming = { ...consuming, inapp: true }));
-  // Ready once both channel workers hold their partitions.
-  healthRoutes(app, () => ({ ready: consuming.push && consuming.inapp, report: { consuming } }));
-  app.use(createPushRouter({ store: subscriptions, keys: keys.current, logger, vapidPublicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, allowedEndpointHosts: settings.web.WEB_PUSH_ENDPOINT_HOSTS }));
-  app.use(
-    createInboxRouter({
-      store: inbox,
-      keys: keys.current,
-      logger,
-      heartbeatMs: settings.web.INBOX_SSE_HEARTBEAT_MS,
-      // Reading an item in the inbox is the strongest proof of delivery we get: a `read` status.
-      onRead: async ({ messageId, eventId, at }) => {
-        const status = deliveryStatusSchema.parse({ messageId, eventId, channel: 'inapp', status: 'read', at });
-        await inapp.publish({ topic: inapp.topics.status, key: messageId, value: JSON.stringify(status), headers: { 'message-status': 'read' } });
-      },
-    }),
-  );
-  app.use(noRoute());
-  const http = await listenHttp(app, settings.http.PUSH_HOST, settings.http.PUSH_PORT);
+    const app = express();
+    app.disable('x-powered-by');
+    // Ready while both channel workers hold their partitions.
+    healthRoutes(app, () => {
+      const consuming = { push: push.consuming(), inapp: inapp.consuming() };
+      return { ready: consuming.push && consuming.inapp, report: { consuming } };
+    });
+    app.use(createPushRouter({ store: subscriptions, keys: keys.current, logger, vapidPublicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, allowedEndpointHosts: settings.web.WEB_PUSH_ENDPOINT_HOSTS }));
+    app.use(
+      createInboxRouter({
+        store: inbox,
+        keys: keys.current,
+        logger,
+        heartbeatMs: settings.web.INBOX_SSE_HEARTBEAT_MS,
+        // Reading an item in the inbox is the strongest proof of delivery we get: a `read` status.
+        onRead: async ({ messageId, eventId, at }) => {
+          const status = deliveryStatusSchema.parse({ messageId, eventId, channel: 'inapp', status: 'read', at });
+          await inapp.publish({ topic: inapp.topics.status, key: messageId, value: JSON.stringify(status), headers: { 'message-status': 'read' } });
+        },
+      }),
+    );
+    app.use(noRoute());
+    http = await listenHttp(app, settings.http.PUSH_HOST, settings.http.PUSH_PORT);
+  } catch (err) {
+    await undoStarted();
+    throw err;
+  }
   const { url } = http;
   logger.info({ url }, 'push and inbox workers running; subscriptions and inbox API listening');
 
@@ -131,7 +151,7 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
     ],
     { timeoutMs: 15000, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url, push, inapp, stop };
+  return { url, push, inapp, stop, failed: firstFailure([push.failed, inapp.failed]) };
 }
 
 if (require.main === module) runMain('worker-push', () => startPushWorker(loadPushWorkerSettings(process.env)));

@@ -1,5 +1,5 @@
 import express from 'express';
-import { closeOnce, createLogger, healthRoutes, noRoute, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp, createRedisClient } from '@gateway/common';
+import { closeOnce, createLogger, healthRoutes, storeCheck, noRoute, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp, createRedisClient } from '@gateway/common';
 import { createFailoverSender, embeddedRateLimiter, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
@@ -13,6 +13,8 @@ export interface RunningSmsWorker {
   worker: RunningChannelWorker;
   sender: FailoverSender<SmsMessage>;
   stop: () => Promise<void>;
+  /** Resolves when the channel consumer stopped for good (the process must be restarted). */
+  failed: Promise<Error>;
 }
 
 function buildProvider(p: SmsProviderSettings, fetchImpl: typeof fetch | undefined): SmsSender {
@@ -65,12 +67,11 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  let joined = false;
-  void worker.joined.then(() => (joined = true));
   // The providers' circuits are shown but do not decide readiness.
   healthRoutes(app, async () => {
-    const redisUp = redis ? await probe(() => redis.ping(), 1000) : true;
-    return { ready: redisUp && joined, report: { redis: redisUp, consuming: joined, circuits: sender.circuits() } };
+    const store = storeCheck(!redis, redis ? await probe(() => redis.ping(), 1000) : true);
+    const consuming = worker.consuming();
+    return { ready: store.ok && consuming, report: { store, consuming, circuits: sender.circuits() } };
   });
   if (callbacks) {
     const { failedRecords } = worker;
@@ -96,7 +97,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
     ],
     { timeoutMs: settings.core.shutdownTimeoutMs + 2000, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url, worker, sender, stop };
+  return { url, worker, sender, stop, failed: worker.failed };
 }
 
 if (require.main === module) runMain('worker-sms', () => startSmsWorker(loadSmsWorkerSettings(process.env)));

@@ -1,21 +1,27 @@
-import { SCOPES, type Scope } from '@gateway/common';
-import { createKey, loadKeys, revokeKey } from '@gateway/intake/src/cli/keys';
+import { ANY_SOURCE, isKeySource, SCOPES, type Scope } from '@gateway/common';
+import { createKey, defaultSources, loadKeys, revokeKey, setKeySources } from '@gateway/intake/src/cli/keys';
 import { parseCommandArgs, type Command } from '../command';
 import { EXIT, UsageError } from '../errors';
 import { formatTable } from '../table';
 
 const USAGE = `Khóa API / API keys (only their SHA-256 is stored; running services reload the file within a second)
 
-  npm run gateway -- keys create <name> --scopes <scope,scope>   prints the new key once
+  npm run gateway -- keys create <name> --scopes <scope,scope> [--sources <source,source>]
+                                                     prints the new key once
+  npm run gateway -- keys sources <name> --sources <source,source>
+                                                     sets the sources an existing key may send
   npm run gateway -- keys list
   npm run gateway -- keys revoke <name>
 
 Options:
-  --file <path>   the keys file (default: $GATEWAY_KEYS_FILE, else .gateway/keys.json)
+  --file <path>       the keys file (default: $GATEWAY_KEYS_FILE, else .gateway/keys.json)
+  --sources <list>    the event "source"s the key may send (hệ thống gửi); the intake refuses any
+                      other with 403. Default: the key's name (an admin key: ${ANY_SOURCE}, any source).
+                      Keys sharing a source are one sender (e.g. a key and its replacement).
 Scopes: ${SCOPES.join(', ')} (admin implies all)
 
 Example:
-  npm run gateway -- keys create he-thong-hop --scopes events:write`;
+  npm run gateway -- keys create he-thong-hop --scopes events:write --sources vpthanhuy-lichhop`;
 
 function parseScopes(value: string | undefined): Scope[] {
   if (!value) throw new UsageError('create needs --scopes, e.g. --scopes events:write');
@@ -25,12 +31,20 @@ function parseScopes(value: string | undefined): Scope[] {
   return scopes as Scope[];
 }
 
+function parseSources(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const sources = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = sources.filter((s) => !isKeySource(s));
+  if (bad.length || sources.length === 0) throw new UsageError(`invalid source(s): ${bad.join(', ') || '(none given)'}; a source is lowercase letters, digits, ".", "_" or "-" (at most 64), or ${ANY_SOURCE} for any`);
+  return sources;
+}
+
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'create, list or revoke API keys',
+  summary: 'create, bind to sources, list or revoke API keys',
   usage: USAGE,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, { scopes: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { scopes: { type: 'string' }, sources: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' } });
     const [action, positionalName, ...extra] = positionals;
     if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
     const file = values.file ?? ctx.settings.keysFile;
@@ -39,8 +53,9 @@ export const keysCommand: Command = {
       case 'create': {
         if (!name) throw new UsageError('create needs a name: keys create <name> --scopes <scopes>');
         const scopes = parseScopes(values.scopes);
-        const key = createKey(file, name, scopes);
-        ctx.out(`Đã tạo khóa / created key "${name}" (${scopes.join(', ')}) in ${file}.`);
+        const sources = parseSources(values.sources) ?? defaultSources(name, scopes);
+        const key = createKey(file, name, scopes, { sources });
+        ctx.out(`Đã tạo khóa / created key "${name}" (${scopes.join(', ')}${sources ? `; sources ${sources.join(', ')}` : ''}) in ${file}.`);
         ctx.out('Khóa chỉ hiện một lần / shown only this once; store it in the sending system now:');
         ctx.out('');
         ctx.out(`  ${key}`);
@@ -53,8 +68,16 @@ export const keysCommand: Command = {
           ctx.out(`Chưa có khóa / no keys in ${file}.`);
           return EXIT.ok;
         }
-        const rows = keys.map((k) => [k.name, k.scopes.join(','), k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.createdAt ?? '?']);
-        for (const line of formatTable(['name', 'scopes', 'state', 'created'], rows)) ctx.out(line);
+        const rows = keys.map((k) => [k.name, k.scopes.join(','), k.sources?.join(',') ?? (k.scopes.includes('events:write') ? `${ANY_SOURCE} (not bound)` : '-'), k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.createdAt ?? '?']);
+        for (const line of formatTable(['name', 'scopes', 'sources', 'state', 'created'], rows)) ctx.out(line);
+        return EXIT.ok;
+      }
+      case 'sources': {
+        if (!name) throw new UsageError('sources needs a name: keys sources <name> --sources <sources>');
+        const sources = parseSources(values.sources);
+        if (!sources) throw new UsageError('sources needs --sources, e.g. --sources vpthanhuy-lichhop');
+        setKeySources(file, name, sources);
+        ctx.out(`Đã cập nhật / "${name}" may now send sources ${sources.join(', ')}; running services apply it within a second.`);
         return EXIT.ok;
       }
       case 'revoke': {
@@ -64,7 +87,7 @@ export const keysCommand: Command = {
         return EXIT.ok;
       }
       default:
-        throw new UsageError(action ? `unknown keys command "${action}"` : 'keys needs a command: create, list or revoke');
+        throw new UsageError(action ? `unknown keys command "${action}"` : 'keys needs a command: create, sources, list or revoke');
     }
   },
 };
