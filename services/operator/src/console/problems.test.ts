@@ -24,6 +24,7 @@ describe('the console\'s error messages', () => {
     expect(problemText(409, { type: '/problems/already-resent', detail: 'Already resent as r-1 by van-thu' })).toMatch(/^Không gửi lại: tin này đã được gửi lại/);
     expect(problemText(409, { type: '/problems/already-delivered', detail: 'The message is delivered' })).toMatch(/đã đến người nhận/);
     expect(problemText(409, { type: '/problems/something-new' })).toBe('Không gửi lại: tin này không gửi lại được lúc này.');
+    expect(problemText(409, { type: '/problems/ambiguous-event', title: 'Several sources sent an event with this id' })).toMatch(/^Nhiều hệ thống gửi đã dùng mã sự kiện này/);
     expect(problemText(400, { errors: [{ path: 'body.phone', message: 'not a Vietnamese mobile number' }] })).toMatch(/^Thông tin chưa đúng\. Số điện thoại: không phải số di động/);
     expect(problemText(503, { title: 'Temporarily unavailable' })).toMatch(/^Hệ thống tạm thời không trả lời/);
     expect(problemText(404, { title: 'Unknown notification' })).toMatch(/^Không tìm thấy/);
