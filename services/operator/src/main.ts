@@ -42,16 +42,17 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const admin = bus.admin();
   await admin.connect();
   if (settings.KAFKA_CREATE_TOPICS) {
-    const wanted = new Set([topics.status, topics.sms, topics.email, topics.push, topics.inapp]);
+    const wanted = new Set([topics.status, topics.deadLetter, topics.sms, topics.email, topics.push, topics.inapp]);
     await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics).filter((t) => wanted.has(t.topic)));
   }
   const producer = createDurableProducer(bus);
   await producer.connect();
   const { consumer, health } = superviseConsumer(bus, { groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false }, { name: 'status projection', logger });
   await consumer.connect();
-  await runStatusProjection({ consumer, topic: topics.status, store: stores.notifications, logger });
+  const publisher = producerPublisher(producer);
+  await runStatusProjection({ consumer, topics, store: stores.notifications, publisher, logger: logger.child({ component: 'status-projection' }) });
 
-  const resends = new ResendService({ stores, publisher: producerPublisher(producer), topics, options: { autoWindowMs: settings.RESEND_DEDUP_WINDOW_MS, requestWindowMs: settings.RESEND_REQUEST_TTL_MS } });
+  const resends = new ResendService({ stores, publisher, topics, options: { autoWindowMs: settings.RESEND_DEDUP_WINDOW_MS, requestWindowMs: settings.RESEND_REQUEST_TTL_MS } });
   const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: { batchSize: settings.RESEND_JOB_BATCH, maxItems: settings.RESEND_JOB_MAX_ITEMS } });
 
   const infraReadiness =

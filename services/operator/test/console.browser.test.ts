@@ -146,13 +146,13 @@ describe('operator console in a real browser (headless Chromium)', () => {
   it('when an operator starts a bulk resend, then a progress bar follows the job to the end', async () => {
     const page = await signIn(keys.operator);
     await page.getByRole('link', { name: 'Tin gửi lỗi' }).click();
-    // Three failed originals: the one corrected above was resent already, so the job skips it.
-    await page.getByRole('button', { name: /Gửi lại tất cả 3 tin lỗi/ }).click();
+    // Two failed: the one corrected above is one row with its resend, which was sent.
+    await page.getByRole('button', { name: /Gửi lại tất cả 2 tin lỗi/ }).click();
     const bar = page.getByRole('progressbar');
     await bar.waitFor();
     await page.locator('[data-state="done"]').waitFor({ timeout: 30_000 });
-    expect(await bar.getAttribute('aria-valuenow')).toBe('3');
-    await page.getByText('đã gửi lại 2, bỏ qua 1, lỗi 0').waitFor();
+    expect(await bar.getAttribute('aria-valuenow')).toBe('2');
+    await page.getByText('đã gửi lại 2, bỏ qua 0, lỗi 0').waitFor();
     await waitFor(() => twilio.requests.filter((r) => r.messageId.startsWith('r-')).length >= 3, { timeoutMs: 30_000, message: 'the two bulk resends reached Twilio' });
     await page.context().close();
   });
@@ -168,5 +168,41 @@ describe('operator console in a real browser (headless Chromium)', () => {
     await page.getByText('METHOD:REQUEST').waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await page.context().close();
+  });
+
+  describe('what the console says when a page cannot be loaded, and after a resend went through', () => {
+    it('when the failed list is filtered with a "from" that is not a date, then the filter form stays and a Vietnamese message names the field', async () => {
+      const page = await signIn(keys.viewer);
+      await page.getByRole('link', { name: 'Tin gửi lỗi' }).click();
+      await page.locator('#results tbody tr').first().waitFor();
+      await page.getByLabel('Từ (ISO, vd. 2025-09-29T08:00:00+07:00)').fill('hôm qua');
+      await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+      await page.getByRole('alert').getByText('Thông tin chưa đúng. Từ: phải là ngày hoặc ngày giờ theo ISO 8601').waitFor();
+      expect(await page.locator('#results').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Lọc', exact: true }).isVisible()).toBe(true);
+      await page.context().close();
+    });
+
+    it('when the failed list is asked for every attempt, then the corrected original shows beside the others, marked as resent, with no resend control', async () => {
+      const page = await signIn(keys.operator);
+      await page.getByRole('link', { name: 'Tin gửi lỗi' }).click();
+      await page.locator('#results tbody tr').first().waitFor();
+      expect(await page.locator('#results tbody tr', { hasText: 'Nguyễn Văn An' }).count()).toBe(0);
+      await page.getByLabel('Hiện cả các lần gửi trước của tin đã gửi lại').check();
+      await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+      const row = page.locator('#results tbody tr', { hasText: 'Nguyễn Văn An' });
+      await row.getByText('Đã gửi lại:').waitFor();
+      expect(await row.getByRole('button', { name: /Gửi lại/ }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Gửi lại tất cả/ }).count()).toBe(0);
+      await page.context().close();
+    });
+
+    it('when the original of the corrected resend is opened, then it says it was resent and offers no resend form', async () => {
+      const page = await signIn(keys.operator);
+      await page.goto(`${operator.url}/console/#/thong-bao/${encodeURIComponent(`${bed.prefix}-sms-1`)}`);
+      await page.locator('#resent-as').getByText('Đã gửi lại:').waitFor();
+      expect(await page.getByRole('button', { name: 'Gửi lại với thông tin đã sửa' }).count()).toBe(0);
+      await page.context().close();
+    });
   });
 });

@@ -152,8 +152,13 @@ describe('operator API against a real broker and Redis', () => {
     const copy = await call('GET', `/v1/notifications/${String(first.json.messageId)}`, keys.viewer);
     expect(copy.json).toMatchObject({ resendOf: id, recipient: { phone: '+84905123456' }, resend: { by: 'van-thu', corrections: { phone: { before: '+84900000001', after: '+84905123456' } } } });
 
-    // The failed list marks the original as resent (its resend is on its way): no resend offered.
-    const listed = await call('GET', `/v1/notifications?eventId=${encodeURIComponent(String(original.json.eventId))}&status=failed,dead,undelivered&pageSize=100`, keys.viewer);
+    // The list has one row per original and its resends: the resend, on its way. Asked for every
+    // attempt, it marks the original as resent: no resend offered.
+    const eventFilter = `eventId=${encodeURIComponent(String(original.json.eventId))}&channel=sms&pageSize=100`;
+    const latest = await call('GET', `/v1/notifications?${eventFilter}`, keys.viewer);
+    expect(latest.json.items?.map((i) => i.messageId)).not.toContain(id);
+    expect(latest.json.items?.find((i) => i.messageId === first.json.messageId)).toMatchObject({ resendOf: id, resendable: false });
+    const listed = await call('GET', `/v1/notifications?${eventFilter}&status=failed,dead,undelivered&attempts=all`, keys.viewer);
     const row = (listed.json.items as Array<{ messageId: string; resendable: boolean; resentAs?: { messageId: string } }>).find((i) => i.messageId === id);
     expect(row).toMatchObject({ resendable: false, resentAs: { messageId: first.json.messageId } });
 

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Producer } from 'kafkajs';
-import type { ChannelMessageInput, DeliveryStatus, Topics } from '@gateway/contracts';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Redis } from 'ioredis';
+import { withPrefix, type ChannelMessageInput, type DeliveryStatus, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey, type DevOutbox } from '@gateway/common';
-import { kafkaBrokers, redisUrl } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, redisUrl, uniqueName } from '../../../tests/support/infra';
 import { loadOperatorSettings } from '../src/config';
 import { startOperator, type RunningOperator } from '../src/main';
 
@@ -79,5 +80,43 @@ export function client(base: string) {
     const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, headers: res.headers, json: text && /json/.test(res.headers.get('content-type') ?? '') ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+}
+
+/** One operator on its own topics and Redis prefix, with a producer, a Redis client and an API client. */
+export interface OperatorBed {
+  prefix: string;
+  topics: Topics;
+  keys: TestKeys;
+  operator: RunningOperator;
+  producer: Producer;
+  redis: Redis;
+  call: ReturnType<typeof client>;
+  stop(): Promise<void>;
+}
+
+export async function operatorBed(name: string, pick: (topics: Topics) => string[], partitions = 3): Promise<OperatorBed> {
+  const prefix = uniqueName(name);
+  const topics = withPrefix(prefix);
+  await createTopics(kafkaBrokers(), pick(topics), partitions);
+  const redis = new Redis(redisUrl());
+  const keys = writeKeys();
+  const operator = await startTestOperator(prefix, keys);
+  const producer = new Kafka({ clientId: 'test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  return {
+    prefix,
+    topics,
+    keys,
+    operator,
+    producer,
+    redis,
+    call: client(operator.url),
+    async stop() {
+      await producer.disconnect();
+      await operator.stop();
+      redis.disconnect();
+      removeKeys(keys);
+    },
   };
 }

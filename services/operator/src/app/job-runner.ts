@@ -4,6 +4,7 @@ import type { Logger } from '@gateway/common';
 import type { OperatorStores } from '../data-access/stores';
 import type { ItemOutcome, JobFilter, ResendJob } from '../data-access/resend-job-store';
 import { toEpochRange } from '../domain/notification';
+import { chainOf } from '../domain/resend-chain';
 import type { ResendService } from './resend-service';
 
 export interface JobRunnerOptions {
@@ -17,11 +18,12 @@ export interface JobRunnerOptions {
 const DEFAULT_JOB_OPTIONS: JobRunnerOptions = { batchSize: 25, leaseMs: 30_000, maxItems: 100_000 };
 
 /**
- * Runs bulk resend jobs. A job's items are the ids matching its filter when it was created; the
+ * Runs bulk resend jobs. A job's items are the chains matching its filter when it was created; the
  * runner settles them in batches and moves the job's cursor atomically with the counts, so a
  * restart resumes at the first unsettled batch. Every item's resend is named by the job
- * (`job:<id>`), so the part of a batch that was published before a crash gives the same message
- * ids again, and neither the resend store nor the worker's claim lets it out twice.
+ * (`job:<id>`) and keyed by its chain, so the part of a batch that was published before a crash
+ * gives the same message ids again, a chain yields one message per job, and neither the resend
+ * store nor the worker's claim lets it out twice.
  */
 export class ResendJobRunner {
   private readonly owner = `operator-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -36,8 +38,21 @@ export class ResendJobRunner {
     return { ...DEFAULT_JOB_OPTIONS, ...this.deps.options };
   }
 
+  /**
+   * The job's items: each chain's latest attempt matching the filter (what the list shows), one
+   * per chain even when a resend's first status is not projected yet and both still match.
+   */
   async create(filter: JobFilter, createdBy: string): Promise<ResendJob> {
-    const ids = await this.deps.stores.notifications.matchIds(toEpochRange(filter), this.options.maxItems);
+    const { notifications } = this.deps.stores;
+    const matched = await notifications.matchIds({ ...toEpochRange(filter), latestOnly: true }, this.options.maxItems);
+    const records = await notifications.getMany(matched);
+    const chains = new Set<string>();
+    const ids = matched.filter((id) => {
+      const chain = chainOf(records.get(id) ?? { messageId: id });
+      if (chains.has(chain)) return false;
+      chains.add(chain);
+      return true;
+    });
     const at = new Date().toISOString();
     const job: ResendJob = { id: `job-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`, state: ids.length ? 'running' : 'done', total: ids.length, done: 0, failed: 0, skipped: 0, createdBy, createdAt: at, updatedAt: at, filter, cursor: 0 };
     await this.deps.stores.jobs.create(job, ids);

@@ -1,9 +1,11 @@
 import { hash } from 'node:crypto';
 import { channelMessageSchema, emailSchema, normalizePhone, type ChannelMessage, type DeliveryState, type DeliveryStatus, type MessageSummary, type Topics } from '@gateway/contracts';
 import type { FailedRecord } from '@gateway/worker-core';
+import { readdressMessage } from '@gateway/renderer/src/render/readdress';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendRecord } from '../data-access/resend-store';
 import { RESENDABLE_STATES, SUCCESS_STATES, type NotificationRecord } from '../domain/notification';
+import { latestContact, type Contact } from '../domain/resend-chain';
 import type { Publisher } from './publisher';
 
 export interface ResendRequest {
@@ -37,6 +39,9 @@ const DEFAULT_RESEND_OPTIONS: ResendServiceOptions = { autoWindowMs: 10 * 60_000
 
 const digest = (text: string) => hash('sha256', text, 'hex');
 
+/** Links followed from a resend to its original (older resends could name an earlier resend). */
+const MAX_CHAIN_HOPS = 16;
+
 /** A resend still on its way or already through: resending the original again would reach the person twice. */
 function isActive(status: DeliveryState | undefined): boolean {
   return status === undefined || !RESENDABLE_STATES.has(status);
@@ -67,6 +72,12 @@ export class ResendService {
     return this.deps.options ?? DEFAULT_RESEND_OPTIONS;
   }
 
+  /**
+   * Resends the chain the message belongs to (its original and the resends that replace it), from
+   * the original's kept copy, to where the chain's latest attempt went plus the corrections. A
+   * request names the resend per chain: a job's items, or two clicks on an original and on its
+   * failed resend, give one message, never one per row.
+   */
   async resend(req: ResendRequest): Promise<ResendResult> {
     const { stores } = this.deps;
     const checked = checkCorrections(req);
@@ -76,45 +87,49 @@ export class ResendService {
     if (checked.errors.length) return { kind: 'invalid', errors: checked.errors };
 
     const now = (this.deps.now ?? Date.now)();
+    const requested = (await stores.notifications.getMany([req.originalId])).get(req.originalId);
+    const chainId = await this.chainOf(req.originalId, requested);
     const correctionKey = digest(`${checked.phone ?? ''}\n${checked.email ?? ''}`).slice(0, 16);
     const requestKey = req.jobId ? `job:${req.jobId}` : req.requestId ? `req:${req.requestId}` : `auto:${correctionKey}`;
     // A requestId (or a job) names the resend: the same one always gives the same message id, so
     // even a repeat after the window is deduplicated by the worker's claim. Without one, the
     // window in the store makes repeats one resend; a later one is a new resend on purpose.
-    const h = digest(requestKey.startsWith('auto:') ? `${req.originalId}\n${requestKey}\n${now}` : `${req.originalId}\n${requestKey}`);
+    const h = digest(requestKey.startsWith('auto:') ? `${chainId}\n${requestKey}\n${now}` : `${chainId}\n${requestKey}`);
     const resendId = `rs-${h.slice(0, 24)}`;
 
-    // The original's earlier resends, when already read here (the refusal check needs them too).
-    let prior: ResendRecord[] | undefined;
     if (!requestKey.startsWith('auto:')) {
       const existing = await stores.resends.get(resendId);
       if (existing) return this.replay(existing, checked);
-    } else {
-      prior = await stores.resends.resendsOf(req.originalId);
-      const recent = prior.find((r) => r.requestKey === requestKey && Date.parse(r.at) + this.options.autoWindowMs > now);
+    }
+    const chain = await stores.resends.resendsOf(chainId);
+    if (requestKey.startsWith('auto:')) {
+      const recent = chain.find((r) => r.requestKey === requestKey && Date.parse(r.at) + this.options.autoWindowMs > now);
       if (recent) return this.replay(recent, checked);
     }
 
-    const { record, failed } = await this.load(req.originalId);
-    if (!record && !failed) return { kind: 'not-found' };
-    const refused = await this.refusal(req.originalId, record, failed, resendId, prior);
+    const { record, failed } = await this.load(chainId);
+    if (!requested && !record && !failed) return { kind: 'not-found' };
+    const refused = await this.refusal(requested ?? record, failed, chain.filter((r) => r.resendId !== resendId));
     if (refused) return refused;
     const original = failed as FailedRecord;
 
     const at = new Date(now).toISOString();
+    const before = latestContact(original.recipient, chain);
     const corrections: ResendRecord['corrections'] = {};
-    if (checked.phone !== undefined) corrections.phone = { ...(original.recipient.phone ? { before: original.recipient.phone } : {}), after: checked.phone };
-    if (checked.email !== undefined) corrections.email = { ...(original.recipient.email ? { before: original.recipient.email } : {}), after: checked.email };
+    if (checked.phone !== undefined) corrections.phone = { ...(before.phone ? { before: before.phone } : {}), after: checked.phone };
+    if (checked.email !== undefined) corrections.email = { ...(before.email ? { before: before.email } : {}), after: checked.email };
+    const contact: Contact = { ...before, ...(checked.phone !== undefined ? { phone: checked.phone } : {}), ...(checked.email !== undefined ? { email: checked.email } : {}) };
     const candidate: ResendRecord = {
       resendId,
       messageId: `r-${h.slice(0, 32)}`,
-      originalId: req.originalId,
+      originalId: chainId,
       channel: original.channel,
       requestKey,
       by: req.actor,
       at,
       ...(req.jobId ? { jobId: req.jobId } : {}),
       ...(Object.keys(corrections).length ? { corrections } : {}),
+      contact,
       published: false,
     };
     const windowMs = requestKey.startsWith('auto:') ? this.options.autoWindowMs : this.options.requestWindowMs;
@@ -126,18 +141,33 @@ export class ResendService {
     return { kind: 'accepted', resendId, messageId: claimed.record.messageId, replayed: false, record: { ...claimed.record, published: true }, ...(directory ? { directory } : {}) };
   }
 
-  /** The original's current state and its kept copy, read together. */
+  /**
+   * The original a message's resends replace: the message itself, or the original its resend
+   * names. Resends made before chains may name an earlier resend; those links are followed up.
+   */
+  private async chainOf(messageId: string, record: NotificationRecord | undefined): Promise<string> {
+    let id = messageId;
+    let current = record;
+    for (let hop = 0; hop < MAX_CHAIN_HOPS; hop += 1) {
+      const up = current?.resendOf ?? (await this.deps.stores.resends.byMessage(id))?.originalId;
+      if (up === undefined || up === id) return id;
+      id = up;
+      current = (await this.deps.stores.notifications.getMany([id])).get(id);
+    }
+    return id;
+  }
+
+  /** The chain's original: its current state and its kept copy, read together. */
   private async load(originalId: string): Promise<{ record: NotificationRecord | undefined; failed: FailedRecord | undefined }> {
     const [records, failed] = await Promise.all([this.deps.stores.notifications.getMany([originalId]), this.deps.stores.failed.get(originalId)]);
     return { record: records.get(originalId), failed };
   }
 
-  /** Why this original must not be resent now, if so. */
-  private async refusal(originalId: string, record: NotificationRecord | undefined, failed: FailedRecord | undefined, resendId: string, prior?: ResendRecord[]): Promise<ResendResult | undefined> {
+  /** Why this chain must not be resent now, if so: the message asked for went through, no copy is kept, or another resend of the chain is on its way or went through. */
+  private async refusal(record: NotificationRecord | undefined, failed: FailedRecord | undefined, others: readonly ResendRecord[]): Promise<ResendResult | undefined> {
     if (record && SUCCESS_STATES.has(record.status)) return { kind: 'conflict', code: 'already-delivered', status: record.status, detail: `The message is ${record.status}; it is not sent again.` };
     if (record && !RESENDABLE_STATES.has(record.status)) return { kind: 'conflict', code: 'not-resendable', status: record.status, detail: `The message is ${record.status}; only failed, dead or undelivered messages are resent.` };
     if (!failed) return { kind: 'conflict', code: 'no-copy', ...(record ? { status: record.status } : {}), detail: 'No copy of this message is kept (only messages the workers gave up on keep one), so it cannot be resent from here.' };
-    const others = (prior ?? (await this.deps.stores.resends.resendsOf(originalId))).filter((r) => r.resendId !== resendId);
     if (others.length) {
       const states = await this.deps.stores.notifications.getMany(others.map((o) => o.messageId));
       const active = others.find((o) => isActive(states.get(o.messageId)?.status));
@@ -175,10 +205,9 @@ export class ResendService {
    */
   private async publish(resend: ResendRecord, original: FailedRecord, record: NotificationRecord | undefined): Promise<void> {
     const { topics } = this.deps;
-    const recipient = { ...original.message.recipient };
-    if (resend.corrections?.phone) recipient.phone = resend.corrections.phone.after;
-    if (resend.corrections?.email) recipient.email = resend.corrections.email.after;
-    const message: ChannelMessage = channelMessageSchema.parse({ ...original.message, id: resend.messageId, createdAt: resend.at, attempt: 1, recipient, resendOf: resend.originalId });
+    const recipient = { ...original.message.recipient, ...latestContact(original.message.recipient, [resend]) };
+    const readdressed = readdressMessage(original.message, recipient);
+    const message: ChannelMessage = channelMessageSchema.parse({ ...readdressed, id: resend.messageId, createdAt: resend.at, attempt: 1, resendOf: resend.originalId });
     const summaryRecipient: MessageSummary['recipient'] = { id: recipient.id, name: recipient.name, ...(recipient.phone ? { phone: recipient.phone } : {}), ...(recipient.email ? { email: recipient.email } : {}) };
     const summary: MessageSummary = {
       ...(record?.summary ?? { eventType: message.eventType, urgency: message.urgency, ...(message.secrecy ? { secrecy: message.secrecy } : {}) }),

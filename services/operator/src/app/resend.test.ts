@@ -129,6 +129,65 @@ describe('ResendService', () => {
   });
 });
 
+describe('resend chains (an original and the resends that replace it)', () => {
+  let stores: MemoryOperatorStores;
+  let publisher: ReturnType<typeof recordingPublisher>;
+  let service: ResendService;
+  let runner: ResendJobRunner;
+  beforeEach(() => {
+    stores = createMemoryOperatorStores();
+    publisher = recordingPublisher();
+    service = new ResendService({ stores, publisher, topics });
+    runner = new ResendJobRunner({ stores, resends: service, logger: createLogger({ name: 't', level: 'silent' }), options: { batchSize: 3 } });
+  });
+  const sent = () => publisher.records.filter((r) => r.topic === topics.sms).map((r) => JSON.parse(r.value) as ChannelMessage);
+  /** What the status projection does with what was published, and the worker's failure of each new message. */
+  async function projectAndFail(): Promise<void> {
+    const statuses = publisher.records.filter((r) => r.topic === topics.status).map((r) => JSON.parse(r.value) as DeliveryStatus);
+    await stores.notifications.apply(statuses);
+    await stores.notifications.apply(sent().map((m) => status(m.id, 'failed', 0, { attempt: 1 })));
+  }
+
+  it('when a corrected resend failed too and the chain is resent, from the original or from the failed resend, then one message goes out, to the corrected number, naming the original', async () => {
+    await seedFailed(stores, 'o1');
+    const first = await service.resend({ originalId: 'o1', phone: '0905123456', requestId: 'fix', actor: 'van-thu' });
+    expect(first).toMatchObject({ kind: 'accepted' });
+    await projectAndFail();
+    const r1 = first.kind === 'accepted' ? first.messageId : '';
+    const again = await service.resend({ originalId: r1, requestId: 'again', actor: 'van-thu' });
+    expect(again).toMatchObject({ kind: 'accepted', record: { originalId: 'o1', contact: { phone: '+84905123456' } } });
+    // The original's row clicked meanwhile (an old tab): the chain's resend is on its way.
+    expect(await service.resend({ originalId: 'o1', requestId: 'old-tab', actor: 'van-thu' })).toMatchObject({ kind: 'conflict', code: 'already-resent' });
+    expect(sent().map((m) => [m.resendOf, m.recipient.phone])).toEqual([
+      ['o1', '+84905123456'],
+      ['o1', '+84905123456'],
+    ]);
+  });
+
+  it('when a job meets both an original and its failed resend, then the chain is resent once; a second job resends it once more, from its latest attempt', async () => {
+    for (const id of ['a', 'b']) await seedFailed(stores, id);
+    const job1 = await runner.create({ status: ['failed'] }, 'van-thu');
+    await runner.run(job1.id);
+    expect(sent()).toHaveLength(2);
+    await projectAndFail();
+    // Both originals and both failed resends are failed now: one row per chain.
+    expect((await stores.notifications.search({ status: ['failed'], latestOnly: true, page: 1, pageSize: 10, sort: '-updatedAt' })).total).toBe(2);
+    const job2 = await runner.create({ status: ['failed'] }, 'van-thu');
+    expect(job2.total).toBe(2);
+    await runner.run(job2.id);
+    expect(await stores.jobs.get(job2.id)).toMatchObject({ state: 'done', done: 2, skipped: 0, failed: 0 });
+    expect(sent()).toHaveLength(4);
+    expect(sent().map((m) => m.resendOf).sort()).toEqual(['a', 'a', 'b', 'b']);
+    // Even given every attempt of both chains as items, one job gives one message per chain.
+    await projectAndFail();
+    const everything = await stores.notifications.matchIds({ status: ['failed'] }, 100);
+    expect(everything).toHaveLength(6);
+    await stores.jobs.create({ ...(await stores.jobs.get(job2.id))!, id: 'every-attempt', state: 'running', cursor: 0, done: 0, total: everything.length }, everything);
+    await runner.run('every-attempt');
+    expect(new Set(sent().map((m) => m.id)).size).toBe(6);
+  });
+});
+
 describe('ResendJobRunner', () => {
   it('when a job runs, then delivered-meanwhile messages are skipped, messages without a copy fail, the rest are resent once, and a re-run sends nothing more', async () => {
     const stores = createMemoryOperatorStores();

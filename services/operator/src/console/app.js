@@ -1,4 +1,4 @@
-/* global document, window, sessionStorage, fetch, location, setTimeout, clearTimeout, crypto, URLSearchParams */
+/* global document, window, sessionStorage, fetch, location, setTimeout, clearTimeout, crypto, URLSearchParams, GatewayProblems */
 // Operator console: no framework, no build. Every value from the API reaches the page through
 // text nodes (h() below) or attributes set one by one, never through innerHTML.
 'use strict';
@@ -42,15 +42,21 @@ const contact = (r) => (r ? [r.name, r.phone ? ` · ${r.phone}` : '', r.email ? 
 async function api(path, options = {}) {
   const headers = { authorization: `Bearer ${sessionStorage.getItem(KEY) || ''}` };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method: options.method || 'GET', headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
+  let res;
+  let data;
+  try {
+    res = await fetch(path, { method: options.method || 'GET', headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const text = await res.text();
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new Error(GatewayProblems.NETWORK_TEXT);
+  }
   if (res.status === 401) {
     sessionStorage.removeItem(KEY);
     location.hash = '#/dang-nhap';
   }
   if (!res.ok) {
-    const err = new Error(problemText(res.status, data));
+    const err = new Error(GatewayProblems.problemText(res.status, data));
     err.status = res.status;
     err.problem = data;
     throw err;
@@ -58,13 +64,7 @@ async function api(path, options = {}) {
   return data;
 }
 
-function problemText(status, p) {
-  if (status === 403) return 'Khóa của bạn không có quyền làm việc này.';
-  if (status === 409) return `Không gửi lại: ${(p && p.detail) || 'tin này không gửi lại được lúc này.'}`;
-  if (p && p.errors && p.errors.length) return p.errors.map((e) => `${fieldName(e.path)}: ${e.message}`).join('; ');
-  return (p && (p.detail || p.title)) || `Lỗi ${status}`;
-}
-const fieldName = (path) => ({ 'body.phone': 'Số điện thoại', 'body.email': 'Email' })[path] || path;
+const errorBox = (message) => h('div', { className: 'error', role: 'alert' }, message);
 
 function view(...children) {
   const app = document.getElementById('app');
@@ -139,7 +139,7 @@ async function overviewPage() {
 }
 
 // ---------- lists (failed messages, search) ----------
-function listPage(params, { title, defaults }) {
+async function listPage(params, { title, defaults }) {
   const q = Object.assign({}, defaults, params);
   const field = (name, label, attrs) => h('label', {}, label, h('input', Object.assign({ name, value: q[name] || '' }, attrs || {})));
   const statusSelect = h('select', { name: 'status' },
@@ -157,10 +157,16 @@ function listPage(params, { title, defaults }) {
   field('recipient', 'Người nhận (tên, số, email)', { type: 'search', placeholder: 'vd. Nguyễn Văn An hoặc 0905…' }),
   field('eventId', 'Mã sự kiện'), field('source', 'Hệ thống gửi'),
   field('from', 'Từ (ISO, vd. 2025-09-29T08:00:00+07:00)'), field('to', 'Đến'),
+  h('label', { className: 'inline' }, h('input', { type: 'checkbox', name: 'attempts', value: 'all', checked: q.attempts === 'all' }), 'Hiện cả các lần gửi trước của tin đã gửi lại'),
   h('button', { type: 'submit', className: 'primary' }, 'Lọc'));
   const out = h('div', {});
   view(h('h1', {}, title), form, out);
-  renderList(out, q);
+  // The filter form stays: a refused filter (a "from" that is not a date) is fixed right there.
+  try {
+    await renderList(out, q);
+  } catch (err) {
+    if (err.status !== 401) out.replaceChildren(errorBox(err.message));
+  }
 }
 
 function routeBase() {
@@ -182,7 +188,9 @@ function apiFilter(q) {
 
 async function renderList(out, q) {
   const page = Number(q.page || 1);
-  const data = await api(`/v1/notifications?${new URLSearchParams(Object.assign(apiFilter(q), { page: String(page), pageSize: '50', sort: '-updatedAt' }))}`);
+  // One row per notification (its latest attempt, as a bulk resend takes it) unless asked for every attempt.
+  const attempts = q.attempts === 'all' ? { attempts: 'all' } : {};
+  const data = await api(`/v1/notifications?${new URLSearchParams(Object.assign(apiFilter(q), attempts, { page: String(page), pageSize: '50', sort: '-updatedAt' }))}`);
   const canResend = me && me.canResend;
   const rows = data.items.map((n) => {
     const requestId = crypto.randomUUID();
@@ -217,7 +225,7 @@ async function renderList(out, q) {
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   out.replaceChildren(
     h('p', { className: 'muted' }, `${data.total} tin. Theo trạng thái: `, Object.entries(data.totals.byStatus).filter(([, c]) => c > 0).map(([s, c]) => `${STATUS[s] || s} ${c}`).join(', ') || '—'),
-    canResend && data.total > 0 && q.status === FAILED_STATES ? bulkBox(q, data.total) : '',
+    canResend && data.total > 0 && q.status === FAILED_STATES && q.attempts !== 'all' ? bulkBox(q, data.total) : '',
     data.items.length === 0 ? h('p', {}, 'Không có tin nào khớp bộ lọc.') :
       h('table', { id: 'results' }, h('thead', {}, h('tr', {}, ['Cập nhật', 'Người nhận', 'Kênh', 'Sự kiện', 'Trạng thái', 'Lý do', ''].map((t) => h('th', {}, t)))), h('tbody', {}, rows)),
     h('div', { className: 'pager' },
@@ -291,10 +299,17 @@ function watchJob(box, id) {
   } }, 'Dừng');
   box.replaceChildren(h('h2', {}, 'Đang gửi lại hàng loạt'), area, cancel);
   const tick = async () => {
-    const job = await api(`/v1/resend-jobs/${encodeURIComponent(id)}`);
-    area.replaceChildren(jobProgress(job));
-    if (job.state === 'running') later(tick, 500);
-    else cancel.remove();
+    try {
+      const job = await api(`/v1/resend-jobs/${encodeURIComponent(id)}`);
+      area.replaceChildren(jobProgress(job));
+      if (job.state === 'running') later(tick, 500);
+      else cancel.remove();
+    } catch (err) {
+      if (err.status === 401) return;
+      // The job goes on in the operator whatever happens here: say so, and ask again.
+      area.replaceChildren(errorBox(`Chưa đọc được tiến độ: ${err.message} Lượt gửi lại vẫn chạy; đang hỏi lại…`));
+      later(tick, 2000);
+    }
   };
   tick();
 }
@@ -361,7 +376,8 @@ async function detailPage(id) {
       n.reasonText ? h('div', { className: 'error' }, n.reasonText) : '',
       n.resendOf ? h('div', {}, 'Gửi lại thay cho: ', notifLink(n.resendOf)) : '',
       n.resend ? h('div', { className: 'muted' }, `Người gửi lại: ${n.resend.by}, ${fmtTime(n.resend.at)}`) : '',
-      n.resends.length ? h('div', {}, 'Đã gửi lại: ', n.resends.map((r) => h('span', {}, notifLink(r.messageId), ' ', badge(r.status), ' '))) : '',
+      n.resends.length ? h('div', {}, 'Các lần gửi lại: ', n.resends.map((r) => h('span', {}, notifLink(r.messageId), ' ', badge(r.status), ' '))) : '',
+      n.resentAs && !n.resendable ? h('div', { className: 'notice', id: 'resent-as' }, 'Đã gửi lại: ', notifLink(n.resentAs.messageId, n.resentAs.status ? (STATUS[n.resentAs.status] || n.resentAs.status) : 'đang gửi')) : '',
       canResend ? h('div', { className: 'actions' }, correctionForm(n, msg)) : '', msg),
     h('section', { className: 'card' }, h('h2', {}, 'Các lần gửi'), items.length ? h('ol', { className: 'timeline' }, items) : h('p', { className: 'muted' }, 'Chưa có lần gửi nào.')),
     h('section', { className: 'card' }, h('h2', {}, 'Toàn bộ lịch sử trạng thái'),
@@ -414,8 +430,8 @@ async function route() {
     const parts = (path || '/').split('/').filter(Boolean).map(decodeURIComponent);
     switch (parts[0]) {
       case undefined: return await overviewPage();
-      case 'that-bai': return listPage(params, { title: 'Tin gửi lỗi', defaults: { status: FAILED_STATES } });
-      case 'tra-cuu': return listPage(params, { title: 'Tra cứu thông báo', defaults: {} });
+      case 'that-bai': return await listPage(params, { title: 'Tin gửi lỗi', defaults: { status: FAILED_STATES } });
+      case 'tra-cuu': return await listPage(params, { title: 'Tra cứu thông báo', defaults: {} });
       case 'su-kien': return parts[1] ? await eventPage(parts[1], params.source) : eventAsk();
       case 'thong-bao': return await detailPage(parts[1]);
       case 'gui-lai-hang-loat': return await jobsPage();
@@ -424,7 +440,7 @@ async function route() {
       default: return view(h('p', {}, 'Không có trang này.'));
     }
   } catch (err) {
-    if (err.status !== 401) view(h('div', { className: 'error', role: 'alert' }, err.message));
+    if (err.status !== 401) view(errorBox(err.message));
   }
 }
 

@@ -1,15 +1,21 @@
 import type { Redis } from 'ioredis';
 import { CHANNELS, DELIVERY_STATES, type DeliveryStatus } from '@gateway/contracts';
-import { emptyTotals, fingerprint, matchesRecipient, searchText, type NotificationFilter, type NotificationRecord, type NotificationView, type SearchPage, type SearchQuery } from '../domain/notification';
+import { emptyTotals, fingerprint, matchesRecipient, searchText, wellFormedStatus, type NotificationFilter, type NotificationRecord, type NotificationView, type SearchPage, type SearchQuery } from '../domain/notification';
 
 /** Port: the read model of delivery statuses, searchable. */
+export interface ApplyOutcome {
+  /** Statuses the store refused on their own (Redis answered an error for that status alone); every other one was applied. */
+  rejected: Array<{ status: DeliveryStatus; reason: string }>;
+}
+
 export interface NotificationStore {
-  apply(statuses: DeliveryStatus[]): Promise<void>;
+  /** Applies every status it can; an error of the store itself (unreachable, out of memory) is thrown and nothing is reported rejected. */
+  apply(statuses: DeliveryStatus[]): Promise<ApplyOutcome>;
   get(messageId: string): Promise<NotificationView | undefined>;
   /** Current records without history; ids not found are absent from the map. */
   getMany(messageIds: readonly string[]): Promise<Map<string, NotificationRecord>>;
   search(query: SearchQuery): Promise<SearchPage>;
-  /** Every id matching the filter, oldest first, at most `limit` (for bulk resend jobs and reports). */
+  /** Every id matching the filter, oldest first (by the time of the current state), at most `limit` (for bulk resend jobs and reports). */
   matchIds(filter: NotificationFilter, limit: number): Promise<string[]>;
 }
 
@@ -18,13 +24,16 @@ const DEFAULT_RETENTION_MS = 90 * 24 * 3600 * 1000;
 // Statuses arrive at least once: a transition already recorded (same state, attempt and time) is
 // ignored. The move rule is `moves()` in domain/notification.ts (the memory adapter uses it).
 // The index: one sorted set per searchable value (all, status, channel, event, source, urgency),
-// scored by the time of the current state, trimmed past the retention on every touch. The keys
+// scored by the time of the current state, trimmed past the retention on every touch; and the
+// set of attempts a later resend of their chain replaced (`nidx:sup`, the rule of advanceHead()
+// in domain/resend-chain.ts, with the chain's head kept on the original's hash). The status is
+// decoded before anything is written, so a status the script cannot read leaves no trace. The keys
 // are derived from the prefix inside the script: the gateway uses one Redis, not a cluster.
 const APPLY = `
+local s = cjson.decode(ARGV[2])
 local fp = ARGV[1]
 if redis.call('SADD', KEYS[2], fp) == 0 then return 0 end
 redis.call('RPUSH', KEYS[3], ARGV[2])
-local s = cjson.decode(ARGV[2])
 local P = ARGV[4]
 local atMs = tonumber(ARGV[5])
 local cutoff = tonumber(ARGV[6]) - tonumber(ARGV[3])
@@ -42,6 +51,21 @@ if not redis.call('HGET', KEYS[1], 'firstSeenAt') then
   redis.call('HSET', KEYS[1], 'firstSeenAt', s.at, 'messageId', id, 'eventId', s.eventId, 'channel', s.channel)
 end
 if s.summary then redis.call('HSET', KEYS[1], 'summary', ARGV[7], 'search', ARGV[8]) end
+if s.resendOf and not redis.call('HGET', KEYS[1], 'resendOf') then
+  local chain = P .. 'notif:' .. s.resendOf
+  local h = redis.call('HMGET', chain, 'chainHead', 'chainHeadAtMs')
+  local headId = h[1] or s.resendOf
+  local headAt = tonumber(h[2] or '')
+  local superseded = id
+  if headAt == nil or atMs > headAt or (atMs == headAt and id > headId) then
+    superseded = headId
+    redis.call('HSET', chain, 'chainHead', id, 'chainHeadAtMs', atMs)
+    redis.call('PEXPIRE', chain, ARGV[3])
+  end
+  redis.call('ZADD', P .. 'nidx:sup', atMs, superseded)
+  redis.call('ZREMRANGEBYSCORE', P .. 'nidx:sup', '-inf', '(' .. cutoff)
+  redis.call('PEXPIRE', P .. 'nidx:sup', ARGV[3])
+end
 if s.resendOf then redis.call('HSET', KEYS[1], 'resendOf', s.resendOf) end
 if attempt > curAttempt then redis.call('HSET', KEYS[1], 'attempt', attempt) end
 if move then
@@ -70,7 +94,7 @@ end
 return 1
 `;
 
-type Scripted = Redis & { gwApplyStatus2(k1: string, k2: string, k3: string, ...args: Array<string | number>): Promise<number> };
+type Scripted = Redis & { gwApplyStatus3(k1: string, k2: string, k3: string, ...args: Array<string | number>): Promise<number> };
 
 function recordFrom(messageId: string, hash: Record<string, string>): NotificationRecord | undefined {
   if (!hash.status || !hash.eventId || !hash.channel) return undefined;
@@ -94,8 +118,14 @@ function recordFrom(messageId: string, hash: Record<string, string>): Notificati
 
 const CHUNK = 500;
 
+/** Redis ran the script and it failed on this status (unreadable, a key of the wrong type): the same status fails every time. */
+const TRANSIENT_REPLY = /^(OOM|LOADING|BUSY|READONLY|MASTERDOWN|NOREPLICAS|TRYAGAIN|CLUSTERDOWN)\b/;
+function refusedAlone(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ReplyError' && /@user_script:/.test(err.message) && !TRANSIENT_REPLY.test(err.message);
+}
+
 export function createRedisNotificationStore(redis: Redis, options: { prefix: string; retentionMs?: number; now?: () => number }): NotificationStore {
-  redis.defineCommand('gwApplyStatus2', { numberOfKeys: 3, lua: APPLY });
+  redis.defineCommand('gwApplyStatus3', { numberOfKeys: 3, lua: APPLY });
   const r = redis as Scripted;
   const P = options.prefix;
   const retention = options.retentionMs ?? DEFAULT_RETENTION_MS;
@@ -108,6 +138,7 @@ export function createRedisNotificationStore(redis: Redis, options: { prefix: st
     event: (e: string) => `${P}nidx:ev:${e}`,
     source: (s: string) => `${P}nidx:src:${s}`,
     urgency: (u: string) => `${P}nidx:urg:${u}`,
+    superseded: `${P}nidx:sup`,
   };
 
   async function getMany(ids: readonly string[]): Promise<Map<string, NotificationRecord>> {
@@ -153,6 +184,7 @@ export function createRedisNotificationStore(redis: Redis, options: { prefix: st
     if (filter.eventId !== undefined) parts.push(idx.event(filter.eventId));
     if (filter.source !== undefined) parts.push(idx.source(filter.source));
     await redis.zinterstore(tmp, parts.length, ...parts, 'AGGREGATE', 'MAX');
+    if (filter.latestOnly) await redis.zdiffstore(tmp, 2, tmp, idx.superseded);
     const lower = Math.max(filter.from ?? 0, now() - retention);
     await redis.zremrangebyscore(tmp, '-inf', `(${lower}`);
     if (filter.to !== undefined) await redis.zremrangebyscore(tmp, `(${filter.to}`, '+inf');
@@ -182,12 +214,20 @@ export function createRedisNotificationStore(redis: Redis, options: { prefix: st
     async apply(statuses) {
       const nowMs = now();
       // Auto-pipelining (when enabled on the client) turns these into a few round trips per batch.
-      await Promise.all(
-        statuses.map((s) => {
+      const results = await Promise.allSettled(
+        statuses.map((raw) => {
+          const s = wellFormedStatus(raw);
           const [a, b, c] = keys(s.messageId);
-          return r.gwApplyStatus2(a, b, c, fingerprint(s), JSON.stringify(s), retention, P, Date.parse(s.at), nowMs, s.summary ? JSON.stringify(s.summary) : '', searchText(s.summary));
+          return r.gwApplyStatus3(a, b, c, fingerprint(s), JSON.stringify(s), retention, P, Date.parse(s.at), nowMs, s.summary ? JSON.stringify(s.summary) : '', searchText(s.summary));
         }),
       );
+      const rejected: ApplyOutcome['rejected'] = [];
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') return;
+        if (!refusedAlone(result.reason)) throw result.reason;
+        rejected.push({ status: statuses[i] as DeliveryStatus, reason: (result.reason as Error).message });
+      });
+      return { rejected };
     },
     async get(messageId) {
       const [a, , c] = keys(messageId);

@@ -35,3 +35,23 @@ describe('redis operator stores', () => {
     expect(created.filter((k) => k.includes('nidx:tmp'))).toEqual([]);
   });
 });
+
+describe('redis notification store: a status Redis refuses on its own', () => {
+  it('when one status of a batch cannot be stored (its key holds another type), then it is reported rejected with the reason and the others are applied', async () => {
+    const prefix = `${uniqueName('opreject')}:`;
+    const stores = createRedisOperatorStores(redis, prefix);
+    await redis.set(`${prefix}notif:bad`, 'not a hash');
+    const at = new Date().toISOString();
+    const statuses = ['good-1', 'bad', 'good-2'].map((messageId) => ({ messageId, eventId: 'e1', channel: 'sms' as const, status: 'rendered' as const, at, summary: { recipient: { id: messageId, name: 'A' }, eventType: 'meeting.scheduled' as const } }));
+    const outcome = await stores.notifications.apply(statuses);
+    expect(outcome.rejected).toEqual([{ status: statuses[1], reason: expect.stringMatching(/WRONGTYPE/) }]);
+    expect((await stores.notifications.getMany(['good-1', 'good-2'])).size).toBe(2);
+  });
+
+  it('when Redis itself fails (the connection is closed), then the batch is thrown, not reported rejected', async () => {
+    const closed = new Redis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    const stores = createRedisOperatorStores(closed, `${uniqueName('opdown')}:`);
+    await expect(stores.notifications.apply([{ messageId: 'm', eventId: 'e', channel: 'sms', status: 'rendered', at: new Date().toISOString() }])).rejects.toThrow();
+    closed.disconnect();
+  });
+});

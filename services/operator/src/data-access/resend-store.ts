@@ -6,7 +6,7 @@ export interface ContactChange {
   after: string;
 }
 
-/** One operator resend: the new message and what it replaces. */
+/** One operator resend: the new message and the original notification (its chain) it replaces. */
 export interface ResendRecord {
   resendId: string;
   messageId: string;
@@ -17,7 +17,10 @@ export interface ResendRecord {
   by: string;
   at: string;
   jobId?: string;
+  /** What this resend changed of the latest attempt's contact. */
   corrections?: { phone?: ContactChange; email?: ContactChange };
+  /** Where it went: the latest attempt's contact with the corrections (absent in records made before chains). */
+  contact?: { phone?: string; email?: string };
   /** Set once the new message was acknowledged by the bus. */
   published: boolean;
 }

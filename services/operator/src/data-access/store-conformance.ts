@@ -130,6 +130,38 @@ export function describeOperatorStores(name: string, factory: () => Promise<Stor
         expect(many.get('a')?.lastError?.code).toBe('21211');
       });
 
+      it('when an original was resent and its resends failed too, then one-row-per-chain results hold only the latest attempt, whatever order the resends were projected in', async () => {
+        const n = fx.stores.notifications;
+        const q = { page: 1, pageSize: 10, sort: '-updatedAt' as const, eventId: 'evt-chain' };
+        await n.apply([status('o', 'rendered', 30, { eventId: 'evt-chain', summary: summary('An') }), status('o', 'failed', 29, { eventId: 'evt-chain', attempt: 1 })]);
+        // The second resend's statuses are projected before the first one's (another partition).
+        await n.apply([status('r2', 'rendered', 10, { eventId: 'evt-chain', resendOf: 'o', summary: summary('An') }), status('r2', 'failed', 9, { eventId: 'evt-chain', attempt: 1 })]);
+        await n.apply([status('r1', 'rendered', 20, { eventId: 'evt-chain', resendOf: 'o', summary: summary('An') }), status('r1', 'failed', 19, { eventId: 'evt-chain', attempt: 1 })]);
+        await n.apply([status('p', 'rendered', 30, { eventId: 'evt-chain', summary: summary('Bình') }), status('p', 'failed', 28, { eventId: 'evt-chain', attempt: 1 })]);
+        const latest = await n.search({ ...q, latestOnly: true });
+        expect(latest.items.map((i) => i.messageId)).toEqual(['r2', 'p']);
+        expect(latest.total).toBe(2);
+        expect(latest.totals.byStatus).toMatchObject({ failed: 2 });
+        expect((await n.search({ ...q, latestOnly: true, recipient: 'an' })).items.map((i) => i.messageId)).toEqual(['r2']);
+        expect(await n.matchIds({ eventId: 'evt-chain', status: ['failed'], latestOnly: true }, 10)).toEqual(['p', 'r2']);
+        // Every attempt is still there for the history and the report.
+        expect((await n.search(q)).total).toBe(4);
+        expect((await n.matchIds({ eventId: 'evt-chain' }, 10)).sort()).toEqual(['o', 'p', 'r1', 'r2']);
+        // A repeat of a resend's first status changes nothing.
+        await n.apply([status('r1', 'rendered', 20, { eventId: 'evt-chain', resendOf: 'o', summary: summary('An') })]);
+        expect((await n.search({ ...q, latestOnly: true })).items.map((i) => i.messageId)).toEqual(['r2', 'p']);
+      });
+
+      it('when a status carries a lone UTF-16 surrogate, then it is stored with U+FFFD in its place and found by the rest of the name', async () => {
+        const n = fx.stores.notifications;
+        await n.apply([status('s1', 'rendered', 5, { summary: summary('Nguyễn \ud800Văn Lẻ'), reason: 'x\udc00y' }), status('s2', 'rendered', 5, { summary: summary('Trần Thị Đủ') })]);
+        const view = await n.get('s1');
+        expect(view?.summary?.recipient.name).toBe('Nguyễn \ufffdVăn Lẻ');
+        expect(view?.history[0]?.summary?.recipient.name).toBe('Nguyễn \ufffdVăn Lẻ');
+        expect((await n.search({ page: 1, pageSize: 10, sort: '-updatedAt', recipient: 'van le' })).items.map((i) => i.messageId)).toEqual(['s1']);
+        expect((await n.get('s2'))?.summary?.recipient.name).toBe('Trần Thị Đủ');
+      });
+
       it('when a message changes state, then it leaves the old state\'s results', async () => {
         const n = fx.stores.notifications;
         await n.apply([status('r1', 'rendered', 3, { summary: summary('A') }), status('r1', 'retrying', 2, { attempt: 1 })]);

@@ -3,6 +3,7 @@ import { attemptHistory } from '../entry-points/http';
 import { applyToRecord, foldText, matchesRecipient, searchText, type NotificationRecord } from './notification';
 import { plainReason } from './reasons';
 import { buildEventReport, chooseSender, sendersOf } from './report';
+import { resendState } from './resend-chain';
 
 const base = { messageId: 'm', eventId: 'e', channel: 'sms' as const };
 
@@ -46,10 +47,15 @@ describe('buildEventReport', () => {
     summary: { recipient: { id: person, name: person.toUpperCase() }, eventType: 'meeting.scheduled' }, ...extra,
   });
   it('when a meeting\'s messages are grouped, then each person lists every channel, a successful resend counts as reached, and the rest are unreached', () => {
-    const report = buildEventReport('e', [rec('1', 'an', 'sms', 'failed'), rec('2', 'an', 'sms', 'sent', { resendOf: '1' }), rec('3', 'binh', 'sms', 'dead'), rec('4', 'binh', 'email', 'skipped'), rec('5', 'cuong', 'inapp', 'read')]);
-    expect(report.counts).toMatchObject({ failed: 1, sent: 1, dead: 1, skipped: 1, read: 1 });
+    const records = [rec('1', 'an', 'sms', 'failed'), rec('2', 'an', 'sms', 'sent', { resendOf: '1', firstSeenAt: '2025-09-29T01:05:00Z' }), rec('3', 'binh', 'sms', 'dead'), rec('4', 'binh', 'email', 'skipped'), rec('5', 'cuong', 'inapp', 'read')];
+    const report = buildEventReport('e', records, new Map([['1', resendState(records[0] as NotificationRecord, { messageId: '2', status: 'sent' })]]));
+    // The original and its resend are one notification, counted by the resend's state.
+    expect(report).toMatchObject({ total: 4, counts: { failed: 0, sent: 1, dead: 1, skipped: 1, read: 1 } });
     expect(report.unreached).toEqual([{ id: 'binh', name: 'BINH' }]);
-    expect(report.recipients.find((p) => p.id === 'an')?.channels.map((c) => c.status)).toEqual(['failed', 'sent']);
+    expect(report.recipients.find((p) => p.id === 'an')?.channels).toEqual([
+      expect.objectContaining({ messageId: '1', status: 'failed', resentAs: { messageId: '2', status: 'sent' }, resendable: false }),
+      expect.objectContaining({ messageId: '2', status: 'sent', resendOf: '1', resendable: false }),
+    ]);
   });
   it('when the event is a document, then no unreached list is made', () => {
     const doc = rec('1', 'an', 'sms', 'failed', { summary: { recipient: { id: 'an', name: 'An' }, eventType: 'document.dispatched' } });

@@ -47,6 +47,25 @@ export function fingerprint(s: DeliveryStatus): string {
   return `${s.status}|${s.attempt ?? ''}|${s.at}`;
 }
 
+const LONE_SURROGATE = /\p{Cs}/gu;
+
+function wellFormedValue(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
+  if (Array.isArray(value)) return value.map(wellFormedValue);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormedValue(v)]));
+  return value;
+}
+
+/**
+ * The status with every lone UTF-16 surrogate replaced by U+FFFD (what `String.prototype.toWellFormed`
+ * does). JSON.stringify writes a lone surrogate as an escape that Redis's cjson refuses, and the
+ * text is for people to read: one replaced character keeps who the message is for, where refusing
+ * the status would lose it.
+ */
+export function wellFormedStatus(s: DeliveryStatus): DeliveryStatus {
+  return wellFormedValue(s) as DeliveryStatus;
+}
+
 /** Applies one status to a record (the in-memory adapter's version of the Lua script). */
 export function applyToRecord(current: NotificationRecord | undefined, s: DeliveryStatus): NotificationRecord {
   const next: NotificationRecord = current ? { ...current } : { messageId: s.messageId, eventId: s.eventId, channel: s.channel, status: s.status, attempts: 0, firstSeenAt: s.at, updatedAt: s.at };
@@ -107,6 +126,8 @@ export interface NotificationFilter {
   /** Epoch ms, inclusive bounds on updatedAt. */
   from?: number;
   to?: number;
+  /** Only each chain's latest attempt: a notification a later resend replaced is left out (one row per chain). */
+  latestOnly?: boolean;
 }
 
 export interface SearchQuery extends NotificationFilter {

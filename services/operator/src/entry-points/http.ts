@@ -5,9 +5,11 @@ import { sourceSchema, type DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
 import type { NewAuditEntry } from '../data-access/audit-store';
-import { RESENDABLE_STATES, toEpochRange, type NotificationRecord, type NotificationView } from '../domain/notification';
+import { toEpochRange, type NotificationRecord, type NotificationView } from '../domain/notification';
 import { plainReason } from '../domain/reasons';
 import { buildEventReport, chooseSender, sendersOf } from '../domain/report';
+import { chainOf, resendState, type ResendState } from '../domain/resend-chain';
+import { loadResendStates } from '../app/resend-states';
 import type { ResendService } from '../app/resend-service';
 import type { ResendJobRunner } from '../app/job-runner';
 import { auditQuerySchema, jobBodySchema, messageIdParam, resendBodySchema, searchQuerySchema } from './api-schemas';
@@ -23,8 +25,9 @@ export interface OperatorAppDeps {
   devOutbox?: DevOutbox;
 }
 
-/** One message as a list shows it: its state, who it is for, and the reason in plain words. */
-function notificationSummary(r: NotificationRecord) {
+/** One message as a list shows it: its state, who it is for, the reason in plain words, and what its chain's resends mean for it. */
+function notificationSummary(r: NotificationRecord, resends: ResendState | undefined) {
+  const state = resends ?? resendState(r, undefined);
   const s = r.summary;
   const reasonText = plainReason(r);
   return {
@@ -42,7 +45,8 @@ function notificationSummary(r: NotificationRecord) {
     updatedAt: r.updatedAt,
     ...(s ? { recipient: s.recipient, eventType: s.eventType, ...(s.source ? { source: s.source } : {}), ...(s.urgency ? { urgency: s.urgency } : {}), ...(s.secrecy ? { secrecy: s.secrecy } : {}) } : {}),
     ...(r.resendOf ? { resendOf: r.resendOf } : {}),
-    resendable: RESENDABLE_STATES.has(r.status),
+    resendable: state.resendable,
+    ...(state.resentAs ? { resentAs: state.resentAs } : {}),
   };
 }
 
@@ -137,33 +141,16 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
     res.json({ name: principal.name, scopes: [...principal.scopes], canRead: hasScope(principal, 'notifications:read'), canResend: hasScope(principal, 'notifications:resend'), isAdmin: principal.scopes.has('admin'), devOutbox: !!deps.devOutbox });
   });
 
-  /**
-   * Marks each failed item that was resent already: `resentAs` names the latest resend and its
-   * state, and `resendable` turns false while that resend is on its way or went through (a
-   * resend would be refused), so the console shows "Đã gửi lại" instead of the buttons.
-   */
-  async function withResends<T extends { messageId: string; resendable: boolean }>(items: T[]): Promise<Array<T & { resentAs?: { messageId: string; status?: string } }>> {
-    // One read of the latest resends, and one of their states, for the whole page.
-    const latest = await stores.resends.latestOf(items.filter((item) => item.resendable).map((item) => item.messageId));
-    if (latest.size === 0) return items;
-    const states = await stores.notifications.getMany([...latest.values()].map((r) => r.messageId));
-    return items.map((item) => {
-      const resentId = latest.get(item.messageId)?.messageId;
-      if (!resentId) return item;
-      const status = states.get(resentId)?.status;
-      return { ...item, resendable: status !== undefined && RESENDABLE_STATES.has(status), resentAs: { messageId: resentId, ...(status ? { status } : {}) } };
-    });
-  }
-
   app.get(
     '/v1/notifications',
     guard('notifications:read', 'notification.search'),
     asyncRoute(async (req, res) => {
       const parsed = searchQuerySchema.safeParse(req.query);
       if (!parsed.success) return invalid(res, parsed.error.issues, 'query');
-      const q = parsed.data;
-      const result = await stores.notifications.search(toEpochRange(q));
-      res.json({ items: await withResends(result.items.map(notificationSummary)), total: result.total, page: q.page, pageSize: q.pageSize, totals: result.totals });
+      const { attempts, ...q } = parsed.data;
+      const result = await stores.notifications.search({ ...toEpochRange(q), latestOnly: attempts === 'latest' });
+      const resends = await loadResendStates(stores, result.items);
+      res.json({ items: result.items.map((r) => notificationSummary(r, resends.get(r.messageId))), total: result.total, page: q.page, pageSize: q.pageSize, totals: result.totals });
     }),
   );
 
@@ -175,18 +162,22 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       if (!id.success) return invalid(res, id.error.issues.map((i) => ({ ...i, path: ['id'] })), 'params');
       const view: NotificationView | undefined = await stores.notifications.get(id.data);
       if (!view) return notFound(res, 'Unknown notification', `No notification with id ${id.data} (statuses are kept 90 days).`);
-      const [failed, resends, madeBy] = await Promise.all([stores.failed.get(id.data), stores.resends.resendsOf(id.data), stores.resends.byMessage(id.data)]);
+      const chainId = chainOf(view);
+      const [failed, original, chain, madeBy, states] = await Promise.all([stores.failed.get(id.data), chainId === id.data ? undefined : stores.failed.get(chainId), stores.resends.resendsOf(chainId), stores.resends.byMessage(id.data), loadResendStates(stores, [view])]);
+      // The resends that came after this one: for the original, all of them.
+      const resends = madeBy ? chain.slice(chain.findIndex((r) => r.resendId === madeBy.resendId) + 1) : chain;
       const resendStates = await stores.notifications.getMany(resends.map((r) => r.messageId));
       res.json({
         ...view,
-        ...notificationSummary(view),
+        ...notificationSummary(view, states.get(view.messageId)),
         history: view.history,
         attemptHistory: attemptHistory(view.history, failed?.providerAnswer),
         ...(failed ? { failure: { reason: failed.reason, errorClass: failed.errorClass, code: failed.code, provider: failed.provider, providerAnswer: failed.providerAnswer, at: failed.at } } : {}),
         resendOf: view.resendOf ?? madeBy?.originalId,
         ...(madeBy ? { resend: { resendId: madeBy.resendId, by: madeBy.by, at: madeBy.at, ...(madeBy.jobId ? { jobId: madeBy.jobId } : {}), ...(madeBy.corrections ? { corrections: madeBy.corrections } : {}) } } : {}),
         resends: resends.map((r) => ({ resendId: r.resendId, messageId: r.messageId, by: r.by, at: r.at, status: resendStates.get(r.messageId)?.status ?? 'rendered', ...(r.jobId ? { jobId: r.jobId } : {}) })),
-        canResendFromCopy: !!failed,
+        // A resend goes out from the chain's original's copy.
+        canResendFromCopy: !!(chainId === id.data ? failed : original),
       });
     }),
   );
@@ -216,7 +207,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       const { source } = choice;
       const chosen = source === undefined ? records : records.filter((r) => r.summary?.source === source);
       if (chosen.length === 0) return notFound(res, 'Unknown event', `No notification of event ${eventId} from ${source ?? '?'} is known (statuses are kept 90 days).`);
-      res.json({ ...buildEventReport(eventId, chosen), ...(source !== undefined ? { source } : {}) });
+      res.json({ ...buildEventReport(eventId, chosen, await loadResendStates(stores, chosen)), ...(source !== undefined ? { source } : {}) });
     }),
   );
 

@@ -3,7 +3,7 @@ export { DEFAULT_RETRY_POLICY, backoffCeiling, checkRetryPolicy, longestSchedule
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './domain/circuit-breaker';
 export { ThrottledError, asProviderError } from './domain/errors';
 export { createFailoverSender, type FailoverSender } from './domain/failover';
-export { deliveryStatus, type IncomingRecord } from './domain/records';
+export { deadLetterRecord, deliveryStatus, type IncomingRecord } from './domain/records';
 export { ClaimStore, type ClaimResult, type Claims, type FinalClaim } from './data-access/claims';
 export { DelayQueue, type DelayedItem, type Delays } from './data-access/delay-queue';
 export { FailedRecordStore, type FailedRecord, type FailedRecords, type UndeliveredReport } from './data-access/failed-records';
@@ -11,6 +11,7 @@ export { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimi
 export { failedKeys, workerKeys, type WorkerKeys } from './data-access/keys';
 export { RedisRateLimiter, rateLimited, type RateLimit, type RateLimiter } from './data-access/rate-limiter';
 export { RetryMover } from './entry-points/retry-mover';
+export { toRecord as toIncomingRecord } from './entry-points/batch-handler';
 export type { Outcome } from './pipeline/deliver';
 export { channelSettingNames, SettingsProblems, loadWorkerSettings, workerChannelSettingsSchema, workerCommonSettingsSchema, type WorkerSettings } from './settings';
 export { embeddedFailedRecords, embeddedRateLimiter, startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';

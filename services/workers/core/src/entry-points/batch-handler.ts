@@ -24,7 +24,8 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
-function toRecord(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+/** A consumed Kafka message as the pipelines (and dead letters) take it. */
+export function toRecord(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
   return {
     topic,
     partition,

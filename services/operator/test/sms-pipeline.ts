@@ -1,0 +1,35 @@
+import { connectedProducer } from '../../workers/core/test/support/kafka';
+import { smsTestBed, twilioEnv, type SmsTestBed } from '../../workers/sms/test/support/harness';
+import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '../../workers/sms/test/support/loopback-providers';
+import { removeKeys, writeKeys, type TestKeys } from './support';
+
+/** A real SMS worker sending to a loopback Twilio that answers as told, a producer, and the operator's keys. */
+export interface SmsPipeline {
+  bed: SmsTestBed;
+  twilio: LoopbackTwilio;
+  producer: Awaited<ReturnType<typeof connectedProducer>>;
+  keys: TestKeys;
+  stop(): Promise<void>;
+}
+
+export async function startSmsPipeline(name: string, answer: LoopbackTwilio['answer']): Promise<SmsPipeline> {
+  const bed = await smsTestBed(name, 3);
+  const account = twilioAccount();
+  const twilio = await startLoopbackTwilio([account]);
+  twilio.answer = answer;
+  await bed.start({ SMS_PROVIDERS: 'twilio', ...twilioEnv(twilio.url, account), WORKER_CONCURRENCY: '64' });
+  const producer = await connectedProducer();
+  const keys = writeKeys();
+  return {
+    bed,
+    twilio,
+    producer,
+    keys,
+    async stop() {
+      await producer.disconnect();
+      await bed.stopAll();
+      await twilio.close();
+      removeKeys(keys);
+    },
+  };
+}
