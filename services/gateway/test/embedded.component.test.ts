@@ -80,6 +80,7 @@ describe('npm run demo against the embedded gateway', () => {
     const memory = { kind: 'memory', ok: true };
     expect(await (await fetch(`${gateway.url('intake')}/readyz`)).json()).toEqual({ ready: true, bus: memory, store: memory });
     expect(await (await fetch(`${gateway.url('renderer')}/readyz`)).json()).toEqual({ ready: true, bus: memory, store: memory, consuming: true });
+    expect(await (await fetch(`${gateway.url('operator')}/readyz`)).json()).toEqual({ ready: true, bus: memory, store: memory, consuming: true });
     const report = await runDemo(gateway, { timeoutMs: 90_000 });
     const outbox = gateway.sinks?.outbox;
     if (!outbox) throw new Error('the embedded gateway has development sinks');

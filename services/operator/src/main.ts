@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
-import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, superviseConsumer, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, superviseConsumer, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './config';
@@ -26,8 +26,8 @@ export interface OperatorDeps {
   bus?: BusClient;
   /** What the development sinks captured: shows the console's test outbox page. */
   devOutbox?: DevOutbox;
-  /** Readiness of injected infrastructure; defaults to "the bus and Redis answer". */
-  readiness?: () => Promise<Record<string, boolean>>;
+  /** Readiness of injected infrastructure; defaults to "Kafka and Redis answer". */
+  readiness?: () => Promise<Record<string, InfraCheck>>;
 }
 
 /** Composition root of the operator service: status projection, notifications and resend API, audit, web console. */
@@ -59,7 +59,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     deps.readiness ??
     (async () => {
       const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), redis ? probe(() => redis.ping(), 1000) : Promise.resolve(true)]);
-      return { kafka: kafkaUp, redis: redisUp };
+      return { bus: busCheck(false, kafkaUp), store: storeCheck(!redis, redisUp) };
     });
   const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() });
   const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}) });

@@ -83,6 +83,12 @@ describe('operator API against a real broker and Redis', () => {
     removeKeys(keys);
   });
 
+  it('when readiness is asked, then it names the Kafka bus and the Redis store it checked, and that the projection consumes', async () => {
+    const res = await fetch(`${operator.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ready: true, bus: { kind: 'kafka', ok: true }, store: { kind: 'redis', ok: true }, consuming: true });
+  });
+
   it('when searching, then filters, paging and totals per status and channel answer; bad parameters are 400 naming the field', async () => {
     const event = `${prefix}-event`;
     const all = await call('GET', `/v1/notifications?eventId=${event}`, keys.viewer);

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { allReady, ANY_KEY, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { allReady, ANY_KEY, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope, type InfraCheck } from '@gateway/common';
 import { sourceSchema, type DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
@@ -21,7 +21,7 @@ export interface OperatorAppDeps {
   jobs: ResendJobRunner;
   keys: () => KeyRing;
   logger: Logger;
-  readiness: () => Promise<Record<string, boolean>>;
+  readiness: () => Promise<Record<string, boolean | InfraCheck>>;
   devOutbox?: DevOutbox;
 }
 
