@@ -3,7 +3,7 @@
  * from the embedded mode's in-process MemoryBus. What the services rely on is written here once.
  */
 import type { KafkaMessage } from 'kafkajs';
-import { createKafka, createLogger, MemoryBus, type BusClient, type BusConsumer } from '@gateway/common';
+import { adoptLegacyGroupOffsets, createKafka, createLogger, MemoryBus, type BusClient, type BusConsumer } from '@gateway/common';
 import { kafkaBrokers, uniqueName, waitFor } from '../support/infra';
 
 const logger = createLogger({ name: 'bus-conformance', level: 'silent' });
@@ -101,6 +101,49 @@ describe.each(BUSES)('the message bus on %s', (_name, makeBus) => {
     });
     await waitFor(() => second.length >= 5, { timeoutMs: 30_000 });
     expect(second.sort((a, b) => a - b)).toEqual([100, 101, 102, 103, 104]);
+  });
+
+  it('when a group id gains a prefix, then the new group takes over the old one\'s committed offsets once and resumes where it stopped', async () => {
+    const name = await topic(2);
+    const legacyGroupId = uniqueName('g-old');
+    const groupId = `${uniqueName('env')}.${legacyGroupId}`;
+    await produce(name, Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, value: String(i) })));
+    const before: number[] = [];
+    const old = await consume(name, legacyGroupId, async (m) => {
+      before.push(Number(m.value?.toString()));
+    });
+    await waitFor(() => before.length === 20, { timeoutMs: 30_000 });
+    await old.disconnect();
+
+    expect(await adoptLegacyGroupOffsets(bus, { groupId, legacyGroupId, topics: [name], logger })).toBe(2);
+    const admin = bus.admin();
+    await admin.connect();
+    const offsets = async (g: string) => (await admin.fetchOffsets({ groupId: g, topics: [name] }))[0]?.partitions.map((p) => [p.partition, p.offset]).sort();
+    expect(await offsets(groupId)).toEqual(await offsets(legacyGroupId));
+    await admin.disconnect();
+
+    await produce(name, Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: String(100 + i) })));
+    const after: number[] = [];
+    await consume(name, groupId, async (m) => {
+      after.push(Number(m.value?.toString()));
+    });
+    await waitFor(() => after.length >= 5, { timeoutMs: 30_000 });
+    expect(after.sort((a, b) => a - b)).toEqual([100, 101, 102, 103, 104]);
+    // Once the new group has offsets of its own, the old group's are never taken again.
+    expect(await adoptLegacyGroupOffsets(bus, { groupId, legacyGroupId, topics: [name], logger })).toBe(0);
+  });
+
+  it('when the old group id committed nothing on these topics, then nothing is taken over and the new group starts from the beginning', async () => {
+    const name = await topic(1);
+    await produce(name, [{ key: 'k', value: '1' }]);
+    const groupId = uniqueName('g-new');
+    expect(await adoptLegacyGroupOffsets(bus, { groupId, legacyGroupId: uniqueName('g-none'), topics: [name], logger })).toBe(0);
+    const got: string[] = [];
+    await consume(name, groupId, async (m) => {
+      got.push(m.value?.toString() ?? '');
+    });
+    await waitFor(() => got.length === 1, { timeoutMs: 30_000 });
+    expect(got).toEqual(['1']);
   });
 
   it('when two members share a group, then each record goes to one of them and every partition is served', async () => {

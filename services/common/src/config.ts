@@ -97,9 +97,20 @@ export function infrastructureSettings() {
  * as given; otherwise it is the service's standard name after the group prefix (KAFKA_GROUP_PREFIX,
  * by default TOPIC_PREFIX), so two environments told apart by their topic prefix on one cluster
  * never share a group (and never take each other's partitions). With no prefix the ids are the
- * standard names, as before, so a running deployment keeps its committed offsets.
+ * standard names, as before; with a prefix, a deployment that ran before this rule takes over its
+ * old group's offsets at its first start (legacyGroupId, adoptLegacyGroupOffsets).
  */
 export function consumerGroupId(settings: { TOPIC_PREFIX: string; KAFKA_GROUP_PREFIX?: string | undefined }, explicit: string | undefined, standardName: string): string {
   if (explicit) return explicit;
   return `${settings.KAFKA_GROUP_PREFIX ?? settings.TOPIC_PREFIX}${standardName}`;
+}
+
+/**
+ * The group id a consumer had before group ids took the prefix: the standard name, when the
+ * prefix now changes it (undefined otherwise). Its committed offsets are taken over once at the
+ * first start after the upgrade (adoptLegacyGroupOffsets).
+ */
+export function legacyGroupId(settings: { TOPIC_PREFIX: string; KAFKA_GROUP_PREFIX?: string | undefined }, explicit: string | undefined, standardName: string): string | undefined {
+  if (explicit) return undefined;
+  return consumerGroupId(settings, explicit, standardName) === standardName ? undefined : standardName;
 }

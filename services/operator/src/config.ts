@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { consumerGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
+import { consumerGroupId, legacyGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
 const operatorSettingsSchema = z.object({
   OPERATOR_HOST: z.string().default('127.0.0.1'),
@@ -18,7 +18,7 @@ const operatorSettingsSchema = z.object({
   RESEND_JOB_MAX_ITEMS: setting.positiveInt(100_000),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),
   LOG_LEVEL: setting.logLevel(),
-}).transform((s) => ({ ...s, STATUS_GROUP_ID: consumerGroupId(s, s.STATUS_GROUP_ID, 'gateway-status-projection') }));
+}).transform((s) => ({ ...s, STATUS_GROUP_ID: consumerGroupId(s, s.STATUS_GROUP_ID, 'gateway-status-projection'), legacyGroupId: legacyGroupId(s, s.STATUS_GROUP_ID, 'gateway-status-projection') }));
 
 export type OperatorSettings = z.output<typeof operatorSettingsSchema>;
 

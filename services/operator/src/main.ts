@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
-import { closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, superviseConsumer, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
+import { adoptLegacyGroupOffsets, closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, superviseConsumer, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './config';
@@ -47,6 +47,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   }
   const producer = createDurableProducer(bus);
   await producer.connect();
+  await adoptLegacyGroupOffsets(bus, { groupId: settings.STATUS_GROUP_ID, legacyGroupId: settings.legacyGroupId, topics: [topics.status], logger });
   const { consumer, health } = superviseConsumer(bus, { groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false }, { name: 'status projection', logger });
   await consumer.connect();
   const publisher = producerPublisher(producer);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { consumerGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
+import { consumerGroupId, legacyGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
 
 const rendererSettingsSchema = z.object({
   RENDERER_HOST: z.string().default('127.0.0.1'),
@@ -19,7 +19,7 @@ const rendererSettingsSchema = z.object({
   RENDERER_COMPRESSION: z.enum(['none', 'gzip'], { message: 'must be none or gzip' }).default('none'),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(15000),
   LOG_LEVEL: setting.logLevel(),
-}).transform((s) => ({ ...s, RENDERER_GROUP_ID: consumerGroupId(s, s.RENDERER_GROUP_ID, 'gateway-renderer') }));
+}).transform((s) => ({ ...s, RENDERER_GROUP_ID: consumerGroupId(s, s.RENDERER_GROUP_ID, 'gateway-renderer'), legacyGroupId: legacyGroupId(s, s.RENDERER_GROUP_ID, 'gateway-renderer') }));
 
 export type RendererSettings = z.output<typeof rendererSettingsSchema>;
 

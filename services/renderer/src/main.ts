@@ -1,6 +1,6 @@
 import express from 'express';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { adoptLegacyGroupOffsets, closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter, createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from './directory';
@@ -73,6 +73,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   }
   const producer = createFanoutProducer(kafka);
   await producer.connect();
+  await adoptLegacyGroupOffsets(kafka, { groupId: settings.RENDERER_GROUP_ID, legacyGroupId: settings.legacyGroupId, topics: [topics.events], logger });
   const { consumer, health } = superviseConsumer(kafka, { groupId: settings.RENDERER_GROUP_ID, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 }, { name: 'events consumer', logger });
   await consumer.connect();
   await runEventsConsumer({

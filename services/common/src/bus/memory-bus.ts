@@ -546,6 +546,21 @@ class MemoryAdmin implements BusAdmin {
   async fetchTopicOffsets(topic: string) {
     return this.bus.topic(topic).partitions.map((log, partition) => ({ partition, offset: String(log.end), high: String(log.end), low: String(log.base) }));
   }
+
+  /** A group's committed offsets (the next offset to read), `-1` where it committed none, as Kafka answers. */
+  async fetchOffsets(options: { groupId: string; topics?: string[] }) {
+    const committed = this.bus.groups.get(options.groupId)?.committed;
+    return (options.topics ?? []).map((topic) => ({
+      topic,
+      partitions: this.bus.topic(topic).partitions.map((_, partition) => ({ partition, offset: String(committed?.get(tp(topic, partition)) ?? -1), metadata: null })),
+    }));
+  }
+
+  async setOffsets(options: { groupId: string; topic: string; partitions: Array<{ partition: number; offset: string }> }): Promise<void> {
+    const group = this.bus.group(options.groupId);
+    if (group.members.length > 0) throw new BusError(`The group ${options.groupId} has members: offsets can only be set while it is empty`);
+    for (const p of options.partitions) group.committed.set(tp(options.topic, p.partition), Number(p.offset));
+  }
 }
 
 /** kafkajs's rule (src/retry/index.js): these errors are bugs, and an error may say it is not retriable. */

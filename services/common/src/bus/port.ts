@@ -17,7 +17,7 @@ import type {
  */
 export type BusProducer = Pick<Producer, 'connect' | 'disconnect' | 'send' | 'sendBatch'>;
 
-export type BusAdmin = Pick<Admin, 'connect' | 'disconnect' | 'listTopics' | 'createTopics' | 'describeCluster' | 'fetchTopicOffsets'>;
+export type BusAdmin = Pick<Admin, 'connect' | 'disconnect' | 'listTopics' | 'createTopics' | 'describeCluster' | 'fetchTopicOffsets' | 'fetchOffsets' | 'setOffsets'>;
 
 export interface BusConsumer {
   connect(): Promise<void>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Channel } from '@gateway/contracts';
-import { ConfigError, consumerGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
+import { ConfigError, consumerGroupId, legacyGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
 import { checkRetryPolicy, DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/backoff';
 import type { RateLimit } from './data-access/rate-limiter';
 
@@ -14,6 +14,8 @@ export interface WorkerSettings {
     brokers: string[];
     clientId: string;
     groupId: string;
+    /** The group id before group ids took the prefix, whose offsets are taken over once (adoptLegacyGroupOffsets). */
+    legacyGroupId?: string | undefined;
     topicPrefix: string;
     createTopics: boolean;
     partitions: number;
@@ -114,6 +116,7 @@ export function loadWorkerSettings(channel: Channel, env: Record<string, string 
       brokers: s.KAFKA_BROKERS,
       clientId: s.KAFKA_CLIENT_ID ?? `gateway-worker-${channel}`,
       groupId: consumerGroupId(s, (c as Record<string, string | undefined>)[n.groupId], `gateway-worker-${channel}`),
+      legacyGroupId: legacyGroupId(s, (c as Record<string, string | undefined>)[n.groupId], `gateway-worker-${channel}`),
       topicPrefix: s.TOPIC_PREFIX,
       createTopics: s.KAFKA_CREATE_TOPICS,
       partitions: s.TOPIC_PARTITIONS,

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
-import { BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, superviseConsumer, type BusClient, type Embedded, type Logger, type OutgoingMessage, createRedisClient } from '@gateway/common';
+import { adoptLegacyGroupOffsets, BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, superviseConsumer, type BusClient, type Embedded, type Logger, type OutgoingMessage, createRedisClient } from '@gateway/common';
 import type { ChannelSender } from './ports';
 import { ClaimStore, type Claims } from './data-access/claims';
 import { DelayQueue, type Delays } from './data-access/delay-queue';
@@ -147,7 +147,9 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
     consumer.on(consumer.events.GROUP_JOIN, (e) => logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined the consumer group'));
     await consumer.connect();
     cleanups.unshift(['stop consumer (finishes in-flight messages, commits)', () => consumer.disconnect()]);
-    await consumer.subscribe({ topics: [topics[channel], topics.retry[channel]], fromBeginning: true });
+    const consumed = [topics[channel], topics.retry[channel]];
+    await adoptLegacyGroupOffsets(kafka, { groupId: settings.kafka.groupId, legacyGroupId: settings.kafka.legacyGroupId, topics: consumed, logger });
+    await consumer.subscribe({ topics: consumed, fromBeginning: true });
 
     const handle = createBatchHandler({
       concurrency: settings.concurrency,
