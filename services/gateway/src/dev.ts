@@ -109,10 +109,13 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
   const rejectPhones = env.DEV_SMS_REJECT ? env.DEV_SMS_REJECT.split(',').map((p) => p.trim()) : DEFAULT_REJECTED_PHONES;
   // A channel without provider settings goes to its development sink: the messages settle and can
   // be seen in the console, instead of waiting on a topic for a worker nobody starts.
-  const devChannels = devSinkChannels(env);
-  const vapid = devChannels.includes('push') ? devVapid(stateDir) : undefined;
-  const devPushEnv = vapid ? { WEB_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey, WEB_PUSH_VAPID_SUBJECT: 'mailto:quantri@localhost' } : {};
-  const names = env.GATEWAY_SERVICES ? chooseServices(env) : [...SERVICES];
+  let devChannels = devSinkChannels(env);
+  const devPushEnv = () => {
+    if (!devChannels.includes('push')) return {};
+    const vapid = devVapid(stateDir);
+    return { WEB_PUSH_VAPID_PUBLIC_KEY: vapid.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: vapid.privateKey, WEB_PUSH_VAPID_SUBJECT: 'mailto:quantri@localhost' };
+  };
+  let names = env.GATEWAY_SERVICES ? chooseServices(env) : [...SERVICES];
   let sinks: DevSinks | undefined;
   try {
     if (embeddedMode) {
@@ -125,7 +128,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
         // Unused in embedded mode (nothing connects to them); the settings require a value.
         KAFKA_BROKERS: 'in-process:0',
         REDIS_URL: 'redis://in-process',
-        ...devPushEnv,
+        ...devPushEnv(),
         ...env,
         GATEWAY_KEYS_FILE: keysFile,
       };
@@ -145,9 +148,17 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
       say(`• Kafka: ${kafka.description}`);
       say(`• Redis: ${redis.description}`);
       if (kafka.kind === 'local' || redis.kind === 'local') say('  (kept across restarts: npm start -- --fresh starts empty)');
+      if (kafka.kind !== 'local' && devChannels.length) {
+        // On a cluster npm start did not start, real workers may share the channel groups: a sink
+        // there would take their partitions and settle real messages without sending them.
+        const idle = devChannels;
+        devChannels = [];
+        names = names.filter((n) => !(idle as readonly string[]).includes(n));
+        say(`• Not started: the ${idle.join(', ')} worker${idle.length > 1 ? 's' : ''} (no provider configured; ${idle.includes('push') ? 'push also serves the in-app inbox; ' : ''}no development sinks on a Kafka that npm start did not start, where they would take real messages). ${PROVIDER_SETTINGS}`);
+      }
       sinks = devChannels.length ? createDevSinks({ rejectPhones }) : undefined;
       if (devChannels.length) say(`• No provider configured for ${devChannels.join(', ')}: those messages go to development sinks (captured, not sent; see "Hộp thư thử nghiệm" in the console). ${PROVIDER_SETTINGS}`);
-      const serviceEnv = { LOG_LEVEL: 'error', ...devPushEnv, ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
+      const serviceEnv = { LOG_LEVEL: 'error', ...devPushEnv(), ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
       services = await startServices(names, serviceEnv, { sinks, devPush: devChannels.includes('push') });
       bus = createKafka({ brokers: kafka.brokers, clientId: 'gateway-dev' }, createLogger({ name: 'gateway', level: 'error' }));
     }

@@ -94,13 +94,33 @@ describe('npm start with KAFKA_BROKERS set and no REDIS_URL (a local redis-serve
     const accepted = await post(gateway, body);
     expect(accepted.status).toBe(202);
     expect(accepted.headers.get('idempotent-replayed')).toBeNull();
-    const outbox = gateway.sinks?.outbox;
-    await waitFor(() => outbox?.sms(1000).filter((m) => m.eventId === eventId).length === 3, { timeoutMs: 60_000, message: 'the 3 SMS sent' });
+    // A Kafka npm start did not start gets no development sinks: the 3 SMS wait on their topic.
+    const running = gateway;
+    await waitFor(async () => (await smsOnTopic(running)) === 3, { timeoutMs: 60_000, message: 'the 3 SMS rendered' });
     await gateway.stop();
 
     gateway = await startDevGateway(env, () => undefined, { stateDir });
     const retry = await post(gateway, body);
     expect(retry.status).toBe(202);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
+  });
+});
+
+describe('npm start with KAFKA_BROKERS and REDIS_URL set (infrastructure it did not start)', () => {
+  let gateway: DevGateway | undefined;
+  afterEach(async () => {
+    await gateway?.stop();
+  });
+
+  it('when no provider is configured, then no development sink joins that cluster, and it says which workers it did not start and why', async () => {
+    const prefix = `${uniqueName('shared')}.`;
+    const env = baseEnv({ KAFKA_BROKERS: kafkaBrokers().join(','), REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: `${prefix}:`, TOPIC_PREFIX: prefix, GATEWAY_KEYS_FILE: join(mkdtempSync(join(tmpdir(), 'gw-shared-')), 'keys.json') });
+    const lines: string[] = [];
+    gateway = await startDevGateway(env, (line) => lines.push(line), { stateDir: mkdtempSync(join(tmpdir(), 'gw-shared-state-')) });
+    // Real workers of that cluster may share the channel groups: a sink would take their partitions.
+    expect(gateway.services.map((s) => s.name).sort()).toEqual(['intake', 'operator', 'renderer']);
+    expect(gateway.sinks).toBeUndefined();
+    expect(gateway.devChannels).toEqual([]);
+    expect(lines.join('\n')).toMatch(/Not started: the sms, email, push workers \(no provider configured;/);
   });
 });
