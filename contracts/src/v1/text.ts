@@ -16,7 +16,6 @@ import { isPlainObject } from './primitives';
  *   operator or recipient reads.
  */
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
 /** CSI (ESC [ or the C1 byte), OSC (ESC ] ... BEL or ST) and the two-byte ESC sequences. */
 // eslint-disable-next-line no-control-regex
@@ -30,11 +29,11 @@ const MAX_DEPTH = 32;
 export const ILL_FORMED_MESSAGE =
   'contains ill-formed Unicode (a lone UTF-16 surrogate, e.g. "\\ud800"); send the text as valid UTF-8 or UTF-16';
 
-/** Node 20 has String.prototype.isWellFormed; the ES2023 typings this project compiles with do not. */
-const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+/** String.prototype.isWellFormed is in Node 20 (engines: >=20.19); the ES2023 typings we compile with lack it. */
+const isWellFormed = (String.prototype as unknown as { isWellFormed: (this: string) => boolean }).isWellFormed;
 
 export function hasIllFormedUnicode(text: string): boolean {
-  return nativeIsWellFormed === undefined ? LONE_SURROGATE.test(text) : !nativeIsWellFormed.call(text);
+  return !isWellFormed.call(text);
 }
 
 const CONTROLS = 1;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createKafka, createLogger, maskContacts } from '@gateway/common';
+import { createKafka, createLogger, maskForLog } from '@gateway/common';
 import { parseCommandArgs, type Command } from '../command';
 import { CliError, EXIT, UsageError } from '../errors';
 
@@ -15,14 +15,6 @@ Options:
 Reads from the beginning with a throwaway consumer group (commits nothing another group sees).
 Each line: {"topic","partition","offset","timestamp","key","headers","value"}; a JSON value is
 printed as JSON. Example: npm run gateway -- consume gateway.sms.v1 --max 5`;
-
-/** Every string inside, phones and emails masked (a record can hold a recipient's contacts at any depth). */
-function masked(value: unknown): unknown {
-  if (typeof value === 'string') return maskContacts(value);
-  if (Array.isArray(value)) return value.map(masked);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
-  return value;
-}
 
 function parsedValue(text: string | undefined): unknown {
   if (text === undefined) return null;
@@ -80,9 +72,9 @@ export const consumeCommand: Command = {
               partition,
               offset: message.offset,
               timestamp: new Date(Number(message.timestamp)).toISOString(),
-              key: message.key ? maskContacts(message.key.toString()) : null,
-              headers: masked(headers),
-              value: masked(parsedValue(message.value?.toString())),
+              key: message.key ? maskForLog(message.key.toString()) : null,
+              headers: maskForLog(headers),
+              value: maskForLog(parsedValue(message.value?.toString())),
             }),
           );
           printed += 1;
