@@ -80,11 +80,10 @@ const SPACES = /[\p{Zs}]/gu;
 const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
 
 function foldChar(ch: string): string {
+  // Line breaks need no case of their own: LF and CR are both in GSM-7's basic table.
   if (isGsm7(ch)) return ch;
   const mapped = TO_GSM.get(ch);
-  if (mapped !== undefined) return mapped;
-  if (ch === '\n' || ch === '\r') return ch;
-  return '';
+  return mapped ?? '';
 }
 
 /**
