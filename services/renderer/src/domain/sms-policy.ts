@@ -21,8 +21,13 @@ export interface SmsPolicyResult {
   diacritics: 'keep' | 'strip';
   /** Optional parts left out to fit the cap. */
   dropped: number;
-  /** Free-text fields (or, as a last resort, the whole text) cut short with an ellipsis to fit. */
+  /** Free-text fields (or, as a last resort, any text not kept whole) cut short to fit. */
   shortened: boolean;
+  /**
+   * Over the cap by design: the parts kept whole (link, times, numbers) alone do not fit, and a
+   * cut link or time is worse than an SMS one segment longer. Everything else is already gone.
+   */
+  overCap: boolean;
 }
 
 /**
@@ -30,11 +35,13 @@ export interface SmsPolicyResult {
  * field of the SMS view in these private-use characters (see `markShortenable`), so the policy
  * knows where a title or a place begins and ends in the rendered text. Tier 1 is cut first
  * (chair, issuing body, reasons), tier 2 only after (the title and the place): what, when,
- * where and the link are the message; dates and links are never marked.
+ * where and the link are the message. Links, times and numbers are marked to be kept whole
+ * (`markWhole`): the last resort cuts around them, never through them.
  */
 const OPEN: Readonly<Record<ShortenTier, string>> = { 1: '\ue001', 2: '\ue002' };
+const WHOLE_OPEN = '\ue003';
 const CLOSE = '\ue000';
-const MARKERS = /[\ue000-\ue002]/g;
+const MARKERS = /[\ue000-\ue003]/g;
 export type ShortenTier = 1 | 2;
 
 /** Shortest a marked field is cut to (in characters, before the ellipsis) before the next tier is touched. */
@@ -46,24 +53,32 @@ export function markShortenable(text: string, tier: ShortenTier): string {
   return `${OPEN[tier]}${text.replace(MARKERS, '')}${CLOSE}`;
 }
 
+/** Never cut, not even by the last resort: a cut link or time misleads; see `SmsPolicyResult.overCap`. */
+export function markWhole(text: string): string {
+  return `${WHOLE_OPEN}${text.replace(MARKERS, '')}${CLOSE}`;
+}
+
+/** 0: template text and unmarked fields, cut only by the last resort. */
+type SpanKind = ShortenTier | 0 | 'whole';
+
 interface Span {
   text: string;
-  tier: ShortenTier | 0;
+  tier: SpanKind;
 }
 
 /** Lenient: a stray or unpaired marker only ends the current span; every marker is dropped. */
 function spansOf(text: string): Span[] {
   const spans: Span[] = [];
-  let tier: ShortenTier | 0 = 0;
+  let tier: SpanKind = 0;
   let from = 0;
   const flush = (to: number): void => {
     if (to > from) spans.push({ text: text.slice(from, to), tier });
   };
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0xe000 || code > 0xe002) continue;
+    if (code < 0xe000 || code > 0xe003) continue;
     flush(i);
-    tier = code === 0xe001 ? 1 : code === 0xe002 ? 2 : 0;
+    tier = code === 0xe001 ? 1 : code === 0xe002 ? 2 : code === 0xe003 ? 'whole' : 0;
     from = i + 1;
   }
   flush(text.length);
@@ -105,29 +120,51 @@ function clipTo(text: string, max: number, ellipsis: string): string {
 }
 
 /**
+ * The last resort's cut of a span that is not kept whole: down to `max` characters, and below
+ * the room for a word and an ellipsis, to a mere space that keeps the parts around it apart.
+ */
+function cutAround(text: string, max: number, ellipsis: string): string {
+  if (Array.from(text).length <= max) return text;
+  // "Xem van ban: https://..." cut must read "Xem... https://...", not "Xem...https://...".
+  const space = /\s$/u.test(text) ? ' ' : '';
+  return max > Array.from(ellipsis).length + space.length ? `${clipTo(text, max - space.length, ellipsis)}${space}` : ' ';
+}
+
+interface Shortened extends Candidate {
+  overCap: boolean;
+}
+
+/**
  * The parts that must stay are still over the cap: cut marked fields, the least essential tier
  * first, each tier evenly (the longest field loses most), then, if even that cannot fit (an
- * unmarked field the size of a page), the whole text. Never gives up: an SMS is not dropped for
- * its length.
+ * unmarked field the size of a page, a cap of one segment), every span not kept whole, evenly,
+ * so the cuts fall before and between the link, the times and the numbers, never inside them.
+ * Never gives up: an SMS is not dropped for its length, and when the spans kept whole alone are
+ * over the cap it goes out over the cap with only them (and what fits between) left.
  */
-function shorten(text: string, mode: Mode, maxSegments: number): Candidate {
+function shorten(text: string, mode: Mode, maxSegments: number): Shortened {
   const spans = spansOf(text).map((s) => ({ ...s, text: transform(s.text, mode) }));
   const plain = spans.map((s) => s.text).join('');
   const ellipsis = analyzeSms(plain).encoding === 'GSM-7' ? '...' : '…';
   const limits = new Map<number, number>();
+  let lastResort = false;
   const render = (): string => {
     let out = '';
     let cut = false;
     spans.forEach((span, i) => {
       // A template's full stop after a cut field would follow the ellipsis: "trien....".
       const text = cut && span.text.startsWith('.') ? span.text.slice(1) : span.text;
-      const clipped = clipTo(text, limits.get(i) ?? Infinity, ellipsis);
+      const limit = limits.get(i) ?? Infinity;
+      let clipped = lastResort ? cutAround(text, limit, ellipsis) : clipTo(text, limit, ellipsis);
+      // Spans cut to a space must not leave two in a row, nor one at either end.
+      if (lastResort && (out === '' || out.endsWith(' '))) clipped = clipped.replace(/^ +/, '');
       cut = clipped !== span.text && clipped.endsWith(ellipsis);
       out += clipped;
     });
-    return out;
+    return lastResort ? out.trimEnd() : out;
   };
   const fits = (): boolean => analyzeSms(render()).segments <= maxSegments;
+  const done = (overCap: boolean): Shortened => ({ ...measure(render(), mode), overCap });
 
   /** Largest per-field length in [low, high] that fits, or undefined when `low` does not. */
   function fill(indexes: number[], low: number, high: number): number | undefined {
@@ -143,26 +180,21 @@ function shorten(text: string, mode: Mode, maxSegments: number): Candidate {
     set(low);
     return low;
   }
+  const longest = (indexes: number[]): number => Math.max(0, ...indexes.map((i) => Array.from(spans[i]?.text ?? '').length));
 
   for (const tier of [1, 2] as const) {
     const indexes = spans.flatMap((s, i) => (s.tier === tier ? [i] : []));
     if (indexes.length === 0) continue;
-    const longest = Math.max(...indexes.map((i) => Array.from(spans[i]?.text ?? '').length));
-    if (fill(indexes, Math.min(MIN_KEEP[tier], longest), longest) !== undefined) return measure(render(), mode);
+    if (fill(indexes, Math.min(MIN_KEEP[tier], longest(indexes)), longest(indexes)) !== undefined) return done(false);
   }
-  // Every marked field is at its minimum; down to a word or two before cutting the text itself.
-  const marked = spans.flatMap((s, i) => (s.tier !== 0 ? [i] : []));
-  if (marked.length > 0 && fill(marked, 1, MIN_KEEP[1]) !== undefined) return measure(render(), mode);
+  // Every marked field is at its minimum; down to a word or two before cutting anything else.
+  const marked = spans.flatMap((s, i) => (s.tier === 1 || s.tier === 2 ? [i] : []));
+  if (marked.length > 0 && fill(marked, 1, MIN_KEEP[1]) !== undefined) return done(false);
 
-  const whole = render();
-  let low = 0;
-  let high = Array.from(whole).length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (analyzeSms(clipTo(whole, mid, ellipsis)).segments <= maxSegments) low = mid;
-    else high = mid - 1;
-  }
-  return measure(clipTo(whole, low, ellipsis), mode);
+  lastResort = true;
+  const cuttable = spans.flatMap((s, i) => (s.tier !== 'whole' ? [i] : []));
+  // Fails only when the spans kept whole alone are over the cap: every other span is then at 0.
+  return done(fill(cuttable, 0, longest(cuttable)) === undefined);
 }
 
 /**
@@ -183,7 +215,7 @@ export function applySmsPolicy(parts: ReadonlyArray<SmsPart>, policy: SmsPolicy)
     const joined = kept.map((p) => p.text).join('');
     const best = cheapest(joined.replace(MARKERS, ''), policy.diacritics);
     if (maxSegments === undefined || best.segments <= maxSegments) {
-      return { ...best, dropped, shortened: false };
+      return { ...best, dropped, shortened: false, overCap: false };
     }
     const lastOptional = kept.findLastIndex((p) => p.optional === true);
     if (lastOptional === -1) {

@@ -78,6 +78,9 @@ const PUSH_BODY_MAX = 1500;
 const PUSH_TEXT_BUDGET = 3000;
 const INAPP_TITLE_MAX = 500;
 const INAPP_BODY_MAX = 20_000;
+/** The contract's bounds on an SMS (contracts/src/v1/messages.ts): no provider takes a longer one. */
+const SMS_MAX_SEGMENTS = 10;
+const SMS_TEXT_MAX = 1600;
 /** Distinct SMS texts remembered per event; a personalized template fills it and then just recomputes. */
 const SMS_MEMO_MAX = 1024;
 
@@ -268,6 +271,10 @@ export function createRenderer(options: RendererOptions): Renderer {
           }
           if (smsParts.length === 0) return skip(channel, id, 'the SMS template rendered no text');
           const result = smsPolicy(prepared, smsParts);
+          // Only a link of a thousand characters gets here: the policy cuts everything else first.
+          if (result.segments > SMS_MAX_SEGMENTS || result.text.length > SMS_TEXT_MAX) {
+            return skip(channel, id, `đường dẫn, thời gian và số hiệu dài hơn mọi SMS (${result.segments} tin) / links, times and numbers alone exceed any SMS`);
+          }
           const message: SmsMessage = {
             ...common(id),
             channel,
