@@ -1,4 +1,4 @@
-import { applySmsPolicy, markShortenable, markWhole, type SmsPart, type SmsPolicy, type SmsPolicyResult } from './sms-policy';
+import { applySmsPolicy, markShortenable, markWhole, SmsPolicyMemo, type SmsPart, type SmsPolicy, type SmsPolicyResult } from './sms-policy';
 
 // A typical invitation: 92 + 36 + 35 + 52 = 215 characters. With diacritics it is UCS-2,
 // 202..268 units => 4 parts of 67; stripped it is GSM-7, 161..306 septets => 2 parts of 153.
@@ -197,5 +197,37 @@ describe('applySmsPolicy', () => {
       const result = applySmsPolicy([{ text: `a\ue000b${markShortenable('c\ue001d\ue002e', 2)}f\ue002` }], { diacritics: 'keep' });
       expect(result.text).toBe('abcdef');
     });
+  });
+});
+
+describe('one memo shared by an event\'s recipients', () => {
+  const title = `Hội nghị ${'quán triệt và triển khai Nghị quyết của Ban Chấp hành Trung ương Đảng khóa XIII, '.repeat(4)}`.slice(0, 300);
+  const names = ['Nguyễn Văn A', 'Trần Thị Bích Ngọc', 'Lê Văn Thành 00001', 'Lê Văn Thành 00002', 'Ðỗ «Hùng»', 'Phạm\u200b Văn\u00a0Tú', 'Võ [Minh] {An} €', '📅 Hà', 'Ngô Văn . Bình...', '. Đặng Văn Lâm'];
+  const parts = (name: string, chair: string): SmsPart[] => [
+    { text: `Kính gửi đồng chí ${name}: GIẤY MỜI ${markWhole('512-GM/TU')}: ${markShortenable(title, 2)}. Thời gian: ${markWhole('từ 08 giờ 00 đến 11 giờ 30, Thứ Hai, ngày 29/9/2025')}.` },
+    { text: ` Trực tuyến: ${markWhole('https://hop.tu.vn/x/7Kq2')}`, optional: true },
+    { text: ` Địa điểm: ${markShortenable('Hội trường Thành ủy, 08 Bạch Đằng', 2)}. ${name} xác nhận tham dự.` },
+    { text: ` Chủ trì: ${markShortenable(chair, 1)}.`, optional: true },
+  ];
+
+  test.each<SmsPolicy>([
+    { diacritics: 'auto', maxSegments: 3 },
+    { diacritics: 'auto', maxSegments: 2 },
+    { diacritics: 'strip', maxSegments: 1 },
+    { diacritics: 'keep', maxSegments: 3 },
+    { diacritics: 'keep', maxSegments: 1 },
+  ])('when the SMS greets each recipient by name (%j), then every result equals the one computed without the memo', (policy) => {
+    const memo = new SmsPolicyMemo();
+    for (const chair of ['Bí thư Thành ủy', `Đồng chí ${'Phó Bí thư '.repeat(12)}`]) {
+      for (const name of [...names, ...names]) {
+        expect(applySmsPolicy(parts(name, chair), policy, memo)).toEqual(applySmsPolicy(parts(name, chair), policy));
+      }
+    }
+  });
+
+  test('when names of one shape share the memo, then the search for where to cut is remembered once for them', () => {
+    const memo = new SmsPolicyMemo();
+    for (const name of ['Lê Văn Thành 00001', 'Lê Văn Thành 00002', 'Lê Văn Thành 00003']) applySmsPolicy(parts(name, 'Bí thư'), { diacritics: 'auto', maxSegments: 2 }, memo);
+    expect(memo.plans.size).toBe(1);
   });
 });

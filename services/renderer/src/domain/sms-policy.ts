@@ -1,5 +1,5 @@
-import { cleanSmsText, stripDiacritics } from './diacritics';
-import { analyzeSms, type SmsEncoding } from './sms-segments';
+import { cleanSmsText, foldToGsm7 } from './diacritics';
+import { analyzeSms, costShape, type SmsEncoding } from './sms-segments';
 
 export interface SmsPart {
   /** Joined as is: a part carries its own leading separator (", ", "\n", ...). */
@@ -87,7 +87,44 @@ function spansOf(text: string): Span[] {
 
 type Mode = 'keep' | 'strip';
 
-const transform = (text: string, mode: Mode): string => (mode === 'strip' ? stripDiacritics(text) : cleanSmsText(text));
+/**
+ * What one event's recipients share: an SMS that greets each by name defeats the renderer's memo
+ * of whole texts, but its title, place and time are the same for all. Kept per event and
+ * bounded, so a template that makes every piece personal only recomputes.
+ */
+export class SmsPolicyMemo {
+  /** Folded "không dấu" text of each span (marked field or the template text between). */
+  readonly folds = new Map<string, { text: string; removed: boolean }>();
+  /** Where `shorten` cut, by `shapeKey`. */
+  readonly plans = new Map<string, ReadonlyArray<readonly [number, number]>>();
+}
+const MEMO_MAX = 1024;
+
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size < MEMO_MAX) map.set(key, value);
+  return value;
+}
+
+function fold(text: string, memo: SmsPolicyMemo | undefined): { text: string; removed: boolean } {
+  return memo?.folds.get(text) ?? (memo === undefined ? foldToGsm7(text) : remember(memo.folds, text, foldToGsm7(text)));
+}
+
+/** `stripDiacritics` of the text without its markers, folded span by span (see `foldToGsm7`). */
+function stripMarked(marked: string, memo: SmsPolicyMemo | undefined): string {
+  let out = '';
+  let removed = false;
+  for (const span of spansOf(marked)) {
+    const folded = fold(span.text, memo);
+    out += folded.text;
+    removed ||= folded.removed;
+  }
+  // A removed symbol between two words leaves two spaces; one reads as intended.
+  return removed ? out.replace(/ {2,}/g, ' ') : out;
+}
+
+/** The text's markers are dropped. */
+const transform = (marked: string, mode: Mode, memo: SmsPolicyMemo | undefined): string =>
+  mode === 'strip' ? stripMarked(marked, memo) : cleanSmsText(marked.replace(MARKERS, ''));
 
 interface Candidate {
   text: string;
@@ -101,10 +138,10 @@ function measure(text: string, diacritics: Mode): Candidate {
   return { text, encoding, segments, diacritics };
 }
 
-function cheapest(text: string, mode: SmsPolicy['diacritics']): Candidate {
-  if (mode !== 'auto') return measure(transform(text, mode), mode);
-  const kept = measure(transform(text, 'keep'), 'keep');
-  const stripped = measure(transform(text, 'strip'), 'strip');
+function cheapest(text: string, mode: SmsPolicy['diacritics'], memo: SmsPolicyMemo | undefined): Candidate {
+  if (mode !== 'auto') return measure(transform(text, mode, memo), mode);
+  const kept = measure(transform(text, 'keep', memo), 'keep');
+  const stripped = measure(transform(text, 'strip', memo), 'strip');
   return stripped.segments < kept.segments ? stripped : kept;
 }
 
@@ -135,6 +172,21 @@ interface Shortened extends Candidate {
 }
 
 /**
+ * The key under which `shorten` remembers where it cut: recipients whose SMS differ only in
+ * text it does not cut (a name in a greeting) share one search instead of thirty measurements
+ * each. Everything the search reads: the marked and kept-whole text as it is, and of the template
+ * text and unmarked fields their cost shape and the two ends the cut-field rules look at. The
+ * last resort also reads their words, so its result is never remembered.
+ */
+function shapeKey(spans: readonly Span[], mode: Mode, maxSegments: number): string {
+  let key = `${mode}${maxSegments}`;
+  for (const { tier, text } of spans) {
+    key += tier === 0 ? `\u0000${text.startsWith('.') ? '.' : ''}${/(\.\.\.|…)$/u.test(text) ? '…' : ''}|${costShape(text)}` : `\u0001${tier}|${text}`;
+  }
+  return key;
+}
+
+/**
  * The parts that must stay are still over the cap: cut marked fields, the least essential tier
  * first, each tier evenly (the longest field loses most), then, if even that cannot fit (an
  * unmarked field the size of a page, a cap of one segment), every span not kept whole, evenly,
@@ -142,8 +194,11 @@ interface Shortened extends Candidate {
  * Never gives up: an SMS is not dropped for its length, and when the spans kept whole alone are
  * over the cap it goes out over the cap with only them (and what fits between) left.
  */
-function shorten(text: string, mode: Mode, maxSegments: number): Shortened {
-  const spans = spansOf(text).map((s) => ({ ...s, text: transform(s.text, mode) }));
+function shorten(text: string, mode: Mode, maxSegments: number, memo: SmsPolicyMemo | undefined): Shortened {
+  // Each span on its own, so that a cut field's doubled spaces are its own.
+  const spans = spansOf(text).map((s) => ({ ...s, text: transform(s.text, mode, memo) }));
+  const key = memo === undefined ? undefined : shapeKey(spans, mode, maxSegments);
+  const plan = key === undefined ? undefined : memo?.plans.get(key);
   const plain = spans.map((s) => s.text).join('');
   const ellipsis = analyzeSms(plain).encoding === 'GSM-7' ? '...' : '…';
   const limits = new Map<number, number>();
@@ -165,6 +220,14 @@ function shorten(text: string, mode: Mode, maxSegments: number): Shortened {
   };
   const fits = (): boolean => analyzeSms(render()).segments <= maxSegments;
   const done = (overCap: boolean): Shortened => ({ ...measure(render(), mode), overCap });
+  const found = (): Shortened => {
+    if (key !== undefined && memo !== undefined) remember(memo.plans, key, [...limits]);
+    return done(false);
+  };
+  if (plan !== undefined) {
+    for (const [i, n] of plan) limits.set(i, n);
+    return done(false);
+  }
 
   /** Largest per-field length in [low, high] that fits, or undefined when `low` does not. */
   function fill(indexes: number[], low: number, high: number): number | undefined {
@@ -185,11 +248,11 @@ function shorten(text: string, mode: Mode, maxSegments: number): Shortened {
   for (const tier of [1, 2] as const) {
     const indexes = spans.flatMap((s, i) => (s.tier === tier ? [i] : []));
     if (indexes.length === 0) continue;
-    if (fill(indexes, Math.min(MIN_KEEP[tier], longest(indexes)), longest(indexes)) !== undefined) return done(false);
+    if (fill(indexes, Math.min(MIN_KEEP[tier], longest(indexes)), longest(indexes)) !== undefined) return found();
   }
   // Every marked field is at its minimum; down to a word or two before cutting anything else.
   const marked = spans.flatMap((s, i) => (s.tier === 1 || s.tier === 2 ? [i] : []));
-  if (marked.length > 0 && fill(marked, 1, MIN_KEEP[1]) !== undefined) return done(false);
+  if (marked.length > 0 && fill(marked, 1, MIN_KEEP[1]) !== undefined) return found();
 
   lastResort = true;
   const cuttable = spans.flatMap((s, i) => (s.tier !== 'whole' ? [i] : []));
@@ -203,7 +266,7 @@ function shorten(text: string, mode: Mode, maxSegments: number): Shortened {
  * and only then are free-text fields shortened. Text is normalised to NFC first, because
  * decomposed input would count (and be billed) as UCS-2 with twice the units.
  */
-export function applySmsPolicy(parts: ReadonlyArray<SmsPart>, policy: SmsPolicy): SmsPolicyResult {
+export function applySmsPolicy(parts: ReadonlyArray<SmsPart>, policy: SmsPolicy, memo?: SmsPolicyMemo): SmsPolicyResult {
   const { maxSegments } = policy;
   if (maxSegments !== undefined && (!Number.isInteger(maxSegments) || maxSegments < 1)) {
     throw new RangeError(`maxSegments must be a positive integer, got ${maxSegments}`);
@@ -213,7 +276,7 @@ export function applySmsPolicy(parts: ReadonlyArray<SmsPart>, policy: SmsPolicy)
   let dropped = 0;
   for (;;) {
     const joined = kept.map((p) => p.text).join('');
-    const best = cheapest(joined.replace(MARKERS, ''), policy.diacritics);
+    const best = cheapest(joined, policy.diacritics, memo);
     if (maxSegments === undefined || best.segments <= maxSegments) {
       return { ...best, dropped, shortened: false, overCap: false };
     }
@@ -221,7 +284,7 @@ export function applySmsPolicy(parts: ReadonlyArray<SmsPart>, policy: SmsPolicy)
     if (lastOptional === -1) {
       // Stripped text holds about twice as much per segment, so 'auto' shortens that one.
       const mode: Mode = policy.diacritics === 'keep' ? 'keep' : 'strip';
-      return { ...shorten(joined, mode, maxSegments), dropped, shortened: true };
+      return { ...shorten(joined, mode, maxSegments, memo), dropped, shortened: true };
     }
     kept.splice(lastOptional, 1);
     dropped += 1;

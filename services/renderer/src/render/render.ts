@@ -10,7 +10,7 @@ import {
   type SmsMessage,
   type Urgency,
 } from '@gateway/contracts';
-import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult } from '../domain';
+import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult, SmsPolicyMemo } from '../domain';
 import { prepareEventCalendar, type EventCalendar } from './calendar-part';
 import { PartRenderer, type Part } from './personalize';
 import { smsView } from './sms-view';
@@ -94,6 +94,8 @@ interface MessageBase {
 /** Everything about one event that every recipient shares. Create with `Renderer.prepareEvent`. */
 export class PreparedEvent {
   readonly smsMemo = new Map<string, SmsPolicyResult>();
+  /** Personalised SMS texts defeat `smsMemo`; their shared pieces are still worked out once. */
+  readonly smsPolicyMemo = new SmsPolicyMemo();
   readonly parts: PartRenderer;
   /** SMS parts render from a view whose free text is marked as shortenable (see sms-view.ts). */
   readonly smsParts: PartRenderer;
@@ -229,7 +231,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     const key = smsKey(parts);
     const known = prepared.smsMemo.get(key);
     if (known !== undefined) return known;
-    const result = applySmsPolicy(parts, prepared.templates.sms);
+    const result = applySmsPolicy(parts, prepared.templates.sms, prepared.smsPolicyMemo);
     if (prepared.smsMemo.size < SMS_MEMO_MAX) prepared.smsMemo.set(key, result);
     return result;
   }
