@@ -106,7 +106,15 @@ function remember<V>(map: Map<string, V>, key: string, value: V): V {
 }
 
 function fold(text: string, memo: SmsPolicyMemo | undefined): { text: string; removed: boolean } {
-  return memo?.folds.get(text) ?? (memo === undefined ? foldToGsm7(text) : remember(memo.folds, text, foldToGsm7(text)));
+  if (memo === undefined) return foldToGsm7(text);
+  const known = memo.folds.get(text);
+  if (known !== undefined) return known;
+  // Full of personal spans: start again, so this recipient's own span is folded once, not per
+  // measurement, and the shared ones come back on the next SMS.
+  if (memo.folds.size >= MEMO_MAX) memo.folds.clear();
+  const folded = foldToGsm7(text);
+  memo.folds.set(text, folded);
+  return folded;
 }
 
 /** `stripDiacritics` of the text without its markers, folded span by span (see `foldToGsm7`). */
