@@ -1,4 +1,4 @@
-import { isGsm7 } from './sms-segments';
+import { NON_GSM7 } from './sms-segments';
 
 /**
  * SMS text. Vietnamese letters carry their marks as combining characters after decomposition,
@@ -79,14 +79,6 @@ const SPACES = /[\p{Zs}]/gu;
 /** Invisible in any encoding: zero-width spaces and joiners, soft hyphen, BOM, bidi and other format controls. */
 const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
 
-function foldChar(ch: string): string {
-  if (isGsm7(ch)) return ch;
-  const mapped = TO_GSM.get(ch);
-  if (mapped !== undefined) return mapped;
-  if (ch === '\n' || ch === '\r') return ch;
-  return '';
-}
-
 /**
  * Invisible characters removed and spaces made plain: for SMS with marks kept (UCS-2), where
  * every other character can be sent as it is.
@@ -101,13 +93,27 @@ export function cleanSmsText(text: string): string {
 
 /** "Không dấu": the text in the GSM-7 alphabet only; see the module comment. */
 export function stripDiacritics(text: string): string {
-  let out = '';
-  let removed = false;
-  for (const ch of text.normalize('NFKD').replace(COMBINING_MARKS, '').replace(SPACES, ' ')) {
-    const folded = foldChar(ch);
-    if (folded === '') removed = true;
-    out += folded;
-  }
+  const folded = foldToGsm7(text);
   // A removed symbol between two words leaves two spaces; one reads as intended.
-  return removed ? out.replace(/ {2,}/g, ' ') : out;
+  return folded.removed ? folded.text.replace(/ {2,}/g, ' ') : folded.text;
+}
+
+/**
+ * `stripDiacritics` before its clean-up of doubled spaces: character by character (marks are
+ * removed, never composed), so pieces folded one by one and joined equal the whole folded, and
+ * a fan-out folds each shared piece of its SMS once.
+ */
+export function foldToGsm7(text: string): { text: string; removed: boolean } {
+  let removed = false;
+  // Line breaks need no case of their own: LF and CR are both in GSM-7's basic table.
+  const out = text
+    .normalize('NFKD')
+    .replace(COMBINING_MARKS, '')
+    .replace(SPACES, ' ')
+    .replace(NON_GSM7, (ch) => {
+      const mapped = TO_GSM.get(ch);
+      if (mapped === undefined) removed = true;
+      return mapped ?? '';
+    });
+  return { text: out, removed };
 }

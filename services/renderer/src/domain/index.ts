@@ -1,6 +1,6 @@
 export { cleanSmsText, stripDiacritics } from './diacritics';
 export { analyzeSms, isGsm7, type SmsAnalysis, type SmsEncoding } from './sms-segments';
-export { applySmsPolicy, markShortenable, type ShortenTier, type SmsPart, type SmsPolicy, type SmsPolicyResult } from './sms-policy';
+export { applySmsPolicy, markShortenable, markWhole, type ShortenTier, type SmsPart, type SmsPolicy, type SmsPolicyResult, SmsPolicyMemo } from './sms-policy';
 export {
   formatVnDate,
   formatVnDateShort,

@@ -26,49 +26,85 @@ const GSM_EXTENSION = '\f^{}\\[~]|€';
 const GSM_BASIC_SET: ReadonlySet<string> = new Set(GSM_BASIC);
 const GSM_EXTENSION_SET: ReadonlySet<string> = new Set(GSM_EXTENSION);
 
+/** Septets per UTF-16 unit, 0 outside GSM-7: every GSM-7 character is one unit of the BMP. */
+const GSM_COSTS = new Uint8Array(0x10000);
+for (const ch of GSM_BASIC) GSM_COSTS[ch.charCodeAt(0)] = 1;
+for (const ch of GSM_EXTENSION) GSM_COSTS[ch.charCodeAt(0)] = 2;
+
+const charClass = (chars: string): string => Array.from(chars, (ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`).join('');
+/** Every code point outside GSM-7 (basic and extension tables), for replacing. */
+export const NON_GSM7 = new RegExp(`[^${charClass(GSM_BASIC + GSM_EXTENSION)}]`, 'gu');
+
 const LIMITS: Readonly<Record<SmsEncoding, { single: number; perPart: number }>> = {
   'GSM-7': { single: 160, perPart: 153 },
   'UCS-2': { single: 70, perPart: 67 },
 };
-
-/** Cost in septets, or undefined when the character is outside GSM-7. */
-function gsmCost(ch: string): 1 | 2 | undefined {
-  if (GSM_BASIC_SET.has(ch)) return 1;
-  if (GSM_EXTENSION_SET.has(ch)) return 2;
-  return undefined;
-}
 
 /** True when the character (one code point) is in the GSM-7 default alphabet or its extension table. */
 export function isGsm7(ch: string): boolean {
   return GSM_BASIC_SET.has(ch) || GSM_EXTENSION_SET.has(ch);
 }
 
-/** Each element is one indivisible unit group: a character's septets or a code point's UTF-16 units. */
-function unitCosts(text: string): { encoding: SmsEncoding; costs: number[] } {
-  const chars = Array.from(text); // by code point, so a surrogate pair stays whole
-  const gsm: number[] = [];
-  for (const ch of chars) {
-    const cost = gsmCost(ch);
-    if (cost === undefined) return { encoding: 'UCS-2', costs: chars.map((c) => c.length) };
-    gsm.push(cost);
-  }
-  return { encoding: 'GSM-7', costs: gsm };
+/**
+ * All that `analyzeSms` reads of a text: one letter per code point (GSM-7 basic, GSM-7
+ * extension, other BMP, astral). Texts of one shape have equal counts, and so do the same
+ * cuts made to them, which lets one event's recipients share the search for where to cut.
+ */
+const SHAPE_LETTERS = 'uab';
+
+export function costShape(text: string): string {
+  let shape = '';
+  for (const ch of text) shape += ch.length === 2 ? 's' : (SHAPE_LETTERS[GSM_COSTS[ch.charCodeAt(0)] ?? 0] ?? 'u');
+  return shape;
 }
 
+/*
+ * A fan-out measures every recipient's SMS several times (bench/sms-shorten.bench.ts), so this
+ * walks UTF-16 units over a table instead of splitting the text into strings.
+ */
 export function analyzeSms(text: string): SmsAnalysis {
-  const { encoding, costs } = unitCosts(text);
-  const units = costs.reduce((sum, c) => sum + c, 0);
-  const { single, perPart } = LIMITS[encoding];
-  if (units <= single) return { encoding, units, segments: 1 };
-
+  let units = 0;
+  let escapes = false;
+  for (let i = 0; i < text.length; i++) {
+    const cost = GSM_COSTS[text.charCodeAt(i)] ?? 0;
+    if (cost === 0) return ucs2(text);
+    if (cost === 2) escapes = true;
+    units += cost;
+  }
+  const { single, perPart } = LIMITS['GSM-7'];
+  if (units <= single) return { encoding: 'GSM-7', units, segments: 1 };
+  if (!escapes) return { encoding: 'GSM-7', units, segments: Math.ceil(units / perPart) };
   let segments = 1;
   let used = 0;
-  for (const cost of costs) {
+  for (let i = 0; i < text.length; i++) {
+    const cost = GSM_COSTS[text.charCodeAt(i)] ?? 0;
     if (used + cost > perPart) {
       segments += 1;
       used = 0;
     }
     used += cost;
   }
-  return { encoding, units, segments };
+  return { encoding: 'GSM-7', units, segments };
+}
+
+const isHigh = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
+/** A surrogate pair is one code point of 2 units that no part boundary splits; a lone surrogate is 1. */
+function ucs2(text: string): SmsAnalysis {
+  const units = text.length;
+  const { single, perPart } = LIMITS['UCS-2'];
+  if (units <= single) return { encoding: 'UCS-2', units, segments: 1 };
+  let segments = 1;
+  let used = 0;
+  for (let i = 0; i < text.length; i++) {
+    const cost = isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
+    if (used + cost > perPart) {
+      segments += 1;
+      used = 0;
+    }
+    used += cost;
+    i += cost - 1;
+  }
+  return { encoding: 'UCS-2', units, segments };
 }

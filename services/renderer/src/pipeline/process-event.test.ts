@@ -1,5 +1,6 @@
-import { loadExample, parseEvent } from '@gateway/contracts';
-import { messageIdFor, summaryFor } from './process-event';
+import { loadExample, parseEvent, withPrefix, type DeliveryStatus } from '@gateway/contracts';
+import { rendererWithSmsCap, variant } from '../render/test-support';
+import { messageIdFor, processEvent, summaryFor, type ProcessorDeps } from './process-event';
 
 function parsed(name: string) {
   const result = parseEvent(loadExample(name));
@@ -30,5 +31,37 @@ describe('messageIdFor (the id every copy of a message shares)', () => {
     expect(messageIdFor('ubnd-lichhop', 'H-2025-001', 'nguyen-van-an', 'sms')).not.toBe(a);
     expect(messageIdFor('vpthanhuy-lichhop', 'H-2025-001', 'nguyen-van-an', 'email')).not.toBe(a);
     expect(messageIdFor('vpthanhuy-lichhop', 'H-2025-002', 'nguyen-van-an', 'sms')).not.toBe(a);
+  });
+});
+
+describe('processEvent (the rendered status of an SMS over its cap)', () => {
+  const topics = withPrefix('process-event-unit');
+  const deps = (): ProcessorDeps => ({
+    // The document's recipients are written inline: the directory is never asked.
+    directory: { getPeople: async () => new Map(), getGroupsMembers: async () => new Map() },
+    sequences: { sequenceFor: async () => ({ sequence: 0, first: true }) },
+    renderer: rendererWithSmsCap(1),
+    topics,
+    now: () => new Date('2025-09-25T08:30:01.000Z'),
+  });
+  const smsStatuses = async (link: string): Promise<DeliveryStatus[]> => {
+    const event = variant('document-dispatched-hoa-toc', (data) => {
+      data.link = link;
+    });
+    const { records } = await processEvent(event, 'corr-1', deps());
+    const statuses = records.filter((r) => r.topic === topics.status).map((r) => JSON.parse(r.value.toString('utf8')) as DeliveryStatus);
+    return statuses.filter((s) => s.channel === 'sms' && s.status === 'rendered');
+  };
+
+  it('when the link alone does not fit the cap, then the SMS is rendered over it and its status says why', async () => {
+    const statuses = await smsStatuses(`https://vanban.danang.gov.vn/van-ban/${'a1b2c3d4'.repeat(20)}`);
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const s of statuses) expect(s.reason).toMatch(/^SMS dài 2 tin, vượt giới hạn 1 tin của mẫu: đường dẫn, thời gian và số hiệu không được cắt/);
+  });
+
+  it('when the SMS fits its cap, then its rendered status carries no reason', async () => {
+    const statuses = await smsStatuses('https://vanban.danang.gov.vn/van-ban/vb-1');
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const s of statuses) expect(s.reason).toBeUndefined();
   });
 });

@@ -55,6 +55,14 @@ export function summaryFor(event: GatewayEvent, person: ResolvedPerson): Message
 }
 
 /**
+ * The SMS policy goes over a template's cap only when the link, times and numbers, which it never
+ * cuts, do not fit by themselves; the operator sees why this SMS costs more than the template allows.
+ */
+function overCapReason(segments: number, cap: number): string {
+  return `SMS dài ${segments} tin, vượt giới hạn ${cap} tin của mẫu: đường dẫn, thời gian và số hiệu không được cắt / over the template's cap of ${cap}: links, times and numbers are never cut`;
+}
+
+/**
  * One event → one message per recipient per usable channel (on the channel topics, keyed by
  * recipient so one person's messages stay in order) and a `rendered` or `skipped` status for each.
  * Template errors are thrown (the caller dead-letters the event); infrastructure errors too (the
@@ -99,7 +107,9 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
       }
       rendered++;
       records.push({ topic: deps.topics[result.channel], key: person.id, value: Buffer.from(JSON.stringify(result)), headers: { ...headers, 'message-id': result.id } });
-      status({ messageId: result.id, eventId, channel: result.channel, status: 'rendered', at: now, summary });
+      const cap = prepared.templates.sms.maxSegments;
+      const reason = result.channel === 'sms' && result.segments > cap ? overCapReason(result.segments, cap) : undefined;
+      status({ messageId: result.id, eventId, channel: result.channel, status: 'rendered', at: now, summary, ...(reason !== undefined ? { reason } : {}) });
     }
   }
   return { records, rendered, skipped, recipients: people.length, unresolved };

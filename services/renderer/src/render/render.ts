@@ -10,7 +10,7 @@ import {
   type SmsMessage,
   type Urgency,
 } from '@gateway/contracts';
-import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult } from '../domain';
+import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult, SmsPolicyMemo } from '../domain';
 import { prepareEventCalendar, type EventCalendar } from './calendar-part';
 import { PartRenderer, type Part } from './personalize';
 import { smsView } from './sms-view';
@@ -78,6 +78,9 @@ const PUSH_BODY_MAX = 1500;
 const PUSH_TEXT_BUDGET = 3000;
 const INAPP_TITLE_MAX = 500;
 const INAPP_BODY_MAX = 20_000;
+/** The contract's bounds on an SMS (contracts/src/v1/messages.ts): no provider takes a longer one. */
+const SMS_MAX_SEGMENTS = 10;
+const SMS_TEXT_MAX = 1600;
 /** Distinct SMS texts remembered per event; a personalized template fills it and then just recomputes. */
 const SMS_MEMO_MAX = 1024;
 
@@ -91,6 +94,8 @@ interface MessageBase {
 /** Everything about one event that every recipient shares. Create with `Renderer.prepareEvent`. */
 export class PreparedEvent {
   readonly smsMemo = new Map<string, SmsPolicyResult>();
+  /** Personalised SMS texts defeat `smsMemo`; their shared pieces are still worked out once. */
+  readonly smsPolicyMemo = new SmsPolicyMemo();
   readonly parts: PartRenderer;
   /** SMS parts render from a view whose free text is marked as shortenable (see sms-view.ts). */
   readonly smsParts: PartRenderer;
@@ -226,7 +231,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     const key = smsKey(parts);
     const known = prepared.smsMemo.get(key);
     if (known !== undefined) return known;
-    const result = applySmsPolicy(parts, prepared.templates.sms);
+    const result = applySmsPolicy(parts, prepared.templates.sms, prepared.smsPolicyMemo);
     if (prepared.smsMemo.size < SMS_MEMO_MAX) prepared.smsMemo.set(key, result);
     return result;
   }
@@ -268,6 +273,10 @@ export function createRenderer(options: RendererOptions): Renderer {
           }
           if (smsParts.length === 0) return skip(channel, id, 'the SMS template rendered no text');
           const result = smsPolicy(prepared, smsParts);
+          // Only a link of a thousand characters gets here: the policy cuts everything else first.
+          if (result.segments > SMS_MAX_SEGMENTS || result.text.length > SMS_TEXT_MAX) {
+            return skip(channel, id, `đường dẫn, thời gian và số hiệu dài hơn mọi SMS (${result.segments} tin) / links, times and numbers alone exceed any SMS`);
+          }
           const message: SmsMessage = {
             ...common(id),
             channel,

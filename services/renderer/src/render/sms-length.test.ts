@@ -1,8 +1,8 @@
-import { EXAMPLE_NAMES, type ExampleName, type SmsMessage } from '@gateway/contracts';
-import { analyzeSms, isGsm7 } from '../domain';
-import { isSkipped, type RenderResult } from './render';
-import { contextFor, inlinePeople, realRenderer, variant } from './test-support';
-import type { RecipientPerson } from './view-model';
+import { EXAMPLE_NAMES, type ExampleName, type GatewayEvent, type SmsMessage } from '@gateway/contracts';
+import { analyzeSms, cleanSmsText, isGsm7, stripDiacritics } from '../domain';
+import { isSkipped, type Renderer, type RenderResult } from './render';
+import { AGENCY, contextFor, inlinePeople, realRenderer, rendererWithSmsCap, variant } from './test-support';
+import { buildEventView, type RecipientPerson } from './view-model';
 
 /** Every real template's cap (template.json) is 3 segments. */
 const CAP = 3;
@@ -150,4 +150,104 @@ describe('property: random Vietnamese and odd characters in every free-text fiel
       if (message.diacritics === 'strip') expect(Array.from(message.text).filter((ch) => !isGsm7(ch))).toEqual([]);
     }
   });
+});
+
+function smsFrom(renderer: Renderer, event: GatewayEvent): SmsMessage {
+  const who = inlinePeople(event).find((p) => p.phone !== undefined) ?? WHO;
+  const person: RecipientPerson = { ...who, phone: who.phone ?? '+84912345678' };
+  const [result] = renderer.renderMessages(event, person, ['sms'], contextFor(event, person));
+  if (result === undefined || isSkipped(result)) throw new Error(`SMS skipped: ${result?.reason}`);
+  return result as SmsMessage;
+}
+
+/** The view's links, times and numbers, as the SMS spells them. */
+function keptWhole(event: GatewayEvent, message: SmsMessage): { link: string | null; time: string | null; number: string | null; all: string[] } {
+  const view = buildEventView(event, AGENCY);
+  const spell = (text: string | null): string | null => (text === null ? null : message.diacritics === 'strip' ? stripDiacritics(text) : cleanSmsText(text));
+  const values =
+    view.kind === 'meeting'
+      ? [view.meeting.time, view.meeting.number, view.meeting.onlineLink, view.meeting.previous.time, view.meeting.previous.onlineLink]
+      : view.kind === 'document'
+        ? [view.document.number, view.document.deadline, view.document.issueDate, view.document.link]
+        : [view.document.number, view.document.link];
+  return {
+    link: spell(view.link),
+    time: view.kind === 'meeting' ? spell(view.meeting.time) : view.kind === 'document' ? spell(view.document.deadline) : null,
+    number: spell(view.kind === 'meeting' ? view.meeting.number : view.document.number),
+    all: values.map(spell).filter((v): v is string => v !== null),
+  };
+}
+
+describe('property: at a cap of 1 or 2 segments, links, times and numbers are never cut', () => {
+  const LINK_CHARS = Array.from('abcdefghijklmnopqrstuvwxyz0123456789-_./');
+  const NUMBER_CHARS = Array.from('0123456789/-QĐUBNDTWHCVGMđ');
+  const pick = (next: () => number, pool: string[], max: number): string =>
+    Array.from({ length: 1 + Math.floor(next() * max) }, () => pool[Math.floor(next() * pool.length)] ?? 'a').join('');
+
+  describe.each([1, 2])('at a cap of %i', (cap) => {
+    const capped = rendererWithSmsCap(cap);
+
+    it.each([...EXAMPLE_NAMES])('when %s gets 40 variants with very long fields, then each SMS holds its link, time and number whole', (name) => {
+      const next = random(0xc0ffee + cap * 31 + name.length);
+      for (let run = 0; run < 40; run++) {
+        const big = next() < 0.5;
+        const link = `https://vanban.danang.gov.vn/${pick(next, LINK_CHARS, big ? 160 : 30)}x`;
+        const event = variant(name, (data) => {
+          data.number = `${pick(next, NUMBER_CHARS, big ? 60 : 12)}X`;
+          if ('meetingId' in data) {
+            data.onlineLink = link;
+            if (next() < 0.4) delete data.location;
+            else data.location = text(next, big ? 499 : 60);
+            data.title = text(next, big ? 999 : 80);
+            data.chair = text(next, big ? 299 : 40);
+            if ('reason' in data) data.reason = text(next, 599);
+          } else {
+            data.link = link;
+            data.issuingBody = text(next, big ? 299 : 40);
+            data.summary = text(next, 1999);
+          }
+        });
+        const message = smsFrom(capped, event);
+        const analysis = analyzeSms(message.text);
+        expect({ encoding: message.encoding, segments: message.segments }).toEqual({ encoding: analysis.encoding, segments: analysis.segments });
+        expect(message.text).not.toMatch(/[\ue000-\ue003]/);
+
+        const whole = keptWhole(event, message);
+        // Where the template puts the link in a required part it must be there; anywhere, whole.
+        const online = 'meetingId' in event.data && event.data.location === undefined && name !== 'meeting-cancelled';
+        if (name.startsWith('document-dispatched') || online) expect(message.text).toContain(whole.link);
+        for (const at of message.text.matchAll(/https?:/g)) expect(message.text.slice(at.index, at.index + (whole.link?.length ?? 0))).toBe(whole.link);
+        if (whole.time !== null) expect(message.text).toContain(whole.time);
+        if (whole.number !== null) expect(message.text).toContain(whole.number);
+
+        if (message.segments > cap) {
+          // Over the cap only when what is kept whole does not fit by itself: nothing else is left.
+          let rest = message.text;
+          for (const value of [...whole.all].sort((a, b) => b.length - a.length)) rest = rest.split(value).join('');
+          expect(rest.trim()).toBe('');
+        }
+      }
+    });
+  });
+
+  it('when a document with a long number and a page-long issuing body is sent at a cap of 1, then the link is whole at the end', () => {
+    const event = variant('document-dispatched-hoa-toc', (data) => {
+      data.number = '1234/QĐ-UBND-VPUB-TCCB';
+      data.issuingBody = 'Ban Chỉ đạo phòng, chống tham nhũng, tiêu cực '.repeat(6).trim();
+      data.summary = 'Về việc '.repeat(240).trim();
+    });
+    const message = smsFrom(rendererWithSmsCap(1), event);
+    expect(message.segments).toBe(1);
+    expect(message.text).toMatch(/ https:\/\/vanban\.danang\.gov\.vn\/van-ban\/[^ ]+$/);
+    expect(message.text).toContain(keptWhole(event, message).link);
+    expect(message.text).toContain('1234/QD-UBND-VPUB-TCCB');
+  });
+});
+
+it('when the link alone is longer than any SMS can be, then the SMS is skipped with a reason that says so, not sent with a cut link', () => {
+  const event = variant('document-dispatched-hoa-toc', (data) => {
+    data.link = `https://vanban.danang.gov.vn/van-ban/${'a1b2c3d4'.repeat(240)}`;
+  });
+  const [result] = rendererWithSmsCap(1).renderMessages(event, WHO, ['sms'], contextFor(event, WHO)) as [RenderResult];
+  expect(result).toMatchObject({ channel: 'sms', skipped: true, reason: expect.stringContaining('links, times and numbers alone exceed any SMS') });
 });

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -82,4 +82,20 @@ export function templatesCopy(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'templates-'));
   cpSync(TEMPLATES_DIR, dir, { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The real templates with every SMS cap set to `maxSegments`. */
+export function rendererWithSmsCap(maxSegments: number): Renderer {
+  const copy = templatesCopy();
+  try {
+    for (const entry of readdirSync(copy.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || entry.name === 'partials') continue;
+      const file = join(copy.dir, entry.name, 'template.json');
+      const settings = JSON.parse(readFileSync(file, 'utf8')) as { sms: Record<string, unknown> };
+      writeFileSync(file, JSON.stringify({ ...settings, sms: { ...settings.sms, maxSegments } }));
+    }
+    return createRenderer({ templates: loadTemplates(copy.dir, createTemplateEngine()), agency: AGENCY });
+  } finally {
+    copy.remove();
+  }
 }
