@@ -14,7 +14,7 @@ Options:
 
 Reads from the beginning with a throwaway consumer group (commits nothing another group sees).
 Each line: {"topic","partition","offset","timestamp","key","headers","value"}; a JSON value is
-printed as JSON. Example: npm run gateway -- consume gateway.sms.v1 --max 5`;
+printed as JSON. Example: npm run gateway -- consume gateway.channel.sms.v1 --max 5`;
 
 function parsedValue(text: string | undefined): unknown {
   if (text === undefined) return null;
