@@ -14,6 +14,8 @@ const operatorSettingsSchema = z.object({
   RESEND_DEDUP_WINDOW_MS: setting.positiveInt(10 * 60_000),
   /** How long a resend's requestId is remembered. */
   RESEND_REQUEST_TTL_MS: setting.positiveInt(7 * 24 * 3600_000),
+  /** How long a resend stored but not yet published counts as on its way (past it, the process that stored it died before publishing). */
+  RESEND_IN_FLIGHT_MS: setting.positiveInt(5 * 60_000),
   RESEND_JOB_BATCH: setting.positiveInt(25),
   RESEND_JOB_MAX_ITEMS: setting.positiveInt(100_000),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),

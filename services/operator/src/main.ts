@@ -53,7 +53,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const publisher = producerPublisher(producer);
   await runStatusProjection({ consumer, topics, store: stores.notifications, publisher, logger: logger.child({ component: 'status-projection' }) });
 
-  const resends = new ResendService({ stores, publisher, topics, options: { autoWindowMs: settings.RESEND_DEDUP_WINDOW_MS, requestWindowMs: settings.RESEND_REQUEST_TTL_MS } });
+  const resends = new ResendService({ stores, publisher, topics, options: { autoWindowMs: settings.RESEND_DEDUP_WINDOW_MS, requestWindowMs: settings.RESEND_REQUEST_TTL_MS, inFlightMs: settings.RESEND_IN_FLIGHT_MS } });
   const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: { batchSize: settings.RESEND_JOB_BATCH, maxItems: settings.RESEND_JOB_MAX_ITEMS } });
 
   const infraReadiness =

@@ -180,6 +180,31 @@ describe('operator API against a real broker and Redis', () => {
     );
   });
 
+  /** A failed invitation email as the email worker keeps it, its calendar part naming `attendee`. */
+  async function failInvitation(n: number, attendee: string): Promise<string> {
+    const recipient = { id: `nguoi-${n}`, name: 'Lê Văn Cường', email: `cuong${n}@danang.gov.vn` };
+    const ics = ['BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', `UID:hop-${n}@gateway`, 'SEQUENCE:0', `ATTENDEE;CN="Lê Văn Cường";ROLE=REQ-PARTICIPANT:mailto:${attendee}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const message = { id: `${prefix}-invite-${n}`, eventId: `${prefix}-invites`, eventType: 'meeting.scheduled', correlationId: 'c', createdAt: '2025-09-26T08:00:00+07:00', urgency: 'thuong', recipient, attempt: 1, channel: 'email', subject: 'Giấy mời họp', html: '<p>Kính mời</p>', text: 'Kính mời', calendar: { method: 'REQUEST', uid: `hop-${n}@gateway`, sequence: 0, ics } } as ChannelMessage;
+    const k = workerKeys(`${prefix}:`, 'email');
+    const at = new Date().toISOString();
+    await new FailedRecordStore(redis, k, { ttlMs: 600_000 }).record({ messageId: message.id, eventId: message.eventId, channel: 'email', recipient, state: 'failed', reason: 'permanent error from smtp: 550', errorClass: 'permanent', code: '550', provider: 'smtp', providerAnswer: '550 no such user', attempts: 1, at, message }, new ClaimStore(redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' }));
+    await produceRendered(producer, topics, [message as ChannelMessageInput]);
+    await producer.send({ topic: topics.status, acks: -1, messages: [{ key: message.id, value: JSON.stringify({ messageId: message.id, eventId: message.eventId, channel: 'email', status: 'failed', attempt: 1, at }) }] });
+    await waitFor(async () => (await call('GET', `/v1/notifications/${message.id}`, keys.viewer)).json.status === 'failed', { timeoutMs: 30_000, message: `${message.id} projected as failed` });
+    return message.id;
+  }
+
+  it('when a corrected email cannot be written into the invitation (its calendar names someone else), then 400 names body.email in Vietnamese, nothing is kept, and the chain can still be resent; an apostrophe in a corrected email is no obstacle', async () => {
+    const stray = await failInvitation(1, 'someone-else@danang.gov.vn');
+    for (const attempt of [1, 2]) {
+      const refused = await call('POST', `/v1/notifications/${stray}/resend`, keys.operator, { email: 'cuong.le@danang.gov.vn', requestId: 'fix-stray' });
+      expect([attempt, refused.status, refused.json.errors]).toEqual([attempt, 400, [{ path: 'body.email', code: 'cannot-readdress', message: expect.stringMatching(/^lời mời họp của tin này/) }]]);
+    }
+    expect((await call('POST', `/v1/notifications/${stray}/resend`, keys.operator, { requestId: 'plain' })).status).toBe(202);
+    const fine = await failInvitation(2, 'cuong2@danang.gov.vn');
+    expect((await call('POST', `/v1/notifications/${fine}/resend`, keys.operator, { email: "o'neill@danang.gov.vn", requestId: 'fix-fine' })).status).toBe(202);
+  });
+
   it('when a message was sent, then resending it is refused with 409 and the current state', async () => {
     const refused = await call('POST', `/v1/notifications/${prefix}-sms-2/resend`, keys.operator, {});
     expect(refused.status).toBe(409);

@@ -9,6 +9,9 @@ export interface SmsPipeline {
   twilio: LoopbackTwilio;
   producer: Awaited<ReturnType<typeof connectedProducer>>;
   keys: TestKeys;
+  /** Stops the SMS worker (messages wait on the topic) and starts a new one, for tests that need resends to stay on their way. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -17,7 +20,8 @@ export async function startSmsPipeline(name: string, answer: LoopbackTwilio['ans
   const account = twilioAccount();
   const twilio = await startLoopbackTwilio([account]);
   twilio.answer = answer;
-  await bed.start({ SMS_PROVIDERS: 'twilio', ...twilioEnv(twilio.url, account), WORKER_CONCURRENCY: '64' });
+  const workerEnv = { SMS_PROVIDERS: 'twilio', ...twilioEnv(twilio.url, account), WORKER_CONCURRENCY: '64' };
+  await bed.start(workerEnv);
   const producer = await connectedProducer();
   const keys = writeKeys();
   return {
@@ -25,6 +29,12 @@ export async function startSmsPipeline(name: string, answer: LoopbackTwilio['ans
     twilio,
     producer,
     keys,
+    async stopWorker() {
+      await bed.stopAll();
+    },
+    async startWorker() {
+      await bed.start(workerEnv);
+    },
     async stop() {
       await producer.disconnect();
       await bed.stopAll();

@@ -108,15 +108,14 @@ export class ResendJobRunner {
 
   private async item(jobId: string, messageId: string): Promise<ItemOutcome> {
     const result = await this.deps.resends.resend({ originalId: messageId, jobId, actor: `job:${jobId}` });
-    switch (result.kind) {
-      case 'accepted':
-        return 'done';
-      case 'conflict':
-        // Delivered or resent by someone meanwhile: not this job's to send.
-        return result.code === 'no-copy' || result.code === 'not-resendable' ? 'failed' : 'skipped';
-      default:
-        return 'failed';
-    }
+    if (result.kind === 'accepted') return 'done';
+    // Delivered or resent by someone meanwhile: not this job's to send.
+    if (result.kind === 'conflict' && (result.code === 'already-delivered' || result.code === 'already-resent')) return 'skipped';
+    // No copy, or a copy that cannot be sent (its invitation names nobody it can be readdressed
+    // from): this item cannot be resent, the job goes on. The id is logged, never the contact.
+    const reason = result.kind === 'conflict' ? result.code : result.kind === 'invalid' ? result.errors.map((e) => e.code ?? e.path).join(',') : result.kind;
+    this.deps.logger.warn({ jobId, messageId, reason }, 'resend job item failed');
+    return 'failed';
   }
 
   /** Aborted by stop(): ends every pause at once (a pause's listener goes with it, none pile up). */

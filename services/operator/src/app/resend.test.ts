@@ -1,4 +1,4 @@
-import { withPrefix, type ChannelMessage, type DeliveryStatus } from '@gateway/contracts';
+import { withPrefix, type ChannelMessage, type DeliveryStatus, type EmailMessage } from '@gateway/contracts';
 import type { OutgoingMessage } from '@gateway/common';
 import { createLogger } from '@gateway/common';
 import { MemoryClaimStore } from '@gateway/worker-core';
@@ -28,6 +28,15 @@ function recordingPublisher(): Publisher & { records: OutgoingMessage[]; failNex
 async function seedFailed(stores: MemoryOperatorStores, id: string, name = 'Nguyễn Văn An') {
   await stores.failed.record(failedRecord(id), new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' }));
   await stores.notifications.apply([status(id, 'rendered', 5, { summary: summary(name, { phone: '+84900000001' }) }), status(id, 'failed', 4, { attempt: 1, error: { class: 'permanent', code: '21211', message: 'invalid To' } })]);
+}
+
+/** A failed invitation email whose calendar part names `attendee` (the renderer's own address, unless told otherwise). */
+async function seedFailedInvitation(stores: MemoryOperatorStores, id: string, attendee = 'nvan@danang.gov.vn') {
+  const recipient = { id: 'nguyen-van-an', name: 'Nguyễn Văn An', email: 'nvan@danang.gov.vn' };
+  const ics = ['BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'UID:hop-1@gateway', 'SEQUENCE:0', `ATTENDEE;CN="Nguyễn Văn An";ROLE=REQ-PARTICIPANT:mailto:${attendee}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  const message: EmailMessage = { id, eventId: 'evt-1', eventType: 'meeting.scheduled', correlationId: 'c-1', createdAt: '2025-09-26T08:00:00+07:00', urgency: 'thuong', recipient, attempt: 1, channel: 'email', subject: 'Giấy mời họp', html: '<p>Kính mời</p>', text: 'Kính mời', calendar: { method: 'REQUEST', uid: 'hop-1@gateway', sequence: 0, ics } };
+  await stores.failed.record(failedRecord(id, { channel: 'email', recipient, message }), new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' }));
+  await stores.notifications.apply([status(id, 'rendered', 5, { channel: 'email', summary: summary('Nguyễn Văn An', { email: 'nvan@danang.gov.vn' }) }), status(id, 'failed', 4, { channel: 'email', attempt: 1 })]);
 }
 
 describe('ResendService', () => {
@@ -120,6 +129,59 @@ describe('ResendService', () => {
     expect(publisher.records).toHaveLength(0);
   });
 
+  const emails = () => publisher.records.filter((r) => r.topic === topics.email).map((r) => JSON.parse(r.value) as EmailMessage);
+
+  it("when an invitation is resent to a corrected email with an apostrophe (valid for the intake), then it goes out with that address in the envelope and the ATTENDEE", async () => {
+    await seedFailedInvitation(stores, 'e1');
+    const result = await service.resend({ originalId: 'e1', email: "o'neill@danang.gov.vn", requestId: 'fix', actor: 'van-thu' });
+    expect(result).toMatchObject({ kind: 'accepted', replayed: false });
+    expect(emails()).toEqual([expect.objectContaining({ recipient: expect.objectContaining({ email: "o'neill@danang.gov.vn" }) })]);
+    expect(emails()[0]?.calendar?.ics.replace(/\r\n /g, '')).toContain("mailto:o'neill@danang.gov.vn\r\n");
+  });
+
+  it('when the invitation cannot be readdressed (its calendar names someone else), then the corrected email is refused with a Vietnamese reason, nothing is stored, and the chain stays resendable', async () => {
+    await seedFailedInvitation(stores, 'e2', 'someone-else@danang.gov.vn');
+    const refused = await service.resend({ originalId: 'e2', email: 'an.nguyen@danang.gov.vn', requestId: 'fix', actor: 'van-thu' });
+    expect(refused).toEqual({ kind: 'invalid', errors: [{ path: 'email', code: 'cannot-readdress', message: expect.stringMatching(/không đổi được sang địa chỉ mới/) }] });
+    expect(await stores.resends.resendsOf('e2')).toEqual([]);
+    expect(await stores.resends.inFlight('e2')).toBeUndefined();
+    // The same click again is refused the same way (no stored record to replay), and a resend without the correction goes.
+    expect(await service.resend({ originalId: 'e2', email: 'an.nguyen@danang.gov.vn', requestId: 'fix', actor: 'van-thu' })).toMatchObject({ kind: 'invalid' });
+    expect(await service.resend({ originalId: 'e2', requestId: 'plain', actor: 'van-thu' })).toMatchObject({ kind: 'accepted' });
+    expect(emails()).toHaveLength(1);
+  });
+
+  it('when a resend was stored but the process died before publishing, then the chain is blocked only for a short while, and the interrupted request is not finished once another resend went out', async () => {
+    await seedFailed(stores, 'm1');
+    publisher.failNext = 1;
+    await expect(service.resend({ originalId: 'm1', requestId: 'crashed', actor: 'van-thu' })).rejects.toThrow(/unreachable/);
+    expect(await service.resend({ originalId: 'm1', requestId: 'soon-after', actor: 'van-thu' })).toMatchObject({ kind: 'conflict', code: 'already-resent' });
+    clock += 5 * 60_000 + 1;
+    const later = await service.resend({ originalId: 'm1', requestId: 'later', actor: 'van-thu' });
+    expect(later).toMatchObject({ kind: 'accepted', replayed: false });
+    // The interrupted click comes back: another resend of the chain is on its way, so it is not sent too.
+    expect(await service.resend({ originalId: 'm1', requestId: 'crashed', actor: 'van-thu' })).toMatchObject({ kind: 'conflict', code: 'already-resent' });
+    expect(messages()).toHaveLength(1);
+  });
+
+  it('when an interrupted resend is repeated long after (a job resumed at the next start) and nothing else went out, then it is finished, once', async () => {
+    await seedFailed(stores, 'm1');
+    publisher.failNext = 1;
+    await expect(service.resend({ originalId: 'm1', requestId: 'crashed', actor: 'van-thu' })).rejects.toThrow(/unreachable/);
+    clock += 60 * 60_000;
+    expect(await service.resend({ originalId: 'm1', requestId: 'crashed', actor: 'van-thu' })).toMatchObject({ kind: 'accepted', replayed: true });
+    expect(await service.resend({ originalId: 'm1', requestId: 'other', actor: 'van-thu' })).toMatchObject({ kind: 'conflict', code: 'already-resent' });
+    expect(messages()).toHaveLength(1);
+  });
+
+  it('when a click and other resends of one chain race, then exactly one is sent and the others are refused as already resent', async () => {
+    await seedFailed(stores, 'm1');
+    const results = await Promise.all(['a', 'b', 'c'].map((requestId) => service.resend({ originalId: 'm1', requestId, actor: 'van-thu' })).concat([service.resend({ originalId: 'm1', jobId: 'job-x', actor: 'job:job-x' })]));
+    expect(results.filter((r) => r.kind === 'accepted')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'conflict' && r.code === 'already-resent')).toHaveLength(3);
+    expect(messages()).toHaveLength(1);
+  });
+
   it('when asked to update the directory, then the person gets the corrected contact and the before/after is answered', async () => {
     await seedFailed(stores, 'm1');
     await stores.directory.upsertPerson({ id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84900000001', email: 'nvan@danang.gov.vn' });
@@ -162,6 +224,16 @@ describe('resend chains (an original and the resends that replace it)', () => {
       ['o1', '+84905123456'],
       ['o1', '+84905123456'],
     ]);
+  });
+
+  it('when a chain was resent after the job was created and that resend failed, then the job skips it (it already answered for the person)', async () => {
+    for (const id of ['s1', 's2']) await seedFailed(stores, id);
+    const job = await runner.create({ status: ['failed'] }, 'van-thu');
+    expect(await service.resend({ originalId: 's1', requestId: 'click', actor: 'van-thu' })).toMatchObject({ kind: 'accepted' });
+    await projectAndFail();
+    await runner.run(job.id);
+    expect(await stores.jobs.get(job.id)).toMatchObject({ state: 'done', done: 1, skipped: 1 });
+    expect(sent().map((m) => m.resendOf).sort()).toEqual(['s1', 's2']);
   });
 
   it('when a job meets both an original and its failed resend, then the chain is resent once; a second job resends it once more, from its latest attempt', async () => {
@@ -208,6 +280,37 @@ describe('ResendJobRunner', () => {
     await stores.jobs.create({ ...(await stores.jobs.get(job.id))!, id: job.id, state: 'running', cursor: 0, done: 0, skipped: 0, failed: 0 }, await stores.jobs.items(job.id, 0, 10));
     await runner.run(job.id);
     expect(publisher.records.filter((r) => r.topic === topics.sms)).toHaveLength(4);
+  });
+
+  it('when two jobs are created at once over the same failed messages (a double click), then each person gets one message', async () => {
+    const stores = createMemoryOperatorStores();
+    const publisher = recordingPublisher();
+    const service = new ResendService({ stores, publisher, topics });
+    const runner = new ResendJobRunner({ stores, resends: service, logger: createLogger({ name: 't', level: 'silent' }), options: { batchSize: 4 } });
+    const ids = Array.from({ length: 10 }, (_, i) => `d${i}`);
+    for (const id of ids) await seedFailed(stores, id);
+    const [a, b] = await Promise.all([runner.create({ status: ['failed'] }, 'van-thu'), runner.create({ status: ['failed'] }, 'van-thu')]);
+    await Promise.all([runner.run(a?.id ?? ''), runner.run(b?.id ?? '')]);
+    const sent = publisher.records.filter((r) => r.topic === topics.sms).map((r) => (JSON.parse(r.value) as ChannelMessage).resendOf);
+    expect(sent.sort()).toEqual(ids);
+    const jobs = [await stores.jobs.get(a?.id ?? ''), await stores.jobs.get(b?.id ?? '')];
+    expect(jobs.reduce((n, j) => n + (j?.done ?? 0), 0)).toBe(10);
+    expect(jobs.reduce((n, j) => n + (j?.skipped ?? 0), 0)).toBe(10);
+  });
+
+  it('when an item cannot be resent (its invitation cannot be readdressed), then it is counted failed and the job goes on', async () => {
+    const stores = createMemoryOperatorStores();
+    const publisher = recordingPublisher();
+    const service = new ResendService({ stores, publisher, topics });
+    const runner = new ResendJobRunner({ stores, resends: service, logger: createLogger({ name: 't', level: 'silent' }), options: { batchSize: 2 } });
+    await seedFailedInvitation(stores, 'x1', 'someone-else@danang.gov.vn');
+    // An earlier resend corrected the address (and failed): the job's resend must readdress too.
+    await stores.resends.claim({ resendId: 'rs-old', messageId: 'r-old', originalId: 'x1', channel: 'email', requestKey: 'req:old', by: 'van-thu', at: new Date().toISOString(), contact: { email: 'an.nguyen@danang.gov.vn' }, published: true }, 60_000, { replacing: null, at: Date.now() });
+    await stores.notifications.apply([status('r-old', 'rendered', 2, { channel: 'email', resendOf: 'x1', summary: summary('Nguyễn Văn An') }), status('r-old', 'failed', 1, { channel: 'email', attempt: 1 })]);
+    for (const id of ['y1', 'y2', 'y3']) await seedFailed(stores, id);
+    const job = await runner.create({ status: ['failed'] }, 'van-thu');
+    await runner.run(job.id);
+    expect(await stores.jobs.get(job.id)).toMatchObject({ state: 'done', done: 3, failed: 1, skipped: 0 });
   });
 
   it('when a job is cancelled, then it stops before its next batch', async () => {

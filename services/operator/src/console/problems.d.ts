@@ -3,7 +3,8 @@ export interface ProblemDocument {
   type?: string;
   title?: string;
   detail?: string;
-  errors?: Array<{ path: string; message: string }>;
+  /** `code`: the value is valid but cannot be used here; `message` is then Vietnamese and shown as it is. */
+  errors?: Array<{ path: string; message: string; code?: string }>;
 }
 export function fieldName(path: string): string;
 export function problemText(status: number, problem?: ProblemDocument): string;

@@ -30,6 +30,8 @@
     'not-resendable': 'tin này chưa kết thúc (đang chờ hoặc đang gửi); chỉ gửi lại tin thất bại, hết lượt thử hoặc không đến được.',
     'no-copy': 'hệ thống không giữ bản sao của tin này, nên không gửi lại được từ đây.',
     'request-reused': 'mã yêu cầu này đã dùng cho một lần gửi lại khác; hãy tải lại trang rồi thử lại.',
+    'cannot-readdress': 'lời mời họp của tin này không đổi được sang địa chỉ email đã sửa trước đó.',
+    'cannot-build': 'bản sao của tin này không còn dùng được để gửi lại.',
   };
 
   /** The field as the clerk knows it from the form. */
@@ -53,7 +55,8 @@
       return `Không gửi lại: ${CONFLICTS[code] || 'tin này không gửi lại được lúc này.'}`;
     }
     if (status === 400) {
-      const errors = (p && Array.isArray(p.errors) ? p.errors : []).map((e) => `${fieldName(e.path)}: ${BODY_MESSAGES[e.path] || e.message}`);
+      // A field error with a code is the server's own Vietnamese sentence (the value is valid, the message cannot take it).
+      const errors = (p && Array.isArray(p.errors) ? p.errors : []).map((e) => `${fieldName(e.path)}: ${(!e.code && BODY_MESSAGES[e.path]) || e.message}`);
       if (problemCode(p) === 'malformed-json') return 'Yêu cầu gửi lên không đúng định dạng; hãy tải lại trang rồi thử lại.';
       return errors.length ? `Thông tin chưa đúng. ${errors.join('; ')}` : 'Yêu cầu không hợp lệ; hãy tải lại trang rồi thử lại.';
     }

@@ -31,4 +31,10 @@ describe('the console\'s error messages', () => {
     expect(problemText(403)).toBe('Khóa của bạn không có quyền làm việc này.');
     expect(fieldName('query.unknown')).toBe('query.unknown');
   });
+
+  it('when a valid corrected email is refused because the invitation cannot take it, then the server\'s Vietnamese reason is shown, not "not a usable email"', () => {
+    const text = problemText(400, { type: '/problems/invalid-fields', errors: [{ path: 'body.email', code: 'cannot-readdress', message: 'lời mời họp của tin này không ghi địa chỉ email đã gửi, nên không đổi được sang địa chỉ mới; hãy gửi lại mà không sửa email.' }] });
+    expect(text).toBe('Thông tin chưa đúng. Email: lời mời họp của tin này không ghi địa chỉ email đã gửi, nên không đổi được sang địa chỉ mới; hãy gửi lại mà không sửa email.');
+    expect(problemText(409, { type: '/problems/cannot-readdress' })).toMatch(/^Không gửi lại: lời mời họp/);
+  });
 });

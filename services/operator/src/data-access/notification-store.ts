@@ -116,7 +116,8 @@ function recordFrom(messageId: string, hash: Record<string, string>): Notificati
   };
 }
 
-const CHUNK = 500;
+/** Ids per pipeline or script call: bounded work per round trip, so one big read never stalls Redis for every service. */
+export const REDIS_CHUNK = 500;
 
 /** Redis ran the script and it failed on this status (unreadable, a key of the wrong type): the same status fails every time. */
 const TRANSIENT_REPLY = /^(OOM|LOADING|BUSY|READONLY|MASTERDOWN|NOREPLICAS|TRYAGAIN|CLUSTERDOWN)\b/;
@@ -143,8 +144,8 @@ export function createRedisNotificationStore(redis: Redis, options: { prefix: st
 
   async function getMany(ids: readonly string[]): Promise<Map<string, NotificationRecord>> {
     const out = new Map<string, NotificationRecord>();
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
+    for (let i = 0; i < ids.length; i += REDIS_CHUNK) {
+      const chunk = ids.slice(i, i + REDIS_CHUNK);
       const pipeline = redis.pipeline();
       for (const id of chunk) pipeline.hgetall(keys(id)[0]);
       const results = (await pipeline.exec()) ?? [];
@@ -197,8 +198,8 @@ export function createRedisNotificationStore(redis: Redis, options: { prefix: st
   async function byRecipient(tmp: string, query: string, descending: boolean): Promise<Array<{ id: string; status: string; channel: string }>> {
     const ids = descending ? await redis.zrevrange(tmp, 0, -1) : await redis.zrange(tmp, 0, -1);
     const out: Array<{ id: string; status: string; channel: string }> = [];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
+    for (let i = 0; i < ids.length; i += REDIS_CHUNK) {
+      const chunk = ids.slice(i, i + REDIS_CHUNK);
       const pipeline = redis.pipeline();
       for (const id of chunk) pipeline.hmget(keys(id)[0], 'search', 'status', 'channel');
       const results = (await pipeline.exec()) ?? [];

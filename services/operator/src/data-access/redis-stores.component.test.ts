@@ -55,3 +55,29 @@ describe('redis notification store: a status Redis refuses on its own', () => {
     closed.disconnect();
   });
 });
+
+describe('redis resend store: the latest resends of a large event', () => {
+  it('when an event has 2,000 chains, then their latest resends are read in bounded script calls and every chain maps to its own', async () => {
+    const client = new Redis(redisUrl(), { enableAutoPipelining: true });
+    try {
+      const { resends } = createRedisOperatorStores(client, `${uniqueName('oplatest')}:`);
+      const chains = Array.from({ length: 2000 }, (_, i) => `o${i}`);
+      const at = new Date().toISOString();
+      await Promise.all(chains.map((id) => resends.claim({ resendId: `rs-${id}`, messageId: `r-${id}`, originalId: id, channel: 'sms', requestKey: 'req:x', by: 'van-thu', at, published: true }, 60_000, { replacing: null, at: 0 })));
+      // Every script call's key count, as sent to Redis.
+      const keyCounts: number[] = [];
+      const send = client.sendCommand.bind(client);
+      client.sendCommand = (command, stream) => {
+        if (/^evalsha$|^eval$/i.test(command.name)) keyCounts.push(Number(command.args[1]));
+        return send(command, stream);
+      };
+      const latest = await resends.latestOf([...chains, 'no-resend']);
+      expect(latest.size).toBe(2000);
+      expect(chains.every((id) => latest.get(id)?.messageId === `r-${id}`)).toBe(true);
+      expect(keyCounts.length).toBeGreaterThanOrEqual(4);
+      expect(Math.max(...keyCounts)).toBeLessThanOrEqual(500);
+    } finally {
+      client.disconnect();
+    }
+  });
+});

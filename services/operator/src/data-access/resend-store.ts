@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Channel } from '@gateway/contracts';
+import { REDIS_CHUNK } from './notification-store';
 
-export interface ContactChange {
+export interface CorrectedValue {
   before?: string;
   after: string;
 }
@@ -18,20 +19,50 @@ export interface ResendRecord {
   at: string;
   jobId?: string;
   /** What this resend changed of the latest attempt's contact. */
-  corrections?: { phone?: ContactChange; email?: ContactChange };
+  corrections?: { phone?: CorrectedValue; email?: CorrectedValue };
   /** Where it went: the latest attempt's contact with the corrections (absent in records made before chains). */
   contact?: { phone?: string; email?: string };
   /** Set once the new message was acknowledged by the bus. */
   published: boolean;
 }
 
+/**
+ * The chain's resend in flight: the one marker per chain that at most one resend holds. `token`
+ * names the holder and when it took the marker; a caller that judged the holder settled passes
+ * the token to take the marker over, and loses if anyone else took it meanwhile.
+ */
+export interface InFlight {
+  resendId: string;
+  takenAt: number;
+  token: string;
+}
+
+/** Take the chain's in-flight marker if it is free or still `replacing` (a token read before, or null for none). */
+export interface TakeInFlight {
+  replacing: string | null;
+  at: number;
+}
+
+export type ClaimOutcome =
+  | { kind: 'created'; record: ResendRecord }
+  /** The same request again (same original, same request key, within its window): the stored resend. */
+  | { kind: 'existing'; record: ResendRecord }
+  /** Another resend of the chain holds the in-flight marker: nothing was stored. */
+  | { kind: 'busy'; holder: string };
+
 /** Port: resend records, their links to the original, and the window in which a repeat is the same resend. */
 export interface ResendStore {
   /**
    * Stores the resend unless the same original already has one with the same request key within
-   * its window; answers the stored one and whether it is new. Atomic: two concurrent clicks get one.
+   * its window (answers the stored one), and only if it takes the chain's in-flight marker (else
+   * busy). Atomic: two concurrent clicks get one resend, and two jobs, or a job and a click, get
+   * one resend in flight per chain.
    */
-  claim(record: ResendRecord, windowMs: number): Promise<{ record: ResendRecord; created: boolean }>;
+  claim(record: ResendRecord, windowMs: number, inFlight: TakeInFlight): Promise<ClaimOutcome>;
+  /** The chain's in-flight marker, if any (its holder may have settled since; the caller judges). */
+  inFlight(originalId: string): Promise<InFlight | undefined>;
+  /** Takes the marker for an already stored resend (finishing an interrupted one); false when another holds it. */
+  takeInFlight(originalId: string, resendId: string, take: TakeInFlight): Promise<boolean>;
   markPublished(resendId: string): Promise<void>;
   get(resendId: string): Promise<ResendRecord | undefined>;
   /** The resend that produced this message, if it is one. */
@@ -44,17 +75,37 @@ export interface ResendStore {
 
 const RETENTION_MS = 90 * 24 * 3600 * 1000;
 
+const inFlightToken = (resendId: string, at: number) => `${resendId} ${at}`;
+
+function parseInFlight(token: string | null | undefined): InFlight | undefined {
+  if (!token) return undefined;
+  const [resendId = '', at = ''] = token.split(' ');
+  return { resendId, takenAt: Number(at), token };
+}
+
+// KEYS[5] is the chain's in-flight marker: taken here, in the same script as the request key, so
+// no check-then-claim gap lets a second resend of the chain through.
 const CLAIM = `
 local existing = redis.call('GET', KEYS[1])
 if existing then
   return { 0, redis.call('GET', ARGV[1] .. existing) or '' }
 end
+local holder = redis.call('GET', KEYS[5])
+if holder and holder ~= ARGV[6] then return { 2, holder } end
+redis.call('SET', KEYS[5], ARGV[7], 'PX', ARGV[5])
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[5])
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[5])
 redis.call('RPUSH', KEYS[4], ARGV[2])
 redis.call('PEXPIRE', KEYS[4], ARGV[5])
 return { 1, ARGV[3] }
+`;
+
+const TAKE = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
 `;
 
 const MARK = `
@@ -87,13 +138,15 @@ return out
 `;
 
 type Scripted = Redis & {
-  gwResendClaim(req: string, rec: string, msg: string, of: string, recPrefix: string, id: string, json: string, windowMs: number, retentionMs: number): Promise<[number, string]>;
+  gwResendClaim(req: string, rec: string, msg: string, of: string, inFlight: string, recPrefix: string, id: string, json: string, windowMs: number, retentionMs: number, replacing: string, token: string): Promise<[number, string]>;
+  gwResendTake(inFlight: string, replacing: string, token: string, retentionMs: number): Promise<number>;
   gwResendMark(rec: string): Promise<number>;
   gwResendLatest(numberOfKeys: number, ...keysThenRecPrefix: string[]): Promise<string[]>;
 };
 
 export function createRedisResendStore(redis: Redis, prefix: string): ResendStore {
-  redis.defineCommand('gwResendClaim', { numberOfKeys: 4, lua: CLAIM });
+  redis.defineCommand('gwResendClaim', { numberOfKeys: 5, lua: CLAIM });
+  redis.defineCommand('gwResendTake', { numberOfKeys: 1, lua: TAKE });
   redis.defineCommand('gwResendMark', { numberOfKeys: 1, lua: MARK });
   redis.defineCommand('gwResendLatest', { lua: LATEST });
   const r = redis as Scripted;
@@ -103,17 +156,25 @@ export function createRedisResendStore(redis: Redis, prefix: string): ResendStor
     rec: (id: string) => `${recPrefix}${id}`,
     msg: (messageId: string) => `${prefix}resend-msg:${messageId}`,
     of: (originalId: string) => `${prefix}resend-of:${originalId}`,
+    inFlight: (originalId: string) => `${prefix}resend-inflight:${originalId}`,
   };
   const get = async (id: string) => {
     const raw = await redis.get(k.rec(id));
     return raw ? (JSON.parse(raw) as ResendRecord) : undefined;
   };
   return {
-    async claim(record, windowMs) {
-      const [created, json] = await r.gwResendClaim(k.req(record.originalId, record.requestKey), k.rec(record.resendId), k.msg(record.messageId), k.of(record.originalId), recPrefix, record.resendId, JSON.stringify(record), windowMs, RETENTION_MS);
+    async claim(record, windowMs, take) {
+      const [outcome, reply] = await r.gwResendClaim(k.req(record.originalId, record.requestKey), k.rec(record.resendId), k.msg(record.messageId), k.of(record.originalId), k.inFlight(record.originalId), recPrefix, record.resendId, JSON.stringify(record), windowMs, RETENTION_MS, take.replacing ?? '', inFlightToken(record.resendId, take.at));
+      if (outcome === 2) return { kind: 'busy', holder: reply };
       // A window key whose record expired (longer window than retention) counts as no resend.
-      if (created === 0 && json === '') return { record, created: false };
-      return { record: JSON.parse(json) as ResendRecord, created: created === 1 };
+      if (outcome === 0 && reply === '') return { kind: 'existing', record };
+      return { kind: outcome === 1 ? 'created' : 'existing', record: JSON.parse(reply) as ResendRecord };
+    },
+    async inFlight(originalId) {
+      return parseInFlight(await redis.get(k.inFlight(originalId)));
+    },
+    async takeInFlight(originalId, resendId, take) {
+      return (await r.gwResendTake(k.inFlight(originalId), take.replacing ?? '', inFlightToken(resendId, take.at), RETENTION_MS)) === 1;
     },
     async markPublished(resendId) {
       await r.gwResendMark(k.rec(resendId));
@@ -132,12 +193,16 @@ export function createRedisResendStore(redis: Redis, prefix: string): ResendStor
     async latestOf(originalIds) {
       const latest = new Map<string, ResendRecord>();
       if (originalIds.length === 0) return latest;
-      // One round trip for a whole page, however many originals it has.
-      const raws = await r.gwResendLatest(originalIds.length, ...originalIds.map(k.of), recPrefix);
-      originalIds.forEach((id, i) => {
-        const raw = raws[i];
-        if (raw) latest.set(id, JSON.parse(raw) as ResendRecord);
-      });
+      // One round trip per chunk: a whole event's chains in one script would block Redis for every
+      // service while it runs (and spreading them all as arguments overflows the stack).
+      for (let start = 0; start < originalIds.length; start += REDIS_CHUNK) {
+        const chunk = originalIds.slice(start, start + REDIS_CHUNK);
+        const raws = await r.gwResendLatest(chunk.length, ...chunk.map(k.of), recPrefix);
+        chunk.forEach((id, i) => {
+          const raw = raws[i];
+          if (raw) latest.set(id, JSON.parse(raw) as ResendRecord);
+        });
+      }
       return latest;
     },
   };
@@ -149,20 +214,35 @@ export function createMemoryResendStore(options: { now?: () => number } = {}): R
   const records = new Map<string, ResendRecord>();
   const byMessage = new Map<string, string>();
   const of = new Map<string, string[]>();
+  const inFlight = new Map<string, string>();
   const copy = (x: ResendRecord | undefined) => (x ? structuredClone(x) : undefined);
+  /** The Redis scripts' rule: the marker is free, or still the one the caller read. */
+  const take = (originalId: string, resendId: string, t: TakeInFlight): boolean => {
+    const holder = inFlight.get(originalId);
+    if (holder !== undefined && holder !== t.replacing) return false;
+    inFlight.set(originalId, inFlightToken(resendId, t.at));
+    return true;
+  };
   return {
-    async claim(record, windowMs) {
+    async claim(record, windowMs, t) {
       const key = `${record.originalId}\n${record.requestKey}`;
       const existing = requests.get(key);
       if (existing && existing.until > now()) {
         const found = records.get(existing.resendId);
-        return { record: structuredClone(found ?? record), created: false };
+        return { kind: 'existing', record: structuredClone(found ?? record) };
       }
+      if (!take(record.originalId, record.resendId, t)) return { kind: 'busy', holder: inFlight.get(record.originalId) ?? '' };
       requests.set(key, { resendId: record.resendId, until: now() + windowMs });
       records.set(record.resendId, structuredClone(record));
       byMessage.set(record.messageId, record.resendId);
       of.set(record.originalId, [...(of.get(record.originalId) ?? []), record.resendId]);
-      return { record: structuredClone(record), created: true };
+      return { kind: 'created', record: structuredClone(record) };
+    },
+    async inFlight(originalId) {
+      return parseInFlight(inFlight.get(originalId));
+    },
+    async takeInFlight(originalId, resendId, t) {
+      return take(originalId, resendId, t);
     },
     async markPublished(resendId) {
       const found = records.get(resendId);

@@ -54,6 +54,11 @@ function resend(id: string, originalId: string, extra: Partial<ResendRecord> = {
   return { resendId: id, messageId: `r-${id}`, originalId, channel: 'sms', requestKey: `req:${id}`, by: 'van-thu', at: new Date().toISOString(), published: false, ...extra };
 }
 
+/** Claims taking the chain's in-flight marker over from whoever holds it (the tests of claim's other rules). */
+async function claimOver(r: OperatorStores['resends'], record: ResendRecord, windowMs: number) {
+  return r.claim(record, windowMs, { replacing: (await r.inFlight(record.originalId))?.token ?? null, at: Date.now() });
+}
+
 export function describeOperatorStores(name: string, factory: () => Promise<StoreFixture>): void {
   describe(`operator stores conformance: ${name}`, () => {
     let fx: StoreFixture;
@@ -175,12 +180,12 @@ export function describeOperatorStores(name: string, factory: () => Promise<Stor
     describe('resends', () => {
       it('when the same request key is claimed twice within its window, then the first record is answered; links read both ways', async () => {
         const r = fx.stores.resends;
-        const first = await r.claim(resend('rs1', 'm1'), 60_000);
-        expect(first.created).toBe(true);
-        const again = await r.claim(resend('rs2', 'm1', { requestKey: 'req:rs1' }), 60_000);
-        expect(again).toMatchObject({ created: false, record: { resendId: 'rs1', messageId: 'r-rs1' } });
-        const other = await r.claim(resend('rs3', 'm1'), 60_000);
-        expect(other.created).toBe(true);
+        const first = await claimOver(r, resend('rs1', 'm1'), 60_000);
+        expect(first.kind).toBe('created');
+        const again = await claimOver(r, resend('rs2', 'm1', { requestKey: 'req:rs1' }), 60_000);
+        expect(again).toMatchObject({ kind: 'existing', record: { resendId: 'rs1', messageId: 'r-rs1' } });
+        const other = await claimOver(r, resend('rs3', 'm1'), 60_000);
+        expect(other.kind).toBe('created');
         await r.markPublished('rs1');
         expect((await r.get('rs1'))?.published).toBe(true);
         expect((await r.byMessage('r-rs3'))?.resendId).toBe('rs3');
@@ -190,16 +195,45 @@ export function describeOperatorStores(name: string, factory: () => Promise<Stor
       });
 
       it('when two claims of the same key race, then exactly one is created', async () => {
-        const results = await Promise.all([1, 2, 3, 4].map((i) => fx.stores.resends.claim(resend(`race-${i}`, 'm9', { requestKey: 'auto:x' }), 60_000)));
-        expect(results.filter((x) => x.created)).toHaveLength(1);
-        expect(new Set(results.map((x) => x.record.resendId)).size).toBe(1);
+        const results = await Promise.all([1, 2, 3, 4].map((i) => fx.stores.resends.claim(resend(`race-${i}`, 'm9', { requestKey: 'auto:x' }), 60_000, { replacing: null, at: Date.now() })));
+        expect(results.filter((x) => x.kind === 'created')).toHaveLength(1);
+        expect(new Set(results.map((x) => (x.kind === 'busy' ? x.holder : x.record.resendId))).size).toBe(1);
+      });
+
+      it('when claims of one chain with different request keys race (two jobs, a job and a click), then one takes the in-flight marker and the others store nothing', async () => {
+        const r = fx.stores.resends;
+        const at = Date.now();
+        const results = await Promise.all([1, 2, 3, 4].map((i) => r.claim(resend(`fly-${i}`, 'm10', { requestKey: `job:j${i}` }), 60_000, { replacing: null, at })));
+        const created = results.filter((x) => x.kind === 'created');
+        expect(created).toHaveLength(1);
+        const winner = created[0]?.kind === 'created' ? created[0].record.resendId : '';
+        expect(results.filter((x) => x.kind === 'busy').map((x) => (x.kind === 'busy' ? x.holder.split(' ')[0] : ''))).toEqual([winner, winner, winner]);
+        expect((await r.resendsOf('m10')).map((x) => x.resendId)).toEqual([winner]);
+        expect(await r.inFlight('m10')).toMatchObject({ resendId: winner, takenAt: at });
+      });
+
+      it('when the in-flight marker is taken over, then only a caller that read the current holder wins, and a stored resend can take it back only the same way', async () => {
+        const r = fx.stores.resends;
+        await r.claim(resend('h1', 'm11'), 60_000, { replacing: null, at: 1 });
+        const held = await r.inFlight('m11');
+        // Two callers judged h1 settled: the first takes over, the second (holding the old token) loses.
+        expect((await r.claim(resend('h2', 'm11'), 60_000, { replacing: held?.token ?? null, at: 2 })).kind).toBe('created');
+        expect(await r.claim(resend('h3', 'm11'), 60_000, { replacing: held?.token ?? null, at: 3 })).toMatchObject({ kind: 'busy', holder: expect.stringMatching(/^h2 /) });
+        expect(await r.takeInFlight('m11', 'h1', { replacing: held?.token ?? null, at: 4 })).toBe(false);
+        const now = await r.inFlight('m11');
+        expect(now).toMatchObject({ resendId: 'h2', takenAt: 2 });
+        // Finishing h2 later refreshes its marker: whoever read the old token loses.
+        expect(await r.takeInFlight('m11', 'h2', { replacing: now?.token ?? null, at: 5 })).toBe(true);
+        expect((await r.claim(resend('h4', 'm11'), 60_000, { replacing: now?.token ?? null, at: 6 })).kind).toBe('busy');
+        expect(await r.takeInFlight('m12', 'h9', { replacing: null, at: 7 })).toBe(true);
+        expect((await r.resendsOf('m11')).map((x) => x.resendId)).toEqual(['h1', 'h2']);
       });
 
       it('when the latest resends of several originals are read at once, then each original with resends maps to its last one and the others are absent', async () => {
         const r = fx.stores.resends;
-        await r.claim(resend('l1', 'a1'), 60_000);
-        await r.claim(resend('l2', 'a2'), 60_000);
-        await r.claim(resend('l3', 'a1'), 60_000);
+        await claimOver(r, resend('l1', 'a1'), 60_000);
+        await claimOver(r, resend('l2', 'a2'), 60_000);
+        await claimOver(r, resend('l3', 'a1'), 60_000);
         await r.markPublished('l3');
         const latest = await r.latestOf(['a1', 'a2', 'none', 'a1']);
         expect([...latest.keys()].sort()).toEqual(['a1', 'a2']);
@@ -210,7 +244,7 @@ export function describeOperatorStores(name: string, factory: () => Promise<Stor
 
       it('when an original has many resends, then its latest is the same as the last of resendsOf', async () => {
         const r = fx.stores.resends;
-        for (let i = 1; i <= 5; i += 1) await r.claim(resend(`many-${i}`, 'b1'), 60_000);
+        for (let i = 1; i <= 5; i += 1) await claimOver(r, resend(`many-${i}`, 'b1'), 60_000);
         const all = await r.resendsOf('b1');
         expect((await r.latestOf(['b1'])).get('b1')).toEqual(all[all.length - 1]);
       });

@@ -49,21 +49,15 @@ export function fingerprint(s: DeliveryStatus): string {
 
 const LONE_SURROGATE = /\p{Cs}/gu;
 
-function wellFormedValue(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
-  if (Array.isArray(value)) return value.map(wellFormedValue);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormedValue(v)]));
-  return value;
-}
-
 /**
  * The status with every lone UTF-16 surrogate replaced by U+FFFD (what `String.prototype.toWellFormed`
- * does). JSON.stringify writes a lone surrogate as an escape that Redis's cjson refuses, and the
- * text is for people to read: one replaced character keeps who the message is for, where refusing
- * the status would lose it.
+ * does). JSON.stringify writes a lone surrogate as a `\udXXX` escape, which is valid JSON but one
+ * Redis's cjson refuses ("invalid unicode escape"), so the strings are mended before they are
+ * serialized, in the one walk JSON.stringify makes anyway. The text is for people to read: one
+ * replaced character keeps who the message is for, where refusing the status would lose it.
  */
 export function wellFormedStatus(s: DeliveryStatus): DeliveryStatus {
-  return wellFormedValue(s) as DeliveryStatus;
+  return JSON.parse(JSON.stringify(s, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value))) as DeliveryStatus;
 }
 
 /** Applies one status to a record (the in-memory adapter's version of the Lua script). */

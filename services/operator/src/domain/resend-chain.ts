@@ -52,7 +52,7 @@ export interface Contact {
 }
 
 /** What a resend record says about where it went (the fields of ResendRecord this needs). */
-export interface ContactChange {
+export interface ResendDestination {
   contact?: Contact;
   corrections?: { phone?: { after: string }; email?: { after: string } };
 }
@@ -62,7 +62,7 @@ export interface ContactChange {
  * resend names the contact it went to; older records only their corrections). A resend without
  * corrections goes where the latest attempt went, so a corrected number is not lost by the next resend.
  */
-export function latestContact(original: Contact, resends: readonly ContactChange[]): Contact {
+export function latestContact(original: Contact, resends: readonly ResendDestination[]): Contact {
   let contact: Contact = { ...(original.phone ? { phone: original.phone } : {}), ...(original.email ? { email: original.email } : {}) };
   for (const r of resends) {
     if (r.contact) contact = { ...r.contact };

@@ -1,4 +1,4 @@
-import type { ChannelMessage } from '@gateway/contracts';
+import { emailSchema, type ChannelMessage } from '@gateway/contracts';
 import { foldLine } from '../domain/calendar';
 
 /**
@@ -20,8 +20,36 @@ export function readdressMessage(message: ChannelMessage, recipient: ChannelMess
   return { ...message, recipient, calendar: { ...message.calendar, ics: readdressAttendee(message.calendar.ics, before, after) } };
 }
 
-/** What an address may hold to be written as a cal-address (mailto URI) without escaping. */
-const PLAIN_ADDRESS = /^[^\s"';:,\\<>()[\]]+@[A-Za-z0-9.-]+$/;
+/** Why a message cannot be readdressed: the address cannot be written, or the calendar part does not name the person it was sent to. */
+export class ReaddressError extends RangeError {
+  constructor(
+    readonly reason: 'unwritable-address' | 'no-attendee',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReaddressError';
+  }
+}
+
+/**
+ * A cal-address is a URI (RFC 5545 §3.3.3), here a mailto URI (RFC 6068): an apostrophe, legal in
+ * an address the intake accepts, stays as it is (a sub-delim); anything a URI may not hold raw is
+ * percent-encoded, so no address can end the property value or the line early.
+ */
+function mailto(address: string): string {
+  return `mailto:${address.replace(/[^A-Za-z0-9\-._~!$'()*+@]/gu, (ch) => encodeURIComponent(ch))}`;
+}
+
+/** The address a mailto value names, percent-decoded (a value that does not decode is kept as written). */
+function addressOf(value: string): string | undefined {
+  if (!/^mailto:/i.test(value)) return undefined;
+  const raw = value.slice('mailto:'.length);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
 
 /** Where the property value starts: the first colon outside a quoted parameter value. */
 function valueStart(line: string): number {
@@ -40,7 +68,8 @@ function valueStart(line: string): number {
  * naming someone else must not go out under the corrected address.
  */
 export function readdressAttendee(ics: string, before: string, after: string): string {
-  if (!PLAIN_ADDRESS.test(after)) throw new RangeError(`readdressAttendee: ${JSON.stringify(after)} cannot be written as a calendar address`);
+  // Exactly what a corrected email is validated with: every address accepted there can be written.
+  if (!emailSchema.safeParse(after).success) throw new ReaddressError('unwritable-address', `readdressAttendee: ${JSON.stringify(after)} cannot be written as a calendar address`);
   const physical = ics.split('\r\n');
   const out: string[] = [];
   let replaced = 0;
@@ -52,14 +81,14 @@ export function readdressAttendee(ics: string, before: string, after: string): s
       line += (physical[end] as string).slice(1);
     }
     const at = /^ATTENDEE[;:]/i.test(line) ? valueStart(line) : -1;
-    if (at >= 0 && line.slice(at + 1).toLowerCase() === `mailto:${before.toLowerCase()}`) {
-      out.push(foldLine(`${line.slice(0, at + 1)}mailto:${after}`));
+    if (at >= 0 && addressOf(line.slice(at + 1))?.toLowerCase() === before.toLowerCase()) {
+      out.push(foldLine(`${line.slice(0, at + 1)}${mailto(after)}`));
       replaced += 1;
     } else {
       out.push(...physical.slice(i, end + 1));
     }
     i = end;
   }
-  if (replaced === 0) throw new RangeError('readdressAttendee: the calendar part has no attendee with the address the message was sent to');
+  if (replaced === 0) throw new ReaddressError('no-attendee', 'readdressAttendee: the calendar part has no attendee with the address the message was sent to');
   return out.join('\r\n');
 }
