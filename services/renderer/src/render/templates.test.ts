@@ -31,7 +31,8 @@ describe('loadTemplates', () => {
       const set = registry.forType(type);
       expect(set.standard.sms.length).toBeGreaterThan(0);
       expect(set.sms.diacritics).toBe('auto');
-      expect(set.sms.maxSegments).toBeLessThanOrEqual(10);
+      const cap = set.sms.maxSegments;
+      expect(cap).toBeLessThanOrEqual(10);
       expect(set.secret !== null).toBe(type.startsWith('document.'));
       expect(set.calendarDescription !== null).toBe(type.startsWith('meeting.'));
     }
