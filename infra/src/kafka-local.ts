@@ -535,7 +535,8 @@ class LocalKafkaBroker implements LocalKafka {
       `-Xms${Math.min(heapMb, 128)}m`,
       // 2 cores: the serial collector needs no GC threads, and ends a JVM faster than G1.
       '-XX:+UseSerialGC',
-      // C1 only: ~20% faster start and far less compile CPU; a test broker never needs C2's peak speed.
+      // C1 only: a faster start and far less compile CPU (docs/benchmarks.md, "Test infrastructure");
+      // a test broker never needs C2's peak speed.
       '-XX:TieredStopAtLevel=1',
       '-XX:+ExitOnOutOfMemoryError',
       '-Djava.awt.headless=true',

@@ -15,7 +15,7 @@ const rendererSettingsSchema = z.object({
   AGENCY_EMAIL_FROM: z.email({ message: 'must be an email address' }).default('thongbao@example.gov.vn'),
   CALENDAR_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name').default('lichhop.example.gov.vn'),
   RENDERER_CONCURRENCY: setting.positiveInt(3),
-  /** Compression of the channel messages the renderer publishes: none (least CPU) or gzip (~3.5× less broker disk and network). */
+  /** Compression of the channel messages the renderer publishes: none (least CPU) or gzip (less broker disk and network; docs/benchmarks.md). */
   RENDERER_COMPRESSION: z.enum(['none', 'gzip'], { message: 'must be none or gzip' }).default('none'),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(15000),
   LOG_LEVEL: setting.logLevel(),

@@ -101,7 +101,7 @@ async function acceptParsed(deps: HttpDeps, req: IncomingMessage, res: ServerRes
 
 /**
  * The HTTP entry point: `POST /v1/events`, the hot path, is handled with node:http directly (no
- * router, no body-parser: about a tenth of the CPU of a request); everything else, and the rare
+ * router, no body-parser: docs/adr/0007-intake-fast-path.md); everything else, and the rare
  * request the fast path does not take (a compressed or non-UTF-8 body), goes to the express app
  * below with the same answers.
  */

@@ -13,10 +13,10 @@ export interface EventsConsumerDeps {
   service: string;
   partitionsConsumedConcurrently?: number;
   /**
-   * gzip the published channel messages. Rendered emails are ~9 KB of repetitive HTML, which gzip
-   * cuts by ~3.5× on the broker's disk and network; but compressing costs the renderer (and the
-   * broker, which decompresses to validate) more CPU than the whole delivery of an SMS, so it is
-   * off by default (RENDERER_COMPRESSION).
+   * gzip the published channel messages. Rendered emails are mostly repetitive HTML, which gzip
+   * shrinks well on the broker's disk and network; but compressing costs the renderer (and the
+   * broker, which decompresses to validate) CPU on every message, so it is off by default
+   * (RENDERER_COMPRESSION; figures in docs/benchmarks.md).
    */
   gzip?: boolean;
   onProcessed?: (summary: { eventId: string; rendered: number; skipped: number; ms: number }) => void;

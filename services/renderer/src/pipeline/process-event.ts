@@ -8,10 +8,10 @@ export interface OutputRecord {
   topic: string;
   key: string;
   /**
-   * The record's JSON, already UTF-8. A 10,000-person fan-out holds ~140 MB of records until
-   * the broker has them all; as V8 strings (two bytes a character, since Vietnamese is not
-   * Latin-1) they filled the old generation and cost a second of garbage collection per event.
-   * As buffers they live outside the heap, and kafkajs copies them without re-encoding.
+   * The record's JSON, already UTF-8. A big fan-out holds all its records until the broker has
+   * them all; as V8 strings (two bytes a character, since Vietnamese is not Latin-1) they filled
+   * the old generation and were collected there. As buffers they live outside the heap, and
+   * kafkajs copies them without re-encoding (docs/benchmarks.md, templating, change 2).
    */
   value: Buffer;
   headers: Record<string, string>;

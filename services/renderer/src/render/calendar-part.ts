@@ -5,9 +5,9 @@ import { buildMeetingCalendar, foldLine, type CalendarMethod, type MeetingCalend
  * only its own recipient as attendee (a conference invitation must not carry 10,000 addresses),
  * so the calendar differs per recipient only in the ATTENDEE line.
  *
- * `buildMeetingCalendar` validates through the `ics` package and costs about 0.5 ms, which alone
- * would cap email rendering near 2,000 messages/s. So it runs once per event with a placeholder
- * attendee, and each recipient's calendar is that text with the ATTENDEE line swapped. The swap
+ * `buildMeetingCalendar` validates through the `ics` package on every call, too slow to run per
+ * recipient (figures: docs/adr/0005-calendar-splice.md). So it runs once per event with a
+ * placeholder attendee, and each recipient's calendar is that text with the ATTENDEE line swapped. The swap
  * is only taken for names and addresses the builder passes through unchanged (letters, digits,
  * spaces and plain punctuation; addresses its validator accepts); anything else, and any output
  * the swap cannot reproduce exactly, goes through the builder itself, so both paths give the

@@ -62,8 +62,9 @@ export const workerCommonSettingsSchema = z.object({
   KAFKA_HEARTBEAT_INTERVAL_MS: setting.positiveInt(3_000),
   // kafkajs fetches again only when every batch of the last fetch is done (one fetcher per
   // broker), so a batch left waiting for a slot holds up the next fetch. Every partition of the
-  // channel topic's default 12 at once, 16 messages each: p99 at 1,000 messages/s offered
-  // 140-458 ms against 233-544 ms with 3 × 32, the same burst throughput (services/workers/README.md).
+  // channel topic's default 12 at once, 16 messages each: a shorter tail than 3 × 32 at the same
+  // burst throughput (docs/benchmarks.md, "What changed CPU per message", change 7;
+  // services/workers/README.md has the trade-off).
   WORKER_CONCURRENCY: setting.positiveInt(16),
   WORKER_PARTITIONS_CONCURRENTLY: setting.positiveInt(12),
   CLAIM_LEASE_MS: setting.positiveInt(60_000),

@@ -4,8 +4,8 @@ import { encodeWord, foldLines, isPlainText } from 'nodemailer/lib/mime-funcs';
 /**
  * Builds a notification email as one buffer, with plain string work: the same structure
  * nodemailer's MailComposer writes (multipart/mixed › multipart/alternative of text, HTML and the
- * calendar request, plus the invite.ics attachment), without its stream per part. In the pipeline
- * benchmark, composing through MailComposer's streams was about 45 % of the email worker's CPU.
+ * calendar request, plus the invite.ics attachment), without its stream per part, which was the
+ * email worker's largest cost (docs/adr/0004-hand-built-mime.md).
  * Header words are encoded with nodemailer's own MIME functions (RFC 2047, UTF-8, base64), every
  * body part is base64 (Vietnamese text), lines end in CRLF. The boundaries come from the message
  * id, so a retry produces the same bytes; base64 never contains "_", so a boundary cannot occur in
@@ -42,8 +42,8 @@ function oneLine(value: string): string {
 
 /**
  * RFC 2047 words for header text. One event's emails share their sender and subject, so the
- * encodings are kept (a bounded map, emptied when full): nodemailer's encodeWord was a quarter of
- * composing an email in the pipeline benchmark.
+ * encodings are kept (a bounded map, emptied when full): encodeWord is a large share of composing
+ * an email (docs/benchmarks.md, "What changed CPU per message", change 1).
  */
 const encodedWords = new Map<string, string>();
 function encodeHeaderWords(text: string): string {

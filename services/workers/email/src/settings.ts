@@ -25,8 +25,8 @@ export const emailSettingsSchema = z
     SMTP_TLS_SERVERNAME: optionalText,
     SMTP_USER: optionalText,
     SMTP_PASSWORD: optionalText,
-    // 10: in bench:pipeline 5 left the email worker waiting on round trips (812 → 951 msgs/s with 10); still
-    // under the per-client limits relays ship with (Exchange 20, Postfix 50).
+    // 10: with 5 the email worker waited on SMTP round trips (docs/benchmarks.md, "What changed CPU
+    // per message", change 5); still under the per-client limits relays ship with (Exchange 20, Postfix 50).
     SMTP_POOL_MAX_CONNECTIONS: setting.positiveInt(10),
     SMTP_POOL_MAX_MESSAGES: setting.positiveInt(100),
     SMTP_CONNECTION_TIMEOUT_MS: setting.positiveInt(10_000),

@@ -76,7 +76,7 @@ export function formEncode(data: unknown): string {
  * pointed at `baseUrl` (https://api.twilio.com in production, a loopback server in tests). The
  * twilio package still builds the request (URL, auth, user agent) and reads the answer (its
  * RestException for 4xx/5xx); only the transport is ours. Its default client goes through axios,
- * which in the pipeline benchmark cost about 0.5 ms of CPU per SMS, most of the SMS worker's time.
+ * whose cost per request was most of the SMS worker's CPU (docs/adr/0006-twilio-transport.md).
  */
 class TwilioHttpClient extends twilio.RequestClient {
   private readonly base: URL;
