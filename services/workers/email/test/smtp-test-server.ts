@@ -8,8 +8,8 @@ export interface ReceivedMail {
   user?: string;
 }
 
-/** What the server answers to one DATA (or RCPT TO): accept, or reject with an SMTP reply code. */
-export type Answer = { code: number; text: string } | 'accept';
+/** What the server answers to one DATA (or RCPT TO): accept, reject with an SMTP reply code, or never answer. */
+export type Answer = { code: number; text: string } | 'accept' | 'hang';
 
 export interface TestSmtpServer {
   port: number;
@@ -63,6 +63,7 @@ export async function startSmtpServer(options: { users?: Record<string, string> 
     },
     onRcptTo(_address, _session, callback) {
       const answer = rcptAnswers.shift() ?? 'accept';
+      if (answer === 'hang') return;
       callback(answer === 'accept' ? null : replyError(answer));
     },
     onData(stream, session, callback) {
@@ -77,6 +78,7 @@ export async function startSmtpServer(options: { users?: Record<string, string> 
         };
         dataSeen.push(mail);
         const answer = dataAnswers.shift() ?? 'accept';
+        if (answer === 'hang') return;
         if (answer === 'accept') {
           accepted.push(mail);
           callback(null, 'OK: queued');

@@ -14,10 +14,13 @@ export interface PushRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** The Location the service answered with (the message's id at the push service), when it accepted. */
+  location?: string;
 }
 
 export interface PushAnswer {
-  status: number;
+  /** 'hang': reads the request and never answers. */
+  status: number | 'hang';
   headers?: Record<string, string>;
   body?: string;
 }
@@ -42,8 +45,10 @@ export async function startPushService(): Promise<TestPushService> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = req.url ?? '/';
-      requests.push({ path, headers: req.headers, body: Buffer.concat(chunks) });
       const answer = scripts.get(path)?.shift() ?? { status: 201, headers: { Location: `https://127.0.0.1/m/${(counter += 1)}` } };
+      const location = answer.status === 201 ? answer.headers?.Location : undefined;
+      requests.push({ path, headers: req.headers, body: Buffer.concat(chunks), ...(location ? { location } : {}) });
+      if (answer.status === 'hang') return;
       res.writeHead(answer.status, answer.headers ?? {});
       res.end(answer.body ?? '');
     });

@@ -76,28 +76,6 @@ describe('eSMS adapter against a loopback eSMS', () => {
     expect(server.requestCount(again.id)).toBe(2);
   });
 
-  it('when eSMS answers a template mismatch (146), then a permanent error with the code and meaning', async () => {
-    server.answer = () => ({ kind: 'error', status: 200, code: '146', message: 'Sai template Brandname CSKH' });
-    await expect(sender().send({ ...message, id: `${message.id}-146` })).rejects.toMatchObject({ errorClass: 'permanent', details: { code: '146', answer: expect.stringContaining('146') } });
-  });
-
-  it('when eSMS is overloaded (HTTP 503) or has an unknown error (99), then transient', async () => {
-    server.answer = () => ({ kind: 'error', status: 503, message: 'busy', retryAfterSeconds: 3 });
-    await expect(sender().send({ ...message, id: `${message.id}-503` })).rejects.toMatchObject({ errorClass: 'transient', details: { code: 'HTTP_503', retryAfterMs: 3000 } });
-    server.answer = () => ({ kind: 'error', status: 200, code: '99' });
-    await expect(sender().send({ ...message, id: `${message.id}-99` })).rejects.toMatchObject({ errorClass: 'transient', details: { code: '99' } });
-  });
-
-  it('when the account credentials are wrong (101), then transient: no message is at fault, and failover can take over', async () => {
-    await expect(sender({ secretKey: 'wrong' }).send({ ...message, id: `${message.id}-101` })).rejects.toMatchObject({ errorClass: 'transient', details: { code: '101' } });
-  });
-
-  it('when the number is not Vietnamese, then permanent before any request', async () => {
-    const before = server.requests.length;
-    await expect(sender().send({ ...message, recipient: { ...message.recipient, phone: '+14155550100' } })).rejects.toMatchObject({ errorClass: 'permanent', details: { code: 'NOT_DOMESTIC' } });
-    expect(server.requests.length).toBe(before);
-  });
-
   it('when the brandname is longer than 11 characters, then the adapter refuses to build', () => {
     expect(() => sender({ brandname: 'VANPHONGTHANHUY' })).toThrow(/11/);
   });

@@ -21,6 +21,8 @@ export interface ReceivedSms {
   statusCallback?: string;
   unicode?: boolean;
   at: number;
+  /** The id the provider issued, on accepted requests (Twilio's SM sid, eSMS's SMSID). */
+  providerMessageId?: string;
 }
 
 interface LoopbackBase {
@@ -135,10 +137,11 @@ export async function startLoopbackTwilio(accounts: Array<{ sid: string; token: 
         const headers: Record<string, string> = answer.retryAfterSeconds !== undefined ? { 'retry-after': String(answer.retryAfterSeconds) } : {};
         return json(res, answer.status, { code: answer.code ?? answer.status, message: answer.message ?? 'error', more_info: `https://www.twilio.com/docs/errors/${answer.code ?? answer.status}`, status: answer.status }, headers);
       }
+      received.providerMessageId = `SM${randomBytes(16).toString('hex')}`;
       counts.accepted.push(received);
       counts.acc.set(messageId, (counts.acc.get(messageId) ?? 0) + 1);
       byAccount.set(sid, (byAccount.get(sid) ?? 0) + 1);
-      json(res, 201, { sid: `SM${randomBytes(16).toString('hex')}`, account_sid: sid, to: received.to, from: received.from, body: received.body, status: 'queued', num_segments: '1', api_version: '2010-04-01' });
+      json(res, 201, { sid: received.providerMessageId, account_sid: sid, to: received.to, from: received.from, body: received.body, status: 'queued', num_segments: '1', api_version: '2010-04-01' });
     })().catch(() => res.destroy());
   });
   return {
@@ -209,6 +212,7 @@ export async function startLoopbackEsms(credentials: { apiKey: string; secretKey
       }
       const smsId = randomBytes(16).toString('hex');
       smsIds.set(messageId, smsId);
+      received.providerMessageId = smsId;
       counts.accepted.push(received);
       counts.acc.set(messageId, (counts.acc.get(messageId) ?? 0) + 1);
       json(res, 200, { CodeResult: '100', CountRegenerate: 0, SMSID: smsId });
