@@ -18,19 +18,22 @@ export interface UnreadableFailedRecord {
 export type OnUnreadable = (problem: UnreadableFailedRecord) => void;
 
 /**
- * Parses a stored record (or, with `channelMessageSchema`, a kept copy). A JSON error's message
- * quotes the text, which holds the contact, so only its kind is kept.
+ * Parses a stored record (or, with `channelMessageSchema`, a kept copy); what does not parse is
+ * reported and read as absent. A JSON error's message quotes the text, which holds the contact, so
+ * only its kind is kept.
  */
-export function readStored<T>(schema: z.ZodType<T>, messageId: string, raw: string): { ok: true; value: T } | { ok: false; problem: UnreadableFailedRecord } {
+export function readStored<T>(schema: z.ZodType<T>, messageId: string, raw: string, onUnreadable: OnUnreadable | undefined): T | undefined {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    return { ok: false, problem: { messageId, reason: 'not JSON' } };
+    onUnreadable?.({ messageId, reason: 'not JSON' });
+    return undefined;
   }
   const parsed = schema.safeParse(json);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, problem: { messageId, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ') } };
+  if (parsed.success) return parsed.data;
+  onUnreadable?.({ messageId, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ') });
+  return undefined;
 }
 
 /** A carrier's late report that a message the provider accepted did not reach the phone. */
@@ -142,7 +145,7 @@ export class FailedRecordStore implements FailedRecordShelf {
     // Twilio calls again when an answer was lost: the first report's record stands.
     if (earlier?.state === 'undelivered') return earlier;
     if (copy === null) return undefined;
-    const message = this.read(channelMessageSchema, messageId, copy);
+    const message = readStored(channelMessageSchema, messageId, copy, this.options.onUnreadable);
     if (!message) return undefined;
     const record = undeliveredRecord(message, report);
     await this.redis
@@ -156,7 +159,7 @@ export class FailedRecordStore implements FailedRecordShelf {
 
   async get(messageId: string): Promise<FailedRecord | undefined> {
     const raw = await this.redis.get(this.keys.failed(messageId));
-    return raw === null ? undefined : this.read(failedRecordSchema, messageId, raw);
+    return raw === null ? undefined : readStored(failedRecordSchema, messageId, raw, this.options.onUnreadable);
   }
 
   /** Newest first. */
@@ -166,15 +169,8 @@ export class FailedRecordStore implements FailedRecordShelf {
     const raws = await this.redis.mget(ids.map((id) => this.keys.failed(id)));
     return ids.flatMap((id, i) => {
       const raw = raws[i];
-      const record = raw === null || raw === undefined ? undefined : this.read(failedRecordSchema, id, raw);
+      const record = raw === null || raw === undefined ? undefined : readStored(failedRecordSchema, id, raw, this.options.onUnreadable);
       return record ? [record] : [];
     });
-  }
-
-  private read<T>(schema: z.ZodType<T>, messageId: string, raw: string): T | undefined {
-    const read = readStored(schema, messageId, raw);
-    if (read.ok) return read.value;
-    this.options.onUnreadable?.(read.problem);
-    return undefined;
   }
 }

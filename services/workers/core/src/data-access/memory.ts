@@ -164,22 +164,15 @@ export class MemoryFailedRecords implements FailedRecordShelf {
 
   async get(messageId: string): Promise<FailedRecord | undefined> {
     const raw = this.records.get(messageId);
-    return raw === undefined ? undefined : this.read(messageId, raw);
+    return raw === undefined ? undefined : readStored(failedRecordSchema, messageId, raw, this.options.onUnreadable);
   }
 
   async list(options: { limit?: number } = {}): Promise<FailedRecord[]> {
     const records = [...this.records].flatMap(([id, raw]) => {
-      const record = this.read(id, raw);
+      const record = readStored(failedRecordSchema, id, raw, this.options.onUnreadable);
       return record ? [record] : [];
     });
     return records.sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, options.limit ?? 100);
-  }
-
-  private read(messageId: string, raw: string): FailedRecord | undefined {
-    const read = readStored(failedRecordSchema, messageId, raw);
-    if (read.ok) return read.value;
-    this.options.onUnreadable?.(read.problem);
-    return undefined;
   }
 }
 
