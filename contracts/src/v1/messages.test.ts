@@ -1,4 +1,4 @@
-import { channelMessageSchema, deadLetterSchema, deliveryStatusSchema, FINAL_DELIVERY_STATES } from './messages';
+import { channelMessageSchema, deadLetterSchema, deliveryStatusSchema, failedRecordSchema, FINAL_DELIVERY_STATES } from './messages';
 import { parseContract } from './parse';
 
 const common = {
@@ -139,5 +139,36 @@ describe('delivery status and dead letters', () => {
     };
     expect(parseContract(deadLetterSchema, letter)).toEqual({ ok: true, value: letter });
     expect(parseContract(deadLetterSchema, { ...letter, offset: -1 }).ok).toBe(false);
+  });
+});
+
+describe('failed records', () => {
+  const message = channelMessageSchema.parse({ ...common, channel: 'sms', text: 'Kinh moi dong chi du hop.', encoding: 'GSM-7', segments: 1, diacritics: 'strip' });
+  const record = {
+    messageId: message.id,
+    eventId: message.eventId,
+    channel: 'sms',
+    recipient: message.recipient,
+    state: 'failed',
+    reason: 'permanent error from twilio: invalid To',
+    errorClass: 'permanent',
+    code: '21211',
+    provider: 'twilio',
+    attempts: 1,
+    at: '2025-09-29T01:00:00.000Z',
+    message,
+  };
+
+  it('when a record a worker wrote is read back, then it parses to itself', () => {
+    expect(parseContract(failedRecordSchema, JSON.parse(JSON.stringify(record)))).toEqual({ ok: true, value: record });
+  });
+
+  it('when a record has an unknown state or its message is not a channel message, then it is refused naming the field', () => {
+    const state = parseContract(failedRecordSchema, { ...record, state: 'lost' });
+    expect(state.ok).toBe(false);
+    if (!state.ok) expect(state.issues.map((i) => i.path)).toEqual(['state']);
+    const inner = parseContract(failedRecordSchema, { ...record, message: { ...message, segments: 0 } });
+    expect(inner.ok).toBe(false);
+    if (!inner.ok) expect(inner.issues.map((i) => i.path)).toEqual(['message.segments']);
   });
 });

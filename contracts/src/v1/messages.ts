@@ -181,3 +181,31 @@ export const deadLetterSchema = z.strictObject({
 });
 
 export type DeadLetter = z.output<typeof deadLetterSchema>;
+
+export const FAILED_RECORD_STATES = ['failed', 'dead', 'undelivered'] as const;
+
+/**
+ * A message a channel worker gave up on, kept with everything needed to resend it. The workers
+ * write it and the operator reads it back, possibly from another version: every read parses it.
+ */
+export const failedRecordSchema = z.strictObject({
+  messageId,
+  eventId: idSchema,
+  channel: channelSchema,
+  recipient: messageRecipientSchema,
+  /**
+   * failed: a permanent error; dead: transient errors until the attempts ran out; undelivered: the
+   * provider accepted it, then the carrier reported it could not reach the phone.
+   */
+  state: z.enum(FAILED_RECORD_STATES),
+  reason: z.string(),
+  errorClass: z.enum(ERROR_CLASSES),
+  code: z.string().optional(),
+  provider: z.string().optional(),
+  providerAnswer: z.string().optional(),
+  attempts: z.int().min(1),
+  at: dateTimeSchema,
+  message: channelMessageSchema,
+});
+
+export type FailedRecord = z.output<typeof failedRecordSchema>;

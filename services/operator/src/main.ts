@@ -36,7 +36,10 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
   const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
   const redis = deps.stores ? undefined : createRedisClient(settings.REDIS_URL, logger, { maxRetriesPerRequest: 2 });
-  const stores = deps.stores ?? createRedisOperatorStores(redis as Redis, settings.REDIS_KEY_PREFIX, { retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000 });
+  const stores = deps.stores ?? createRedisOperatorStores(redis as Redis, settings.REDIS_KEY_PREFIX, {
+    retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000,
+    onUnreadableFailed: (problem) => logger.warn(problem, 'a worker\'s failed record no longer parses; read as absent'),
+  });
 
   const bus: BusClient = deps.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
   const admin = bus.admin();

@@ -40,7 +40,7 @@ describe('operator API against a real broker and Redis', () => {
     const claims = new ClaimStore(redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' });
     const at = new Date().toISOString();
     const record: FailedRecord = { messageId: message.id, eventId: message.eventId, channel: 'sms', recipient: message.recipient, state: 'failed', reason: `permanent error from twilio: ${code}`, errorClass: 'permanent', code, provider: 'twilio', providerAnswer: `{"code":${code},"message":"The 'To' number is not a valid phone number."}`, attempts: 1, at, message: message as ChannelMessage };
-    await store.record(record, claims);
+    await store.withClaims(claims).record(record);
     const statuses: DeliveryStatus[] = [
       { messageId: message.id, eventId: message.eventId, channel: 'sms', status: 'queued', at: new Date(Date.now() - 30_000).toISOString() },
       { messageId: message.id, eventId: message.eventId, channel: 'sms', status: 'sending', attempt: 1, at: new Date(Date.now() - 20_000).toISOString() },
@@ -187,7 +187,7 @@ describe('operator API against a real broker and Redis', () => {
     const message = { id: `${prefix}-invite-${n}`, eventId: `${prefix}-invites`, eventType: 'meeting.scheduled', correlationId: 'c', createdAt: '2025-09-26T08:00:00+07:00', urgency: 'thuong', recipient, attempt: 1, channel: 'email', subject: 'Giấy mời họp', html: '<p>Kính mời</p>', text: 'Kính mời', calendar: { method: 'REQUEST', uid: `hop-${n}@gateway`, sequence: 0, ics } } as ChannelMessage;
     const k = workerKeys(`${prefix}:`, 'email');
     const at = new Date().toISOString();
-    await new FailedRecordStore(redis, k, { ttlMs: 600_000 }).record({ messageId: message.id, eventId: message.eventId, channel: 'email', recipient, state: 'failed', reason: 'permanent error from smtp: 550', errorClass: 'permanent', code: '550', provider: 'smtp', providerAnswer: '550 no such user', attempts: 1, at, message }, new ClaimStore(redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' }));
+    await new FailedRecordStore(redis, k, { ttlMs: 600_000 }).withClaims(new ClaimStore(redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' })).record({ messageId: message.id, eventId: message.eventId, channel: 'email', recipient, state: 'failed', reason: 'permanent error from smtp: 550', errorClass: 'permanent', code: '550', provider: 'smtp', providerAnswer: '550 no such user', attempts: 1, at, message });
     await produceRendered(producer, topics, [message as ChannelMessageInput]);
     await producer.send({ topic: topics.status, acks: -1, messages: [{ key: message.id, value: JSON.stringify({ messageId: message.id, eventId: message.eventId, channel: 'email', status: 'failed', attempt: 1, at }) }] });
     await waitFor(async () => (await call('GET', `/v1/notifications/${message.id}`, keys.viewer)).json.status === 'failed', { timeoutMs: 30_000, message: `${message.id} projected as failed` });

@@ -25,7 +25,7 @@ describe('after a resend was delivered, every view agrees (real Kafka and Redis)
     const k = workerKeys(`${bed.prefix}:`, 'sms');
     const at = new Date(Date.now() - 10_000).toISOString();
     const record: FailedRecord = { messageId: original.id, eventId, channel: 'sms', recipient: original.recipient, state: 'failed', reason: 'permanent error from twilio: 21211', errorClass: 'permanent', code: '21211', provider: 'twilio', attempts: 1, at, message: original as ChannelMessage };
-    await new FailedRecordStore(bed.redis, k, { ttlMs: 600_000 }).record(record, new ClaimStore(bed.redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' }));
+    await new FailedRecordStore(bed.redis, k, { ttlMs: 600_000 }).withClaims(new ClaimStore(bed.redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' })).record(record);
     await produceRendered(bed.producer, bed.topics, [original]);
     await send([{ messageId: original.id, eventId, channel: 'sms', status: 'failed', attempt: 1, at, provider: 'twilio', error: { class: 'permanent', code: '21211', message: 'invalid To' } }]);
     await waitFor(async () => (await call('GET', `/v1/notifications/${original.id}`, viewer())).json.status === 'failed', { timeoutMs: 30_000, message: 'the failed SMS projected' });

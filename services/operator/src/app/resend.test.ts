@@ -26,7 +26,7 @@ function recordingPublisher(): Publisher & { records: OutgoingMessage[]; failNex
 }
 
 async function seedFailed(stores: MemoryOperatorStores, id: string, name = 'Nguyễn Văn An') {
-  await stores.failed.record(failedRecord(id), new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' }));
+  await stores.failed.withClaims(new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' })).record(failedRecord(id));
   await stores.notifications.apply([status(id, 'rendered', 5, { summary: summary(name, { phone: '+84900000001' }) }), status(id, 'failed', 4, { attempt: 1, error: { class: 'permanent', code: '21211', message: 'invalid To' } })]);
 }
 
@@ -35,7 +35,7 @@ async function seedFailedInvitation(stores: MemoryOperatorStores, id: string, at
   const recipient = { id: 'nguyen-van-an', name: 'Nguyễn Văn An', email: 'nvan@danang.gov.vn' };
   const ics = ['BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'UID:hop-1@gateway', 'SEQUENCE:0', `ATTENDEE;CN="Nguyễn Văn An";ROLE=REQ-PARTICIPANT:mailto:${attendee}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
   const message: EmailMessage = { id, eventId: 'evt-1', eventType: 'meeting.scheduled', correlationId: 'c-1', createdAt: '2025-09-26T08:00:00+07:00', urgency: 'thuong', recipient, attempt: 1, channel: 'email', subject: 'Giấy mời họp', html: '<p>Kính mời</p>', text: 'Kính mời', calendar: { method: 'REQUEST', uid: 'hop-1@gateway', sequence: 0, ics } };
-  await stores.failed.record(failedRecord(id, { channel: 'email', recipient, message }), new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' }));
+  await stores.failed.withClaims(new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' })).record(failedRecord(id, { channel: 'email', recipient, message }));
   await stores.notifications.apply([status(id, 'rendered', 5, { channel: 'email', summary: summary('Nguyễn Văn An', { email: 'nvan@danang.gov.vn' }) }), status(id, 'failed', 4, { channel: 'email', attempt: 1 })]);
 }
 

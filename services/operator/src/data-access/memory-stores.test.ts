@@ -4,5 +4,5 @@ import { describeOperatorStores } from './store-conformance';
 
 describeOperatorStores('memory', async () => {
   const stores = createMemoryOperatorStores();
-  return { stores, putFailed: (record) => stores.failed.record(record, new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' })) };
+  return { stores, putFailed: (record) => stores.failed.withClaims(new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' })).record(record) };
 });

@@ -19,7 +19,7 @@ describeOperatorStores('redis', async () => {
   // Written exactly as the channel workers write them.
   const failed = new FailedRecordStore(redis, keys, { ttlMs: 60_000 });
   const claims = new ClaimStore(redis, keys, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' });
-  return { stores, putFailed: (record) => failed.record(record, claims) };
+  return { stores, putFailed: (record) => failed.withClaims(claims).record(record) };
 });
 
 describe('redis operator stores', () => {

@@ -6,7 +6,7 @@ export { createFailoverSender, type FailoverSender } from './domain/failover';
 export { deadLetterRecord, deliveryStatus, type IncomingRecord } from './domain/records';
 export { ClaimStore, type ClaimResult, type Claims, type FinalClaim } from './data-access/claims';
 export { DelayQueue, type DelayedItem, type Delays } from './data-access/delay-queue';
-export { FailedRecordStore, type FailedRecord, type FailedRecords, type UndeliveredReport } from './data-access/failed-records';
+export { FailedRecordStore, type FailedRecord, type FailedRecordReader, type FailedRecords, type FailedRecordShelf, type OnUnreadable, type UndeliveredReport, type UnreadableFailedRecord } from './data-access/failed-records';
 export { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from './data-access/memory';
 export { failedKeys, workerKeys, type WorkerKeys } from './data-access/keys';
 export { RedisRateLimiter, rateLimited, type RateLimit, type RateLimiter } from './data-access/rate-limiter';

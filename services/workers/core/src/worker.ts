@@ -6,7 +6,7 @@ import { adoptLegacyGroupOffsets, BatchingPublisher, closeOnce, createDurablePro
 import type { ChannelSender } from './ports';
 import { ClaimStore, type Claims } from './data-access/claims';
 import { DelayQueue, type Delays } from './data-access/delay-queue';
-import { FailedRecordStore, type FailedRecords } from './data-access/failed-records';
+import { FailedRecordStore, type FailedRecords, type OnUnreadable } from './data-access/failed-records';
 import { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from './data-access/memory';
 import { workerKeys, type WorkerKeys } from './data-access/keys';
 import { rateLimited, RedisRateLimiter, type RateLimiter } from './data-access/rate-limiter';
@@ -36,7 +36,7 @@ export interface ChannelWorkerOptions<C extends Channel> {
 }
 
 /** The failed records of every worker of an embedded process (the operator resends from them). */
-export function embeddedFailedRecords(embedded: Embedded): FailedRecords {
+export function embeddedFailedRecords(embedded: Embedded): MemoryFailedRecords {
   return embedded.stores.get('worker:failed', () => new MemoryFailedRecords());
 }
 
@@ -47,10 +47,11 @@ export function embeddedRateLimiter(embedded: Embedded): RateLimiter {
 
 /** The stores a worker of the embedded mode uses, shared by every worker (and the operator) of the process. */
 function embeddedWorkerStores(embedded: Embedded, channel: Channel, claimOptions: ConstructorParameters<typeof MemoryClaimStore>[0]) {
+  const claims = embedded.stores.get('worker:claims', () => new MemoryClaimStore(claimOptions));
   return {
-    claims: embedded.stores.get('worker:claims', () => new MemoryClaimStore(claimOptions)),
+    claims,
     delay: embedded.stores.get(`worker:delay:${channel}`, () => new MemoryDelayQueue()),
-    failed: embeddedFailedRecords(embedded),
+    failed: embeddedFailedRecords(embedded).withClaims(claims),
     limiter: embeddedRateLimiter(embedded),
   };
 }
@@ -92,9 +93,11 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
   const redis = options.embedded ? undefined : (options.redis ?? createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 3 }));
   let claims: Claims, delay: Delays, failedRecords: FailedRecords, limiter: RateLimiter;
   if (redis) {
-    claims = new ClaimStore(redis, keys, { ...settings.claim, owner });
+    const claimStore = new ClaimStore(redis, keys, { ...settings.claim, owner });
+    claims = claimStore;
     delay = new DelayQueue(redis, keys);
-    failedRecords = new FailedRecordStore(redis, keys, { ttlMs: settings.failedRecordTtlMs });
+    const onUnreadable: OnUnreadable = (problem) => logger.warn(problem, 'a failed record no longer parses; skipped');
+    failedRecords = new FailedRecordStore(redis, keys, { ttlMs: settings.failedRecordTtlMs, onUnreadable }).withClaims(claimStore);
     limiter = new RedisRateLimiter(redis, keys.rate);
   } else {
     ({ claims, delay, failed: failedRecords, limiter } = embeddedWorkerStores(options.embedded as Embedded, channel, { ...settings.claim, owner }));

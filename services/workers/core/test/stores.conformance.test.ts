@@ -5,7 +5,7 @@ import { redisUrl, uniqueName, waitFor } from '../../../../tests/support/infra';
 import { MemoryKv } from '@gateway/common';
 import { ClaimStore, type ClaimStoreOptions, type Claims } from '../src/data-access/claims';
 import { DelayQueue, type DelayedItem, type Delays } from '../src/data-access/delay-queue';
-import { FailedRecordStore, type FailedRecords } from '../src/data-access/failed-records';
+import { FailedRecordStore, type FailedRecords, type UnreadableFailedRecord } from '../src/data-access/failed-records';
 import { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from '../src/data-access/memory';
 import { workerKeys, type WorkerKeys } from '../src/data-access/keys';
 import { rateLimited, RedisRateLimiter, type RateLimiter } from '../src/data-access/rate-limiter';
@@ -19,6 +19,10 @@ interface Scope {
   delay: MemoryDelayQueue;
   limiter: MemoryRateLimiter;
   failed: MemoryFailedRecords;
+  /** The memory adapter's records as JSON, for writing what Redis could hold. */
+  failedJson: Map<string, string>;
+  /** What the failed-record reads reported as unreadable. */
+  unreadable: UnreadableFailedRecord[];
 }
 
 /** The same rules on both adapters: Redis (production) and memory (embedded mode). `client` 0 or 1: two replicas. */
@@ -26,7 +30,10 @@ interface Backend {
   claims(scope: Scope, client: 0 | 1, options: ClaimStoreOptions): Claims;
   delay(scope: Scope, client: 0 | 1): Delays;
   limiter(scope: Scope, client: 0 | 1): RateLimiter;
-  failed(scope: Scope, client: 0 | 1): FailedRecords;
+  /** A replica's claims and the failed records that mark them final. */
+  ledger(scope: Scope, client: 0 | 1, options: ClaimStoreOptions): { claims: Claims; failed: FailedRecords };
+  /** Writes a value where the adapter keeps the record of `messageId`, as a bug or another version could. */
+  putRawFailed(scope: Scope, messageId: string, raw: string, at: string): Promise<void>;
 }
 
 let redis: Redis;
@@ -48,7 +55,13 @@ const BACKENDS: Array<[string, Backend]> = [
       claims: (s, i, options) => new ClaimStore(client(i), s.keys, options),
       delay: (s, i) => new DelayQueue(client(i), s.keys),
       limiter: (s, i) => new RedisRateLimiter(client(i), s.keys.rate),
-      failed: (s, i) => new FailedRecordStore(client(i), s.keys, { ttlMs: 60_000 }),
+      ledger: (s, i, options) => {
+        const claims = new ClaimStore(client(i), s.keys, options);
+        return { claims, failed: new FailedRecordStore(client(i), s.keys, { ttlMs: 60_000, onUnreadable: (p) => s.unreadable.push(p) }).withClaims(claims) };
+      },
+      putRawFailed: async (s, messageId, raw, at) => {
+        await redis.multi().set(s.keys.failed(messageId), raw, 'PX', 60_000).zadd(s.keys.failedIndex, Date.parse(at), messageId).exec();
+      },
     },
   ],
   [
@@ -57,13 +70,24 @@ const BACKENDS: Array<[string, Backend]> = [
       claims: (s, _i, options) => new MemoryClaimStore(options, s.kv),
       delay: (s) => s.delay,
       limiter: (s) => s.limiter,
-      failed: (s) => s.failed,
+      ledger: (s, _i, options) => {
+        const claims = new MemoryClaimStore(options, s.kv);
+        return { claims, failed: s.failed.withClaims(claims) };
+      },
+      putRawFailed: async (s, messageId, raw) => {
+        s.failedJson.set(messageId, raw);
+      },
     },
   ],
 ];
 
 describe.each(BACKENDS)('the worker stores on %s', (_name, backend) => {
-  const keys = (): Scope => ({ keys: workerKeys(`${uniqueName('stores')}:`, 'sms'), kv: new MemoryKv(), delay: new MemoryDelayQueue(), limiter: new MemoryRateLimiter(), failed: new MemoryFailedRecords() });
+  const keys = (): Scope => {
+    const failedJson = new Map<string, string>();
+    const unreadable: UnreadableFailedRecord[] = [];
+    const failed = new MemoryFailedRecords({ stored: failedJson, onUnreadable: (p) => unreadable.push(p) });
+    return { keys: workerKeys(`${uniqueName('stores')}:`, 'sms'), kv: new MemoryKv(), delay: new MemoryDelayQueue(), limiter: new MemoryRateLimiter(), failed, failedJson, unreadable };
+  };
 
   describe('claims', () => {
     const options = { leaseMs: 2_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test', pollMs: 20 };
@@ -213,19 +237,38 @@ describe.each(BACKENDS)('the worker stores on %s', (_name, backend) => {
 
   it('when a failure is recorded, then the record, the index and the final claim are written together', async () => {
     const k = keys();
-    const claims = backend.claims(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
-    const failed = backend.failed(k, 0);
+    const { claims, failed } = backend.ledger(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
     const message = channelMessageSchema.parse(smsMessage('fr', 1)) as ChannelMessage;
-    await failed.record({ messageId: message.id, eventId: message.eventId, channel: 'sms', recipient: message.recipient, state: 'failed', reason: 'invalid number', errorClass: 'permanent', code: '21211', attempts: 1, at: '2025-09-29T01:00:00.000Z', message }, claims);
+    await failed.record({ messageId: message.id, eventId: message.eventId, channel: 'sms', recipient: message.recipient, state: 'failed', reason: 'invalid number', errorClass: 'permanent', code: '21211', attempts: 1, at: '2025-09-29T01:00:00.000Z', message });
     expect(await failed.get(message.id)).toMatchObject({ reason: 'invalid number', code: '21211', message: { id: message.id } });
     expect((await failed.list()).map((r) => r.messageId)).toEqual([message.id]);
     expect(await claims.acquire(message.id)).toEqual({ kind: 'done', claim: { state: 'failed', at: '2025-09-29T01:00:00.000Z', attempt: 1 } });
   });
 
+  it('when a stored record no longer parses, then reads skip it and report its id and what is wrong, never its contact', async () => {
+    const k = keys();
+    const { failed } = backend.ledger(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
+    const [good, broken] = [1, 2].map((i) => channelMessageSchema.parse(smsMessage('unreadable', i)) as ChannelMessage) as [ChannelMessage, ChannelMessage];
+    const phone = broken.recipient.phone ?? '';
+    const at = '2025-09-29T01:00:00.000Z';
+    const fields = { eventId: good.eventId, channel: 'sms', state: 'failed', reason: 'invalid number', errorClass: 'permanent', attempts: 1, at } as const;
+    await failed.record({ ...fields, messageId: good.id, recipient: good.recipient, message: good });
+    // Cut short (a JSON error's own message would quote this text, phone and all) ...
+    await backend.putRawFailed(k, 'cut-short', `{"messageId":"cut-short","recipient":{"phone":"${phone}"`, at);
+    // ... and valid JSON with a state and an attempt count this version does not know.
+    await backend.putRawFailed(k, broken.id, JSON.stringify({ ...fields, messageId: broken.id, recipient: broken.recipient, message: broken, state: 'lost', attempts: 0 }), at);
+
+    expect(await failed.get('cut-short')).toBeUndefined();
+    expect(await failed.get(broken.id)).toBeUndefined();
+    expect((await failed.list()).map((r) => r.messageId)).toEqual([good.id]);
+    expect(k.unreadable).toContainEqual({ messageId: 'cut-short', reason: 'not JSON' });
+    expect(k.unreadable).toContainEqual({ messageId: broken.id, reason: expect.stringMatching(/^state: .+; attempts: .+$/) });
+    expect(JSON.stringify(k.unreadable)).not.toContain(phone);
+  });
+
   it('when a sent message whose copy is kept is reported undelivered, then its copy becomes a failed record in state undelivered and its claim stays sent', async () => {
     const k = keys();
-    const claims = backend.claims(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
-    const failed = backend.failed(k, 0);
+    const { claims, failed } = backend.ledger(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
     const message = channelMessageSchema.parse(smsMessage('ud', 1)) as ChannelMessage;
     await claims.markSent(message.id, { at: '2025-09-29T01:00:00.000Z', attempt: 1, provider: 'twilio', providerMessageId: 'SM1' });
     await failed.keepSent(message, 60_000);
@@ -246,12 +289,11 @@ describe.each(BACKENDS)('the worker stores on %s', (_name, backend) => {
 
   it('when a message without a kept copy is reported undelivered, then there is no failed record; and recording an undelivered one as a failure is refused', async () => {
     const k = keys();
-    const claims = backend.claims(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
-    const failed = backend.failed(k, 0);
+    const { failed } = backend.ledger(k, 0, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 't' });
     const message = channelMessageSchema.parse(smsMessage('ud-none', 1)) as ChannelMessage;
     expect(await failed.recordUndelivered(message.id, { at: '2025-09-29T01:05:00.000Z', provider: 'twilio' })).toBeUndefined();
     expect(await failed.list()).toEqual([]);
-    await expect(failed.record({ messageId: message.id, eventId: message.eventId, channel: 'sms', recipient: message.recipient, state: 'undelivered', reason: 'x', errorClass: 'permanent', attempts: 1, at: '2025-09-29T01:05:00.000Z', message }, claims)).rejects.toThrow(/keeps its sent claim/);
+    await expect(failed.record({ messageId: message.id, eventId: message.eventId, channel: 'sms', recipient: message.recipient, state: 'undelivered', reason: 'x', errorClass: 'permanent', attempts: 1, at: '2025-09-29T01:05:00.000Z', message })).rejects.toThrow(/keeps its sent claim/);
   });
 });
 

@@ -1,31 +1,39 @@
 import type { Redis } from 'ioredis';
-import type { Channel, ChannelMessage } from '@gateway/contracts';
-import type { ErrorClass } from '../ports';
-import { ClaimStore, type Claims, type FinalClaim } from './claims';
+import type { z } from 'zod';
+import { channelMessageSchema, failedRecordSchema, type ChannelMessage, type FailedRecord } from '@gateway/contracts';
+import type { ClaimStore, FinalClaim } from './claims';
 import { checkExec } from './delay-queue';
 import type { FailedKeys } from './keys';
 
-type MessageRecipientOf = ChannelMessage['recipient'];
+export type { FailedRecord };
 
-/** What an operator sees for a message that was given up, with everything needed to resend it. */
-export interface FailedRecord {
+/** A stored failed record (or kept copy) that no longer parses: skipped by the reads, and reported. */
+export interface UnreadableFailedRecord {
   messageId: string;
-  eventId: string;
-  channel: Channel;
-  recipient: MessageRecipientOf;
-  /**
-   * failed: a permanent error; dead: transient errors until the attempts ran out; undelivered: the
-   * provider accepted it, then the carrier reported it could not reach the phone.
-   */
-  state: 'failed' | 'dead' | 'undelivered';
+  /** What is wrong, by field; never the stored values (they hold the contact). */
   reason: string;
-  errorClass: ErrorClass;
-  code?: string;
-  provider?: string;
-  providerAnswer?: string;
-  attempts: number;
-  at: string;
-  message: ChannelMessage;
+}
+
+/** Where the adapters report an unreadable record (the composition root logs it). */
+export type OnUnreadable = (problem: UnreadableFailedRecord) => void;
+
+/**
+ * Parses a stored record (or, with `channelMessageSchema`, a kept copy); what does not parse is
+ * reported and read as absent. A JSON error's message quotes the text, which holds the contact, so
+ * only its kind is kept.
+ */
+export function readStored<T>(schema: z.ZodType<T>, messageId: string, raw: string, onUnreadable: OnUnreadable | undefined): T | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    onUnreadable?.({ messageId, reason: 'not JSON' });
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  onUnreadable?.({ messageId, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ') });
+  return undefined;
 }
 
 /** A carrier's late report that a message the provider accepted did not reach the phone. */
@@ -36,13 +44,18 @@ export interface UndeliveredReport {
   answer?: string;
 }
 
-/** Port: failed records (see FailedRecordStore). The in-memory adapter is MemoryFailedRecords. */
-export interface FailedRecords {
-  /** Stores the record and the message's final claim together. */
-  record(record: FailedRecord, claims: Claims): Promise<void>;
+/** Port: reading the failed records (the operator reads them, the workers write them). */
+export interface FailedRecordReader {
+  /** Undefined when there is none, or when it no longer parses (then it is reported). */
   get(messageId: string): Promise<FailedRecord | undefined>;
-  /** Newest first. */
+  /** Newest first; records that no longer parse are skipped (and reported). */
   list(options?: { limit?: number }): Promise<FailedRecord[]>;
+}
+
+/** Port: a worker's failed records (see FailedRecordStore.withClaims, MemoryFailedRecords.withClaims). */
+export interface FailedRecords extends FailedRecordReader {
+  /** Stores the record and marks the message's claim final (`failed` or `dead`), together. */
+  record(record: FailedRecord): Promise<void>;
   /**
    * Keeps a copy of a message the provider accepted, for `ttlMs`, so that when its carrier reports
    * it undelivered later an operator can still correct and resend it. Only a channel with delivery
@@ -52,9 +65,30 @@ export interface FailedRecords {
   /**
    * The carrier reported a sent message undelivered: its kept copy becomes a failed record in state
    * `undelivered` (the claim stays `sent`: the original is never sent again by itself). Undefined
-   * when no copy is kept (none was, or it expired); a repeated report returns the first record.
+   * when no copy is kept (none was, it expired, or it no longer parses); a repeated report returns
+   * the first record.
    */
   recordUndelivered(messageId: string, report: UndeliveredReport): Promise<FailedRecord | undefined>;
+}
+
+/** An adapter's records and copies, before it is given the claims its `record` marks. */
+export type FailedRecordShelf = Omit<FailedRecords, 'record'>;
+
+/** The port over a shelf and the `record` that writes into it and into its claims. */
+export function withRecord(shelf: FailedRecordShelf, record: FailedRecords['record']): FailedRecords {
+  return {
+    record,
+    get: (messageId) => shelf.get(messageId),
+    list: (options) => shelf.list(options),
+    keepSent: (message, ttlMs) => shelf.keepSent(message, ttlMs),
+    recordUndelivered: (messageId, report) => shelf.recordUndelivered(messageId, report),
+  };
+}
+
+/** Refuses what `record` must not write: an undelivered message keeps its sent claim. */
+export function finalClaimOf(record: FailedRecord, adapter: string): FinalClaim {
+  if (record.state === 'undelivered') throw new TypeError(`${adapter}.record: an undelivered message keeps its sent claim (use recordUndelivered)`);
+  return { state: record.state, at: record.at, attempt: record.attempts };
 }
 
 /** The failed record for a kept copy that its carrier reported undelivered. */
@@ -76,27 +110,30 @@ export function undeliveredRecord(message: ChannelMessage, report: UndeliveredRe
   };
 }
 
-/** Failed records under `failed:<id>` (JSON) plus `failed:index` (ids by time), written with the final claim in one MULTI. */
-export class FailedRecordStore implements FailedRecords {
+/**
+ * Failed records under `failed:<id>` (JSON) plus `failed:index` (ids by time). The operator reads
+ * them as they are; a worker writes through `withClaims`, which puts the final claim in the same MULTI.
+ */
+export class FailedRecordStore implements FailedRecordShelf {
   constructor(
     private readonly redis: Redis,
     private readonly keys: FailedKeys,
     /** How long a record is kept (only writing uses it). */
-    private readonly options: { ttlMs: number },
+    private readonly options: { ttlMs: number; onUnreadable?: OnUnreadable },
   ) {}
 
-  async record(record: FailedRecord, claims: Claims): Promise<void> {
-    if (record.state === 'undelivered') throw new TypeError('FailedRecordStore.record: an undelivered message keeps its sent claim (use recordUndelivered)');
-    const claim: FinalClaim = { state: record.state, at: record.at, attempt: record.attempts };
-    if (!(claims instanceof ClaimStore)) throw new TypeError('FailedRecordStore.record: the claims must be in the same Redis (a ClaimStore)');
-    const [claimKey, claimValue, claimTtl] = claims.finalCommand(record.messageId, claim);
-    await this.redis
-      .multi()
-      .set(this.keys.failed(record.messageId), JSON.stringify(record), 'PX', this.options.ttlMs)
-      .zadd(this.keys.failedIndex, Date.parse(record.at), record.messageId)
-      .set(claimKey, claimValue, 'PX', claimTtl)
-      .exec()
-      .then(checkExec);
+  /** The worker's port: records written with their final claim, in the claims' Redis. */
+  withClaims(claims: ClaimStore): FailedRecords {
+    return withRecord(this, async (record) => {
+      const [claimKey, claimValue, claimTtl] = claims.finalCommand(record.messageId, finalClaimOf(record, 'FailedRecordStore'));
+      await this.redis
+        .multi()
+        .set(this.keys.failed(record.messageId), JSON.stringify(record), 'PX', this.options.ttlMs)
+        .zadd(this.keys.failedIndex, Date.parse(record.at), record.messageId)
+        .set(claimKey, claimValue, 'PX', claimTtl)
+        .exec()
+        .then(checkExec);
+    });
   }
 
   async keepSent(message: ChannelMessage, ttlMs: number): Promise<void> {
@@ -108,7 +145,9 @@ export class FailedRecordStore implements FailedRecords {
     // Twilio calls again when an answer was lost: the first report's record stands.
     if (earlier?.state === 'undelivered') return earlier;
     if (copy === null) return undefined;
-    const record = undeliveredRecord(JSON.parse(copy) as ChannelMessage, report);
+    const message = readStored(channelMessageSchema, messageId, copy, this.options.onUnreadable);
+    if (!message) return undefined;
+    const record = undeliveredRecord(message, report);
     await this.redis
       .multi()
       .set(this.keys.failed(messageId), JSON.stringify(record), 'PX', this.options.ttlMs)
@@ -120,7 +159,7 @@ export class FailedRecordStore implements FailedRecords {
 
   async get(messageId: string): Promise<FailedRecord | undefined> {
     const raw = await this.redis.get(this.keys.failed(messageId));
-    return raw === null ? undefined : (JSON.parse(raw) as FailedRecord);
+    return raw === null ? undefined : readStored(failedRecordSchema, messageId, raw, this.options.onUnreadable);
   }
 
   /** Newest first. */
@@ -128,6 +167,10 @@ export class FailedRecordStore implements FailedRecords {
     const ids = await this.redis.zrevrange(this.keys.failedIndex, 0, (options.limit ?? 100) - 1);
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(ids.map((id) => this.keys.failed(id)));
-    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as FailedRecord);
+    return ids.flatMap((id, i) => {
+      const raw = raws[i];
+      const record = raw === null || raw === undefined ? undefined : readStored(failedRecordSchema, id, raw, this.options.onUnreadable);
+      return record ? [record] : [];
+    });
   }
 }

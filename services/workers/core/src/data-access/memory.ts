@@ -3,8 +3,8 @@ import { MemoryKv } from '@gateway/common';
 import type { ClaimResult, ClaimStoreOptions, Claims, FinalClaim } from './claims';
 import { parseFinal } from './claims';
 import type { DelayedItem, Delays, TakenItem } from './delay-queue';
-import type { ChannelMessage } from '@gateway/contracts';
-import { undeliveredRecord, type FailedRecord, type FailedRecords, type UndeliveredReport } from './failed-records';
+import { failedRecordSchema, type ChannelMessage } from '@gateway/contracts';
+import { finalClaimOf, readStored, undeliveredRecord, withRecord, type FailedRecord, type FailedRecordShelf, type FailedRecords, type OnUnreadable, type UndeliveredReport } from './failed-records';
 import { checkRateLimit, type RateLimit, type RateLimiter } from './rate-limiter';
 
 // The embedded mode's adapters of the worker stores: the same rules as the Redis ones (and the
@@ -98,11 +98,33 @@ export class MemoryDelayQueue implements Delays {
   }
 }
 
-export class MemoryFailedRecords implements FailedRecords {
-  private readonly records = new Map<string, FailedRecord>();
+/**
+ * The failed records of a process, kept as the JSON Redis would hold so that every read parses
+ * them as the Redis adapter does. Workers write through `withClaims`.
+ */
+export class MemoryFailedRecords implements FailedRecordShelf {
+  private readonly records: Map<string, string>;
   private readonly sentCopies = new Map<string, { message: ChannelMessage; until: number }>();
 
-  constructor(private readonly options: { maxRecords?: number; now?: () => number } = {}) {}
+  constructor(
+    private readonly options: {
+      maxRecords?: number;
+      now?: () => number;
+      onUnreadable?: OnUnreadable;
+      /** The records' JSON by message id (tests write into it what Redis could hold). */
+      stored?: Map<string, string>;
+    } = {},
+  ) {
+    this.records = options.stored ?? new Map();
+  }
+
+  /** The worker's port: records written with their final claim. */
+  withClaims(claims: Pick<Claims, 'finalize'>): FailedRecords {
+    return withRecord(this, async (record) => {
+      await claims.finalize(record.messageId, finalClaimOf(record, 'MemoryFailedRecords'));
+      this.keep(record);
+    });
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -121,7 +143,7 @@ export class MemoryFailedRecords implements FailedRecords {
   }
 
   async recordUndelivered(messageId: string, report: UndeliveredReport): Promise<FailedRecord | undefined> {
-    const earlier = this.records.get(messageId);
+    const earlier = await this.get(messageId);
     if (earlier?.state === 'undelivered') return earlier;
     const copy = this.sentCopies.get(messageId);
     if (!copy || copy.until <= this.now()) return undefined;
@@ -130,15 +152,9 @@ export class MemoryFailedRecords implements FailedRecords {
     return record;
   }
 
-  async record(record: FailedRecord, claims: Claims): Promise<void> {
-    if (record.state === 'undelivered') throw new TypeError('MemoryFailedRecords.record: an undelivered message keeps its sent claim (use recordUndelivered)');
-    await claims.finalize(record.messageId, { state: record.state, at: record.at, attempt: record.attempts });
-    this.keep(record);
-  }
-
   private keep(record: FailedRecord): void {
     this.records.delete(record.messageId);
-    this.records.set(record.messageId, record);
+    this.records.set(record.messageId, JSON.stringify(record));
     const max = this.options.maxRecords ?? 100_000;
     for (const id of this.records.keys()) {
       if (this.records.size <= max) break;
@@ -147,11 +163,16 @@ export class MemoryFailedRecords implements FailedRecords {
   }
 
   async get(messageId: string): Promise<FailedRecord | undefined> {
-    return this.records.get(messageId);
+    const raw = this.records.get(messageId);
+    return raw === undefined ? undefined : readStored(failedRecordSchema, messageId, raw, this.options.onUnreadable);
   }
 
   async list(options: { limit?: number } = {}): Promise<FailedRecord[]> {
-    return [...this.records.values()].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, options.limit ?? 100);
+    const records = [...this.records].flatMap(([id, raw]) => {
+      const record = readStored(failedRecordSchema, id, raw, this.options.onUnreadable);
+      return record ? [record] : [];
+    });
+    return records.sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, options.limit ?? 100);
   }
 }
 

@@ -166,7 +166,7 @@ async function onFailure(message: ChannelMessage, err: ProviderError, token: str
     at: new Date().toISOString(),
     message,
   };
-  await deps.failed.record(failed, deps.claims);
+  await deps.failed.record(failed);
   deps.publish(deadLetterRecord(deps.topics, deps.service, record, reason));
   status(state, { at: failed.at, attempt: message.attempt, provider, error: err, reason });
   log.warn({ provider, code: err.details.code, state }, state === 'failed' ? 'permanent failure; dead-lettered' : 'attempts exhausted; dead-lettered');
