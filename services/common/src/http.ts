@@ -26,6 +26,65 @@ export function sendProblem(res: ServerResponse, problem: Problem): void {
   res.end(body);
 }
 
+/** The media type of a Content-Type header, lower-cased, without its parameters ('' when absent). */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** application/json or any application/*+json. */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  const mime = mediaType(contentType);
+  return mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
+}
+
+/** 400 naming every invalid field. */
+export function sendInvalidFields(res: ServerResponse, title: string, errors: Array<{ path: string; message: string }>): void {
+  sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title, status: 400, detail: `${errors.length} field(s) are invalid; see "errors".`, errors });
+}
+
+export type BodyErrorKind = 'too-large' | 'malformed-json' | 'unsupported-encoding' | 'bad-request';
+
+/**
+ * What a service says for each refusal of body-parser (express.json / express.raw). The services
+ * word them differently (and their tests hold them to it), so the wording is theirs: a kind given
+ * `false` is not singled out and gets the generic 4xx answer.
+ */
+export interface BodyErrorWording {
+  tooLarge?: { title: string; detail?: string } | false;
+  /** `detail` may quote body-parser's own message, e.g. the position of the syntax error. */
+  malformed?: { detail?: (parserMessage: string | undefined) => string; fieldMessage: string };
+  encoding?: { title: string; detail: string } | false;
+  /** Put body-parser's message in the generic 4xx answer's detail. */
+  badRequestDetail?: boolean;
+}
+
+/**
+ * The problem for an error body-parser raised (it carries a `type` and a 4xx `status`);
+ * undefined for any other error, which the caller answers itself (503 or 500).
+ */
+export function bodyErrorProblem(err: unknown, wording: BodyErrorWording = {}): { kind: BodyErrorKind; problem: Problem } | undefined {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { type?: unknown; status?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : undefined;
+  const tooLarge = wording.tooLarge ?? { title: 'Body too large' };
+  if (e.type === 'entity.too.large' && tooLarge) {
+    return { kind: 'too-large', problem: { type: `${PROBLEM_BASE}too-large`, title: tooLarge.title, status: 413, ...(tooLarge.detail === undefined ? {} : { detail: tooLarge.detail }) } };
+  }
+  if (e.type === 'entity.parse.failed') {
+    const malformed = wording.malformed ?? { fieldMessage: 'not valid JSON, or not a JSON object' };
+    const detail = malformed.detail?.(message);
+    return { kind: 'malformed-json', problem: { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, ...(detail === undefined ? {} : { detail }), errors: [{ path: '(body)', message: malformed.fieldMessage }] } };
+  }
+  const encoding = wording.encoding ?? { title: 'Unsupported encoding', detail: 'Send UTF-8 JSON.' };
+  if ((e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') && encoding) {
+    return { kind: 'unsupported-encoding', problem: { type: `${PROBLEM_BASE}unsupported-media-type`, title: encoding.title, status: 415, detail: encoding.detail } };
+  }
+  const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : undefined;
+  if (status !== undefined || e.type === 'request.aborted' || e.type === 'request.size.invalid') {
+    return { kind: 'bad-request', problem: { type: `${PROBLEM_BASE}bad-request`, title: 'Bad request', status: status ?? 400, ...(wording.badRequestDetail && message !== undefined ? { detail: message } : {}) } };
+  }
+  return undefined;
+}
+
 export type AuthedRequest = Request & { principal?: Principal };
 
 export type Authorization =

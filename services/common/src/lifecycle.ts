@@ -9,18 +9,10 @@ export function closeOnce(steps: Array<[name: string, step: () => Promise<unknow
       const deadline = Date.now() + options.timeoutMs;
       for (const [name, step] of steps) {
         const left = Math.max(1, deadline - Date.now());
-        let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([
-            Promise.resolve().then(step),
-            new Promise((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`timed out after ${options.timeoutMs} ms`)), left);
-            }),
-          ]);
+          await withTimeout(Promise.resolve().then(step), left, () => new Error(`timed out after ${options.timeoutMs} ms`));
         } catch (err) {
           options.onError?.(name, err);
-        } finally {
-          clearTimeout(timer);
         }
       }
     })();

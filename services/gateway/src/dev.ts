@@ -14,9 +14,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { embeddedInbox, generateVapidKeys } from '@gateway/worker-push';
 import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
-import { ConfigError, exitOnFailure, readKeyRing, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
+import { ConfigError, exitOnFailure, readKeyRing, createKey, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
 import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
-import { createKey } from '@gateway/intake/src/cli/keys';
 import { chooseServices, firstServiceFailure, SERVICES, startServices, stopServices, type RunningService } from './main';
 import { createDevSinks, DEFAULT_REJECTED_PHONES, type DevSinks } from './dev-sinks';
 

@@ -13,8 +13,7 @@ import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { EXAMPLE_NAMES, loadExample } from '@gateway/contracts';
 import { cpuSecondsOf, cpuSecondsOfTree, freePort, provideKafka, provideRedis } from '@gateway/infra';
-import { ANY_SOURCE } from '@gateway/common';
-import { createKey } from '../src/cli/keys';
+import { ANY_SOURCE, createKey } from '@gateway/common';
 
 async function main() {
   const { values } = parseArgs({ options: { workers: { type: 'string', default: '1' }, connections: { type: 'string', default: '64' }, duration: { type: 'string', default: '20' }, warmup: { type: 'string', default: '5' } } });

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@gateway/common';
+import { createKey, createLogger } from '@gateway/common';
 import { startIntake, type RunningIntake } from '../src/main';
 import { loadIntakeSettings } from '../src/config';
-import { createKey } from '../src/cli/keys';
 import { waitFor } from '../../../tests/support/infra';
 
 export interface TestIntake extends RunningIntake {

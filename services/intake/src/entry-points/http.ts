@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authorize, healthRoutes, type InfraCheck, noRoute, PROBLEM_BASE, requireScope as requireScopeWith, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
+import { authorize, bodyErrorProblem, healthRoutes, type InfraCheck, isJsonContentType, noRoute, PROBLEM_BASE, requireScope as requireScopeWith, sendInvalidFields, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
 import type { EventAcceptor, AcceptOutcome } from '../domain/accept-event';
 import type { IntakeMetrics } from '../metrics';
 
@@ -17,12 +17,6 @@ export interface HttpDeps {
   readiness: () => Promise<ReadinessReport>;
   logger: Logger;
   bodyLimitBytes: number;
-}
-
-function isJsonContentType(value: string | undefined): boolean {
-  if (!value) return false;
-  const mime = value.split(';')[0]?.trim().toLowerCase() ?? '';
-  return mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
 }
 
 
@@ -49,7 +43,7 @@ function respond(deps: HttpDeps, res: ServerResponse, outcome: AcceptOutcome): v
       return;
     case 'invalid':
       deps.metrics.rejected.inc({ reason: 'invalid' });
-      sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'The event has invalid fields', status: 400, detail: `${outcome.issues.length} field(s) are invalid; see "errors".`, errors: outcome.issues });
+      sendInvalidFields(res, 'The event has invalid fields', outcome.issues);
       return;
     case 'unknown-type':
       deps.metrics.rejected.inc({ reason: 'unknown-type' });
@@ -255,23 +249,14 @@ function createHttpApp(deps: HttpDeps): express.Express {
 
   // Body-parser errors carry a `type`; anything else is our bug and must not leak details.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string; status?: number; message?: string; limit?: number };
-    if (e.type === 'entity.too.large') {
-      deps.metrics.rejected.inc({ reason: 'too-large' });
-      sendProblem(res, { type: `${PROBLEM_BASE}too-large`, title: 'Event too large', status: 413, detail: `The body exceeds the limit of ${deps.bodyLimitBytes} bytes.` });
-      return;
-    }
-    if (e.type === 'entity.parse.failed') {
-      deps.metrics.rejected.inc({ reason: 'malformed-json' });
-      sendProblem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: `The body is not valid JSON: ${e.message ?? 'parse error'}.`, errors: [{ path: '(body)', message: 'not valid JSON, or not a JSON object' }] });
-      return;
-    }
-    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-      sendProblem(res, { type: `${PROBLEM_BASE}unsupported-media-type`, title: 'Unsupported encoding', status: 415, detail: 'Send UTF-8 JSON.' });
-      return;
-    }
-    if (e.type === 'request.aborted' || e.type === 'request.size.invalid' || (typeof e.status === 'number' && e.status >= 400 && e.status < 500)) {
-      sendProblem(res, { type: `${PROBLEM_BASE}bad-request`, title: 'Bad request', status: e.status ?? 400, detail: e.message });
+    const bodyError = bodyErrorProblem(err, {
+      tooLarge: { title: 'Event too large', detail: `The body exceeds the limit of ${deps.bodyLimitBytes} bytes.` },
+      malformed: { detail: (message) => `The body is not valid JSON: ${message ?? 'parse error'}.`, fieldMessage: 'not valid JSON, or not a JSON object' },
+      badRequestDetail: true,
+    });
+    if (bodyError) {
+      if (bodyError.kind === 'too-large' || bodyError.kind === 'malformed-json') deps.metrics.rejected.inc({ reason: bodyError.kind });
+      sendProblem(res, bodyError.problem);
       return;
     }
     deps.logger.error({ err, path: req.path }, 'unhandled error');

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { allReady, ANY_KEY, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope, type InfraCheck } from '@gateway/common';
+import { allReady, ANY_KEY, bodyErrorProblem, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendInvalidFields, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope, type InfraCheck } from '@gateway/common';
 import { sourceSchema, type DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
@@ -93,8 +93,7 @@ export function attemptHistory(history: readonly DeliveryStatus[], providerAnswe
 }
 
 function invalid(res: Response, issues: z.core.$ZodIssue[], where: 'query' | 'body' | 'params'): void {
-  const errors = issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
-  sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, detail: `${errors.length} field(s) are invalid; see "errors".`, errors });
+  sendInvalidFields(res, 'Invalid request', issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message })));
 }
 
 function notFound(res: Response, title: string, detail: string): void {
@@ -232,7 +231,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
         }
         case 'invalid':
           audit({ ...base, outcome: 'refused', status: 400, details: { errors: result.errors } });
-          sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title: 'Invalid request', status: 400, detail: `${result.errors.length} field(s) are invalid; see "errors".`, errors: result.errors.map((e) => ({ ...e, path: `body.${e.path}` })) });
+          sendInvalidFields(res, 'Invalid request', result.errors.map((e) => ({ ...e, path: `body.${e.path}` })));
           return;
         case 'not-found':
           audit({ ...base, outcome: 'refused', status: 404 });
@@ -321,12 +320,10 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
 
   app.use(noRoute());
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.parse.failed') {
-      sendProblem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: 'The body is not valid JSON.', errors: [{ path: '(body)', message: 'not valid JSON' }] });
-      return;
-    }
-    if (err.status && err.status >= 400 && err.status < 500) {
-      sendProblem(res, { type: `${PROBLEM_BASE}bad-request`, title: 'Bad request', status: err.status });
+    // The operator has no answer of its own for a body over the limit or in another charset: a plain 4xx.
+    const bodyError = bodyErrorProblem(err, { tooLarge: false, malformed: { detail: () => 'The body is not valid JSON.', fieldMessage: 'not valid JSON' }, encoding: false });
+    if (bodyError) {
+      sendProblem(res, bodyError.problem);
       return;
     }
     logger.error({ err: err.message }, 'request failed');

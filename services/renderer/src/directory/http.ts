@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isPlainObject, parseInputContract, type ContractIssue } from '@gateway/contracts';
-import { PROBLEM_BASE, requireScope, sendProblem, type KeyRing, type Logger } from '@gateway/common';
+import { bodyErrorProblem, isJsonContentType, mediaType, PROBLEM_BASE, requireScope, sendInvalidFields, sendProblem, type KeyRing, type Logger } from '@gateway/common';
 import { DirectoryStoreError } from './errors';
 import { importDirectory, importDirectoryCsv, type ImportResult } from './import';
 import { directoryGroupSchema, directoryPersonSchema, isDirectoryId, MAX_PAGE_LIMIT, type PageRequest } from './model';
@@ -19,18 +19,7 @@ const PERSON_LIMIT_BYTES = 64 * 1024;
 const DEFAULT_PAGE_LIMIT = 100;
 const RETRY_AFTER_SECONDS = 5;
 
-function mimeOf(req: Request): string {
-  return (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-function isJson(req: Request): boolean {
-  const mime = mimeOf(req);
-  return mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
-}
-
-function invalid(res: Response, title: string, errors: ContractIssue[]): void {
-  sendProblem(res, { type: `${PROBLEM_BASE}invalid-fields`, title, status: 400, detail: `${errors.length} field(s) are invalid; see "errors".`, errors });
-}
+const isJson = (req: Request): boolean => isJsonContentType(req.get('content-type'));
 
 function notFound(res: Response, what: 'person' | 'group', id: string): void {
   sendProblem(res, { type: `${PROBLEM_BASE}not-found`, title: `No such ${what}`, status: 404, detail: `The directory has no ${what} with id "${id}".` });
@@ -44,7 +33,7 @@ function unsupported(res: Response, accepted: string): void {
 function idParam(req: Request, res: Response): string | undefined {
   const id = String(req.params.id ?? '');
   if (isDirectoryId(id)) return id;
-  invalid(res, 'Invalid id', [{ path: 'params.id', message: 'must start with a lowercase letter or digit and use only a-z, 0-9, ".", "_" or "-" (at most 128)' }]);
+  sendInvalidFields(res, 'Invalid id', [{ path: 'params.id', message: 'must start with a lowercase letter or digit and use only a-z, 0-9, ".", "_" or "-" (at most 128)' }]);
   return undefined;
 }
 
@@ -61,7 +50,7 @@ function pageRequest(req: Request, res: Response): PageRequest | undefined {
     errors.push({ path: 'query.cursor', message: 'must be the nextCursor of a previous page' });
   }
   if (errors.length > 0) {
-    invalid(res, 'Invalid paging parameters', errors);
+    sendInvalidFields(res, 'Invalid paging parameters', errors);
     return undefined;
   }
   return typeof cursor === 'string' && cursor !== '' ? { cursor, limit: parsedLimit } : { limit: parsedLimit };
@@ -101,7 +90,7 @@ export function createDirectoryRouter(deps: DirectoryRouterDeps): Router {
     const body = withUrlId(req.body, id);
     const parsed = body.ok ? parseInputContract(directoryPersonSchema, body.value) : body;
     if (!parsed.ok) {
-      invalid(res, 'The person has invalid fields', parsed.issues);
+      sendInvalidFields(res, 'The person has invalid fields', parsed.issues);
       return;
     }
     const { created } = await store.upsertPerson(parsed.value);
@@ -137,7 +126,7 @@ export function createDirectoryRouter(deps: DirectoryRouterDeps): Router {
     const body = withUrlId(req.body, id);
     const parsed = body.ok ? parseInputContract(directoryGroupSchema, body.value) : body;
     if (!parsed.ok) {
-      invalid(res, 'The group has invalid fields', parsed.issues);
+      sendInvalidFields(res, 'The group has invalid fields', parsed.issues);
       return;
     }
     const group = parsed.value;
@@ -151,7 +140,7 @@ export function createDirectoryRouter(deps: DirectoryRouterDeps): Router {
       if (!groups.has(nested)) errors.push({ path: `groups[${i}]`, message: `no group "${nested}" in the directory; add that group first` });
     });
     if (errors.length > 0) {
-      invalid(res, 'The group names people or groups that are not in the directory', errors);
+      sendInvalidFields(res, 'The group names people or groups that are not in the directory', errors);
       return;
     }
     const { created } = await store.upsertGroup(group);
@@ -184,7 +173,7 @@ export function createDirectoryRouter(deps: DirectoryRouterDeps): Router {
   router.post(
     '/import',
     (req, res, next) => {
-      if (isJson(req) || mimeOf(req) === 'text/csv') next();
+      if (isJson(req) || mediaType(req.get('content-type')) === 'text/csv') next();
       else unsupported(res, 'JSON ({ "people": [...], "groups": [...] }) as application/json, or CSV as text/csv');
     },
     jsonBody(importLimit),
@@ -210,7 +199,7 @@ export function createDirectoryRouter(deps: DirectoryRouterDeps): Router {
         result = await importDirectoryCsv(store, text);
       }
       if (!result.ok) {
-        invalid(res, 'The import cannot be read', result.issues);
+        sendInvalidFields(res, 'The import cannot be read', result.issues);
         return;
       }
       const { report } = result;
@@ -225,27 +214,19 @@ export function createDirectoryRouter(deps: DirectoryRouterDeps): Router {
       next(err);
       return;
     }
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large') {
-      sendProblem(res, { type: `${PROBLEM_BASE}too-large`, title: 'Body too large', status: 413, detail: `The body exceeds the limit for ${req.method} ${req.baseUrl}${req.path}.` });
-      return;
-    }
-    if (e.type === 'entity.parse.failed') {
-      sendProblem(res, { type: `${PROBLEM_BASE}malformed-json`, title: 'Malformed JSON', status: 400, detail: 'The body is not valid JSON.', errors: [{ path: '(body)', message: 'not valid JSON, or not a JSON object or array' }] });
-      return;
-    }
-    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-      unsupported(res, 'UTF-8');
-      return;
-    }
     if (err instanceof DirectoryStoreError && err.retriable) {
       logger.warn({ err: err.message, path: req.path }, 'directory store unavailable');
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
       sendProblem(res, { type: `${PROBLEM_BASE}unavailable`, title: 'Directory temporarily unavailable', status: 503, detail: 'The directory store did not answer. Retry; every write here can be repeated safely.' });
       return;
     }
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      sendProblem(res, { type: `${PROBLEM_BASE}bad-request`, title: 'Bad request', status: e.status });
+    const bodyError = bodyErrorProblem(err, {
+      tooLarge: { title: 'Body too large', detail: `The body exceeds the limit for ${req.method} ${req.baseUrl}${req.path}.` },
+      malformed: { detail: () => 'The body is not valid JSON.', fieldMessage: 'not valid JSON, or not a JSON object or array' },
+      encoding: { title: 'Unsupported content type', detail: 'Send UTF-8.' },
+    });
+    if (bodyError) {
+      sendProblem(res, bodyError.problem);
       return;
     }
     logger.error({ err, path: req.path }, 'directory request failed');

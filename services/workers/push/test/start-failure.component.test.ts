@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { createKey } from '@gateway/intake/src/cli/keys';
+import { createKey } from '@gateway/common';
 import { kafkaBrokers, redisUrl, uniqueName } from '../../../../tests/support/infra';
 import { generateVapidKeys } from '../src';
 import { loadPushWorkerSettings, startPushWorker } from '../src/main';

@@ -1,5 +1,4 @@
-import { ANY_SOURCE, isKeySource, SCOPES, type Scope } from '@gateway/common';
-import { createKey, defaultSources, loadKeys, revokeKey, setKeySources } from '@gateway/intake/src/cli/keys';
+import { ANY_SOURCE, createKey, defaultSources, isKeySource, loadKeys, revokeKey, SCOPES, setKeySources, type Scope } from '@gateway/common';
 import { parseCommandArgs, type Command } from '../command';
 import { EXIT, UsageError } from '../errors';
 import { formatTable } from '../table';

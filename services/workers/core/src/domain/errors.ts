@@ -29,18 +29,3 @@ export class SendTimeoutError extends ProviderError {
     this.name = 'SendTimeoutError';
   }
 }
-
-/** Rejects with a SendTimeoutError when the provider takes longer than `ms`; the send itself goes on. */
-export async function sendWithTimeout<T>(promise: Promise<T>, ms: number, provider: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SendTimeoutError(provider, ms)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -1,9 +1,9 @@
 import { channelMessageSchema, type Channel, type ChannelMessage, type Topics } from '@gateway/contracts';
-import type { Logger, OutgoingMessage } from '@gateway/common';
+import { withTimeout, type Logger, type OutgoingMessage } from '@gateway/common';
 import type { ChannelSender, SendResult } from '../ports';
 import { ProviderError } from '../ports';
 import { retryDelay, type RetryPolicy } from '../domain/backoff';
-import { asProviderError, SendTimeoutError, sendWithTimeout, ThrottledError } from '../domain/errors';
+import { asProviderError, SendTimeoutError, ThrottledError } from '../domain/errors';
 import { deadLetterRecord, deliveryStatus, statusRecord, type IncomingRecord } from '../domain/records';
 import type { Claims, FinalClaim } from '../data-access/claims';
 import type { Delays } from '../data-access/delay-queue';
@@ -108,7 +108,8 @@ export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promis
   const sending = deps.sender.send(message);
   let result;
   try {
-    result = await sendWithTimeout(sending, deps.sendTimeoutMs, deps.sender.name);
+    // The send itself goes on past the timeout; onUnknownOutcome waits for its late answer.
+    result = await withTimeout(sending, deps.sendTimeoutMs, () => new SendTimeoutError(deps.sender.name, deps.sendTimeoutMs));
   } catch (thrown) {
     const err = asProviderError(thrown, deps.sender.name);
     if (err instanceof SendTimeoutError) return onUnknownOutcome(message, err, sending, claimedAt, record, deps, status, log);

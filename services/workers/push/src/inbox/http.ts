@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { PROBLEM_BASE, requireScope, sendProblem, type KeyRing, type Logger } from '@gateway/common';
-import { invalid, routerErrors, STORE_RETRY_AFTER_SECONDS, userIdFromQuery } from '../http-support';
+import { PROBLEM_BASE, requireScope, sendInvalidFields, sendProblem, type KeyRing, type Logger } from '@gateway/common';
+import { routerErrors, STORE_RETRY_AFTER_SECONDS, userIdFromQuery } from '../http-support';
 import { serveInboxStream } from './sse';
 import { isInboxItemId, type InboxStore } from './store';
 
@@ -39,7 +39,7 @@ function pageOf(req: Request, res: Response): { cursor?: string; limit: number }
   }
   if (cursor !== undefined && cursor !== '' && !isInboxItemId(cursor)) errors.push({ path: 'query.cursor', message: 'must be the nextCursor of a previous page' });
   if (errors.length > 0) {
-    invalid(res, 'Invalid paging parameters', errors);
+    sendInvalidFields(res, 'Invalid paging parameters', errors);
     return undefined;
   }
   return typeof cursor === 'string' && cursor !== '' ? { cursor, limit: size } : { limit: size };
@@ -123,7 +123,7 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
     if (userId === undefined) return;
     const itemId = String(req.params.itemId ?? '');
     if (!isInboxItemId(itemId)) {
-      invalid(res, 'Invalid item id', [{ path: 'params.itemId', message: 'must be the id of an inbox item, e.g. 1727571600000-0' }]);
+      sendInvalidFields(res, 'Invalid item id', [{ path: 'params.itemId', message: 'must be the id of an inbox item, e.g. 1727571600000-0' }]);
       return;
     }
     const result = await store.markRead(userId, itemId);

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { parseContract } from '@gateway/contracts';
-import { PROBLEM_BASE, requireScope, sendProblem, type KeyRing, type Logger } from '@gateway/common';
-import { invalid, jsonBody, routerErrors } from '../http-support';
+import { PROBLEM_BASE, requireScope, sendInvalidFields, sendProblem, type KeyRing, type Logger } from '@gateway/common';
+import { jsonBody, routerErrors } from '../http-support';
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, subscriptionBodySchema, unsubscribeBodySchema } from './schema';
 import type { SubscriptionStore } from './store';
 
@@ -44,7 +44,7 @@ export function createPushRouter(deps: PushRouterDeps): Router {
   router.post('/v1/push/subscriptions', writer, ...jsonBody(BODY_LIMIT_BYTES), async (req, res) => {
     const parsed = parseContract(bodySchema, req.body);
     if (!parsed.ok) {
-      invalid(res, 'The push subscription has invalid fields', parsed.issues);
+      sendInvalidFields(res, 'The push subscription has invalid fields', parsed.issues);
       return;
     }
     const { userId, endpoint, keys, expirationTime } = parsed.value;
@@ -56,7 +56,7 @@ export function createPushRouter(deps: PushRouterDeps): Router {
   router.delete('/v1/push/subscriptions', writer, ...jsonBody(BODY_LIMIT_BYTES), async (req, res) => {
     const parsed = parseContract(unsubscribeBodySchema, req.body);
     if (!parsed.ok) {
-      invalid(res, 'The request has invalid fields', parsed.issues);
+      sendInvalidFields(res, 'The request has invalid fields', parsed.issues);
       return;
     }
     const { userId, endpoint } = parsed.value;

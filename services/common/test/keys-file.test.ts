@@ -1,34 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, hashKey, KeyRing, parseKeysFile } from '@gateway/common';
-import { loadIntakeSettings } from '../src/config';
-import { createKey, loadKeys, setKeySources } from '../src/cli/keys';
-
-describe('intake settings', () => {
-  it('when several settings are bad, then start is refused with a message naming each one', () => {
-    let error: unknown;
-    try {
-      loadIntakeSettings({ INTAKE_PORT: 'eighty', KAFKA_BROKERS: 'localhost', REDIS_URL: 'http://x', LOG_LEVEL: 'loud' });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as Error).message;
-    for (const name of ['INTAKE_PORT', 'KAFKA_BROKERS', 'REDIS_URL', 'GATEWAY_KEYS_FILE', 'LOG_LEVEL']) expect(message).toContain(name);
-  });
-
-  it('when only the required settings are given, then the documented defaults apply', () => {
-    const s = loadIntakeSettings({ KAFKA_BROKERS: '127.0.0.1:9092', REDIS_URL: 'redis://127.0.0.1:6379', GATEWAY_KEYS_FILE: 'keys.json' });
-    expect(s).toMatchObject({ INTAKE_PORT: 8080, TOPIC_PARTITIONS: 12, INTAKE_BODY_LIMIT_BYTES: 1048576, IDEMPOTENCY_TTL_SECONDS: 86400, KAFKA_BROKERS: ['127.0.0.1:9092'], EVENTS_TOPIC: 'gateway.events.v1' });
-  });
-
-  it('when TOPIC_PREFIX is set, then the events topic follows it, as in every other service', () => {
-    const base = { KAFKA_BROKERS: '127.0.0.1:9092', REDIS_URL: 'redis://127.0.0.1:6379', GATEWAY_KEYS_FILE: 'keys.json' };
-    expect(loadIntakeSettings({ ...base, TOPIC_PREFIX: 'thu-nghiem' }).EVENTS_TOPIC).toBe('thu-nghiem.gateway.events.v1');
-    expect(loadIntakeSettings({ ...base, TOPIC_PREFIX: 'thu-nghiem', EVENTS_TOPIC: 'rieng' }).EVENTS_TOPIC).toBe('rieng');
-  });
-});
+import { waitFor } from '../../../tests/support/infra';
+import { createLogger } from '../src/log';
+import { hashKey, KeyRing, parseKeysFile } from '../src/keys';
+import { createKey, loadKeys, setKeySources, watchKeyRing } from '../src/keys-file';
 
 describe('API keys', () => {
   it('when a key is created, then the file holds only its SHA-256 and the key authenticates with its scopes', () => {
@@ -108,8 +84,6 @@ describe('API keys bound to their sources', () => {
 
 describe('keys file watching', () => {
   it('when the keys file does not exist yet, then every key is refused until the CLI creates it, and then it works without a restart', async () => {
-    const { watchKeyRing, createLogger } = await import('@gateway/common');
-    const { waitFor } = await import('../../../tests/support/infra');
     const dir = mkdtempSync(join(tmpdir(), 'gateway-keys-watch-'));
     const file = join(dir, 'keys.json');
     const ring = watchKeyRing(file, createLogger({ name: 't', level: 'silent' }), 50);
