@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import type { ChannelMessage } from '@gateway/contracts';
 import { ProviderError, type ChannelSender } from '../../src';
-import { SendTimeoutError, sendWithTimeout } from '../../src/domain/errors';
+import { withTimeout } from '@gateway/common';
+import { SendTimeoutError } from '../../src/domain/errors';
 
 /** One adapter built against its real loopback server, for one test. */
 export interface SenderRig<M extends ChannelMessage> {
@@ -120,7 +121,7 @@ export function describeChannelSenderConformance<M extends ChannelMessage, R ext
       rig.hang();
       const before = rig.requestsSeen();
       // The worker's own safety net, far above the adapter's limit: reaching it would mean the adapter hangs.
-      const err = await failureOf(sendWithTimeout(rig.sender.send(rig.message()), harness.timeoutMs * 20, harness.provider));
+      const err = await failureOf(withTimeout(rig.sender.send(rig.message()), harness.timeoutMs * 20, () => new SendTimeoutError(harness.provider, harness.timeoutMs * 20)));
       expect(err).not.toBeInstanceOf(SendTimeoutError);
       expectFailure(err, harness.provider, 'transient', { code: harness.timeoutCode });
       // The request was sent: a timeout, not a refused connection.
