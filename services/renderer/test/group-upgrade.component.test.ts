@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { allTopics, channelMessageSchema, loadExample, withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
-import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, uniqueName } from '../../../tests/support/infra';
 import { loadRendererSettings } from '../src/config';
+import { rendererTestEnv } from './support';
 import { startRenderer, type RunningRenderer } from '../src/main';
 
 describe('renderer upgraded to a prefixed consumer group id', () => {
@@ -50,16 +51,7 @@ describe('renderer upgraded to a prefixed consumer group id', () => {
     await admin.setOffsets({ groupId: 'gateway-renderer', topic: topics.events, partitions: end.map(({ partition, offset }) => ({ partition, offset })) });
     await admin.disconnect();
 
-    const settings = loadRendererSettings({
-      RENDERER_PORT: '0',
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REDIS_URL: redisUrl(),
-      REDIS_KEY_PREFIX: `${prefix}:`,
-      GATEWAY_KEYS_FILE: join(dir, 'keys.json'),
-      TOPIC_PREFIX: prefix,
-      KAFKA_CREATE_TOPICS: 'false',
-      LOG_LEVEL: 'silent',
-    });
+    const settings = loadRendererSettings(rendererTestEnv(prefix, join(dir, 'keys.json')));
     expect(settings.RENDERER_GROUP_ID).toBe(`${prefix}gateway-renderer`);
     renderer = await startRenderer(settings, { logger: createLogger({ name: 'renderer-upgrade-test', level: 'silent' }) });
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { allTopics, channelMessageSchema, deadLetterSchema, deliveryStatusSchema, loadExample, withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
-import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, uniqueName } from '../../../tests/support/infra';
 import { loadRendererSettings } from '../src/config';
+import { rendererTestEnv } from './support';
 import { startRenderer, type RunningRenderer } from '../src/main';
 
 describe('renderer through a real broker and Redis', () => {
@@ -22,17 +23,7 @@ describe('renderer through a real broker and Redis', () => {
   beforeAll(async () => {
     await createTopics(kafkaBrokers(), allTopics(topics), 3);
     writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ name: 'danh-ba', sha256: hashKey(key), scopes: ['directory:write'] }] }));
-    const settings = loadRendererSettings({
-      RENDERER_PORT: '0',
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REDIS_URL: redisUrl(),
-      REDIS_KEY_PREFIX: `${prefix}:`,
-      GATEWAY_KEYS_FILE: join(dir, 'keys.json'),
-      TOPIC_PREFIX: prefix,
-      KAFKA_CREATE_TOPICS: 'false',
-      RENDERER_GROUP_ID: `${prefix}-renderer`,
-      LOG_LEVEL: 'silent',
-    });
+    const settings = loadRendererSettings(rendererTestEnv(prefix, join(dir, 'keys.json'), { RENDERER_GROUP_ID: `${prefix}-renderer` }));
     renderer = await startRenderer(settings, { logger: createLogger({ name: 'renderer-test', level: 'silent' }) });
     producer = new Kafka({ clientId: 'test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
     await producer.connect();

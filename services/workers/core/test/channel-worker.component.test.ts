@@ -1,10 +1,10 @@
 import { withPrefix, type DeadLetter, type SmsMessage, type Topics } from '@gateway/contracts';
 import { createLogger, MemoryBus, MemoryRegistry, type BusClient, type BusProducer, type Embedded } from '@gateway/common';
-import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../../tests/support/infra';
+import { uniqueName, waitFor } from '../../../../tests/support/infra';
 import { ProviderError, type ChannelSender, type SendResult } from '../src/ports';
 import { loadWorkerSettings } from '../src/settings';
 import { startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker } from '../src/worker';
-import { collectTopic, connectedProducer, createTestTopics, produceMessages, smsMessage, statusesOf, testKafka } from './support/kafka';
+import { collectTopic, connectedProducer, createTestTopics, produceMessages, smsMessage, statusesOf, testKafka, workerTestEnv } from './support/kafka';
 
 jest.setTimeout(120_000);
 
@@ -61,15 +61,8 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     const prefix = uniqueName(name);
     const topics: Topics = withPrefix(prefix);
     await createTestTopics([topics.sms, topics.retry.sms, topics.status, topics.deadLetter], 2, embedded ? bus : undefined);
-    const settings = loadWorkerSettings('sms', {
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REDIS_URL: redisUrl(),
-      REDIS_KEY_PREFIX: `${prefix}:`,
-      TOPIC_PREFIX: prefix,
-      KAFKA_CREATE_TOPICS: 'false',
+    const settings = loadWorkerSettings('sms', workerTestEnv(prefix, {
       SMS_WORKER_GROUP_ID: `${prefix}-group`,
-      KAFKA_SESSION_TIMEOUT_MS: '10000',
-      KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
       SMS_RETRY_MAX_ATTEMPTS: '3',
       SMS_RETRY_BASE_MS: '20',
       SMS_RETRY_CAP_MS: '200',
@@ -77,9 +70,8 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
       CLAIM_LEASE_MS: '30000',
       RATE_LIMIT_MAX_WAIT_MS: '1000',
       RETRY_MOVER_POLL_MS: '200',
-      LOG_LEVEL: 'silent',
       ...extra,
-    });
+    }));
     const statuses = await collectTopic(topics.status, bus);
     const deadLetters = await collectTopic(topics.deadLetter, bus);
     cleanups.push(statuses.stop, deadLetters.stop);

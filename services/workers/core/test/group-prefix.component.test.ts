@@ -4,11 +4,11 @@
  */
 import { withPrefix, type SmsMessage } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
-import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../../tests/support/infra';
+import { uniqueName, waitFor } from '../../../../tests/support/infra';
 import type { ChannelSender } from '../src/ports';
 import { loadWorkerSettings } from '../src/settings';
 import { startChannelWorker, type RunningChannelWorker } from '../src/worker';
-import { connectedProducer, createTestTopics, produceMessages, smsMessage } from './support/kafka';
+import { connectedProducer, createTestTopics, produceMessages, smsMessage, workerTestEnv } from './support/kafka';
 
 jest.setTimeout(120_000);
 
@@ -38,16 +38,7 @@ describe('SMS workers of two topic prefixes on one broker, with the default grou
         const prefix = `${uniqueName(name)}.`;
         const topics = withPrefix(prefix);
         await createTestTopics([topics.sms, topics.retry.sms, topics.status, topics.deadLetter], 4);
-        const settings = loadWorkerSettings('sms', {
-          KAFKA_BROKERS: kafkaBrokers().join(','),
-          REDIS_URL: redisUrl(),
-          REDIS_KEY_PREFIX: `${prefix}:`,
-          TOPIC_PREFIX: prefix,
-          KAFKA_CREATE_TOPICS: 'false',
-          KAFKA_SESSION_TIMEOUT_MS: '10000',
-          KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
-          LOG_LEVEL: 'silent',
-        });
+        const settings = loadWorkerSettings('sms', workerTestEnv(prefix));
         return { prefix, topics, settings, sender: recordingSender() };
       }),
     );

@@ -1,9 +1,27 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { BusClient, BusProducer } from '@gateway/common';
 import type { ChannelMessageInput, DeadLetter, DeliveryStatus, SmsMessage } from '@gateway/contracts';
-import { kafkaBrokers, uniqueName, waitFor } from '../../../../../tests/support/infra';
+import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../../../tests/support/infra';
 
 /** Test helpers shared by the worker core and channel worker tests. */
+
+/**
+ * The settings every worker test bed starts from: the test's broker and Redis, its own topic and
+ * key prefix, topics made by the test, short group timeouts, quiet logs. Add the rest in `extra`.
+ */
+export function workerTestEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    REDIS_URL: redisUrl(),
+    REDIS_KEY_PREFIX: `${prefix}:`,
+    TOPIC_PREFIX: prefix,
+    KAFKA_CREATE_TOPICS: 'false',
+    KAFKA_SESSION_TIMEOUT_MS: '10000',
+    KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
 
 export function testKafka(clientId = 'worker-test'): Kafka {
   return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });

@@ -1,7 +1,7 @@
 import { withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
-import { kafkaBrokers, redisUrl, uniqueName } from '../../../../../tests/support/infra';
-import { createTestTopics } from '../../../core/test/support/kafka';
+import { uniqueName } from '../../../../../tests/support/infra';
+import { createTestTopics, workerTestEnv } from '../../../core/test/support/kafka';
 import { loadSmsWorkerSettings } from '../../src/config';
 import { startSmsWorker, type RunningSmsWorker } from '../../src/main';
 
@@ -21,15 +21,8 @@ export async function smsTestBed(name: string, partitions = 3): Promise<SmsTestB
   const topics = withPrefix(prefix);
   await createTestTopics([topics.sms, topics.retry.sms, topics.status, topics.deadLetter], partitions);
   const running: RunningSmsWorker[] = [];
-  const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    REDIS_URL: redisUrl(),
-    REDIS_KEY_PREFIX: `${prefix}:`,
-    TOPIC_PREFIX: prefix,
-    KAFKA_CREATE_TOPICS: 'false',
+  const env = (extra: Record<string, string> = {}): Record<string, string> => workerTestEnv(prefix, {
     SMS_WORKER_GROUP_ID: `${prefix}-sms`,
-    KAFKA_SESSION_TIMEOUT_MS: '10000',
-    KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
     SMS_RETRY_BASE_MS: '50',
     SMS_RETRY_CAP_MS: '1000',
     // Generous: a loaded 2-core machine can stall a process for seconds; a send that outlives
@@ -40,7 +33,6 @@ export async function smsTestBed(name: string, partitions = 3): Promise<SmsTestB
     RETRY_MOVER_POLL_MS: '250',
     SMS_HTTP_PORT: '0',
     SHUTDOWN_TIMEOUT_MS: '10000',
-    LOG_LEVEL: 'silent',
     ...extra,
   });
   return {
