@@ -3,7 +3,7 @@
  * GATEWAY_SERVICES picks them (comma-separated); by default: intake, renderer and operator, plus
  * each channel worker whose provider is configured (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_PUBLIC_KEY).
  */
-import { ConfigError, createLogger, exitOnFailure, firstFailure, type Embedded, busCheck, storeCheck } from '@gateway/common';
+import { ConfigError, createLogger, exitOnFailure, firstFailure, type Embedded } from '@gateway/common';
 import { embeddedFailedRecords, loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
 import type { DevSinks } from './dev-sinks';
 import { loadIntakeSettings, startIntake } from '@gateway/intake';
@@ -97,7 +97,7 @@ export async function startServices(names: ServiceName[], env: Record<string, st
       const stores: OperatorStores | undefined = embedded
         ? embedded.stores.get('operator', () => ({ ...createMemoryOperatorStores({ directory: embeddedDirectory(embedded) }), failed: embeddedFailedRecords(embedded) }))
         : undefined;
-      running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: logger('operator'), stores, bus: embedded?.bus, devOutbox: sinks?.outbox, ...(embedded ? { readiness: async () => ({ bus: busCheck(true, true), store: storeCheck(true, true) }) } : {}) })) });
+      running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: logger('operator'), stores, bus: embedded?.bus, devOutbox: sinks?.outbox })) });
     }
     if (settings.sms) running.push({ name: 'sms', ...(await startSmsWorker(settings.sms, { logger: logger('worker-sms'), embedded })) });
     if (settings.devSms && sinks) running.push({ name: 'sms', ...(await startChannelWorker({ channel: 'sms', sender: sinks.sms, settings: settings.devSms, logger: logger('worker-sms'), embedded })) });

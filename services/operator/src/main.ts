@@ -22,11 +22,11 @@ export interface OperatorDeps {
   logger?: Logger;
   /** Stores to use instead of Redis ones (embedded mode: createMemoryOperatorStores()); Redis is then not connected. */
   stores?: OperatorStores;
-  /** A bus to use instead of connecting to KAFKA_BROKERS. */
+  /** The embedded mode's in-process bus, used instead of connecting to KAFKA_BROKERS (readyz then names it `memory`). */
   bus?: BusClient;
   /** What the development sinks captured: shows the console's test outbox page. */
   devOutbox?: DevOutbox;
-  /** Readiness of injected infrastructure; defaults to "Kafka and Redis answer". */
+  /** Readiness of injected infrastructure; defaults to "the bus and the store answer" (an injected bus is the embedded one). */
   readiness?: () => Promise<Record<string, InfraCheck>>;
 }
 
@@ -63,7 +63,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     deps.readiness ??
     (async () => {
       const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), redis ? probe(() => redis.ping(), 1000) : Promise.resolve(true)]);
-      return { bus: busCheck(false, kafkaUp), store: storeCheck(!redis, redisUp) };
+      return { bus: busCheck(Boolean(deps.bus), kafkaUp), store: storeCheck(!redis, redisUp) };
     });
   const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() });
   const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}) });
