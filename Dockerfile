@@ -7,6 +7,10 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY contracts/package.json contracts/
 COPY infra/package.json infra/
 COPY tests/package.json tests/
+COPY packages/bus/package.json packages/bus/
+COPY packages/memory-bus/package.json packages/memory-bus/
+COPY packages/directory/package.json packages/directory/
+COPY packages/delivery-ledger/package.json packages/delivery-ledger/
 COPY services/common/package.json services/common/
 COPY services/intake/package.json services/intake/
 COPY services/renderer/package.json services/renderer/
@@ -27,6 +31,7 @@ COPY contracts contracts
 # infra too: the admin CLI finds `npm start`'s broker with it, and gateway declares it a dependency.
 COPY infra infra
 COPY templates templates
+COPY packages packages
 COPY services services
 # The keys volume is mounted at /keys; created here so a new named volume is writable by `node`.
 RUN mkdir -p /keys && chown node:node /keys

@@ -1,7 +1,7 @@
 /** One test command for everyone: unit tests and component tests against a real Kafka and Redis. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/contracts', '<rootDir>/services', '<rootDir>/infra', '<rootDir>/tests', '<rootDir>/templates'],
+  roots: ['<rootDir>/contracts', '<rootDir>/packages', '<rootDir>/services', '<rootDir>/infra', '<rootDir>/tests', '<rootDir>/templates'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.tmp/'],
   transform: {

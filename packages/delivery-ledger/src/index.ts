@@ -1,0 +1,2 @@
+// Filled in by the architecture step (issue 14).
+export {};
