@@ -19,7 +19,7 @@ Options:
   --key <key>             a key with scope directory:write (default: $GATEWAY_KEY, else the npm start dev key)
 
 Example:
-  npm run gateway -- directory import services/renderer/src/directory/sample-directory.json`;
+  npm run gateway -- directory import packages/directory/examples/sample-directory.json`;
 
 interface ImportReport {
   imported: number;
