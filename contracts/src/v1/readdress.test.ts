@@ -1,11 +1,5 @@
-import { sync as ical, type VEvent } from 'node-ical';
 import { readdressAttendee } from './readdress';
-
-const attendees = (ics: string) =>
-  Object.values(ical.parseICS(ics))
-    .filter((c): c is VEvent => c?.type === 'VEVENT')
-    .flatMap((e) => (e.attendee === undefined ? [] : Array.isArray(e.attendee) ? e.attendee : [e.attendee]))
-    .map((a) => (typeof a === 'string' ? { val: a, params: {} } : a));
+import { icsAttendees as attendees } from '../../../tests/support/ical';
 
 describe('readdressMessage (a resend to a corrected address)', () => {
   it('when the calendar names someone else, or the new address cannot be written as a calendar address, then it throws instead of sending a wrong invitation', () => {

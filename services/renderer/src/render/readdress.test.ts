@@ -1,8 +1,8 @@
-import { sync as ical, type VEvent } from 'node-ical';
 import { readdressMessage, type ChannelMessage, type EmailMessage } from '@gateway/contracts';
 import { isSkipped } from './render';
 import { contextFor, person, realRenderer, variant } from './test-support';
 import { recipientView } from './view-model';
+import { icsAttendees as attendees } from '../../../../tests/support/ical';
 
 // readdressMessage (contracts) on what this renderer writes: a folded ATTENDEE, and bodies without an address.
 const event = variant('meeting-scheduled-hoi-nghi-bch', () => undefined);
@@ -14,12 +14,6 @@ function rendered(channel: 'email' | 'sms'): ChannelMessage {
   if (result === undefined || isSkipped(result)) throw new Error(`expected a ${channel} message`);
   return result;
 }
-
-const attendees = (ics: string) =>
-  Object.values(ical.parseICS(ics))
-    .filter((c): c is VEvent => c?.type === 'VEVENT')
-    .flatMap((e) => (e.attendee === undefined ? [] : Array.isArray(e.attendee) ? e.attendee : [e.attendee]))
-    .map((a) => (typeof a === 'string' ? { val: a, params: {} } : a));
 
 describe('readdressMessage (a resend to a corrected address)', () => {
   it('when an invitation is readdressed, then its ATTENDEE names the new address with the same name, and every other line is unchanged', () => {
