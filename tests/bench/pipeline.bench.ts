@@ -21,7 +21,7 @@ import { Redis } from 'ioredis';
 import { allTopics, loadExample, withPrefix } from '@gateway/contracts';
 import { generateKey, hashKey } from '@gateway/common';
 import { cpuSecondsOf, freePort, provideKafka, provideRedis } from '@gateway/infra';
-import { createRedisDirectoryStore } from '../../services/renderer/src/directory';
+import { createRedisDirectoryStore } from '../../packages/directory/src';
 import { messageIdFor } from '../../services/renderer/src/pipeline/process-event';
 import { chooseServices } from '../../services/gateway/src/main';
 

@@ -1,6 +1,7 @@
 export * from './classification';
 export * from './document';
 export * from './event';
+export * from './ical';
 export * from './issues';
 export * from './json-schema';
 export * from './meeting';
@@ -8,6 +9,7 @@ export * from './messages';
 export * from './parse';
 export * from './phone';
 export * from './primitives';
+export * from './readdress';
 export * from './recipients';
 export * from './text';
 export * from './topics';

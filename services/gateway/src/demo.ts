@@ -119,7 +119,7 @@ export async function runDemo(gateway: DevGateway, options: { progress?: boolean
     );
   }
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const directory = readFileSync(join(ROOT, 'services/renderer/src/directory/sample-directory.json'), 'utf8');
+  const directory = readFileSync(join(ROOT, 'packages/directory/examples/sample-directory.json'), 'utf8');
   await post('directory', gateway.url('renderer'), '/v1/directory/import', key, directory);
   const events = demoEvents(runId, JSON.parse(directory) as { groups: Array<{ id: string }> });
   const eventIds = new Set(events.map((e) => String(e.id)));

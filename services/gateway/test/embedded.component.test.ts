@@ -104,7 +104,7 @@ describe('npm run demo against the embedded gateway', () => {
     expect(report.sms.segmentsWithDiacritics).toBeGreaterThanOrEqual(report.sms.segments);
 
     // The conference invitation reached every person of the sample directory (and the invented one).
-    const directory = JSON.parse(readFileSync(join(ROOT, 'services/renderer/src/directory/sample-directory.json'), 'utf8')) as { people: Array<{ id: string }> };
+    const directory = JSON.parse(readFileSync(join(ROOT, 'packages/directory/examples/sample-directory.json'), 'utf8')) as { people: Array<{ id: string }> };
     const invitation = report.events.find((e) => e.endsWith('-giay-moi')) ?? '';
     const invited = new Set(outbox.emails(100_000).filter((m) => m.eventId === invitation).map((m) => m.to));
     expect(invited.size).toBeGreaterThan(directory.people.length / 2);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { withPrefix, type ChannelMessage, type ChannelMessageInput, type DeliveryStatus } from '@gateway/contracts';
 import type { CapturedEmail, CapturedSms, DevOutbox } from '@gateway/common';
 import { ClaimStore, FailedRecordStore, workerKeys, type FailedRecord } from '@gateway/worker-core';
-import { createRedisDirectoryStore } from '@gateway/renderer/src/directory';
+import { createRedisDirectoryStore } from '@gateway/directory';
 import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
 import { smsMessage } from '../../workers/core/test/support/kafka';
 import type { RunningOperator } from '../src/main';

@@ -17,7 +17,7 @@ import { allTopics, loadExample, withPrefix, type ExampleName } from '@gateway/c
 import { createLogger } from '@gateway/common';
 import { cpuSecondsOf, provideKafka, provideRedis } from '@gateway/infra';
 import { measureRenderThroughput } from '../src/render';
-import { createRedisDirectoryStore } from '../src/directory';
+import { createRedisDirectoryStore } from '@gateway/directory';
 import { loadRendererSettings } from '../src/config';
 import { startRenderer } from '../src/main';
 

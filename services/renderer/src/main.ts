@@ -1,9 +1,10 @@
 import express from 'express';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
-import { createDirectoryRouter, createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from './directory';
+import { createDirectoryRouter } from './entry-points/directory-http';
 import { createMemorySequenceStore, createRedisSequenceStore, type SequenceStore } from './pipeline/sequence-store';
 import { runEventsConsumer } from './entry-points/events-consumer';
 import { loadRendererSettings, type RendererSettings } from './config';

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { channelMessageSchema, emailSchema, normalizePhone, type ChannelMessage, type DeliveryState, type DeliveryStatus, type MessageSummary, type Topics } from '@gateway/contracts';
 import type { FailedRecord } from '@gateway/worker-core';
 import type { OutgoingMessage } from '@gateway/common';
-import { ReaddressError, readdressMessage } from '@gateway/renderer/src/render/readdress';
+import { ReaddressError, readdressMessage } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendRecord, TakeInFlight } from '../data-access/resend-store';
 import { RESENDABLE_STATES, SUCCESS_STATES, type NotificationRecord } from '../domain/notification';

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import { failedKeys, FailedRecordStore, MemoryFailedRecords, type FailedRecordReader, type OnUnreadable } from '@gateway/worker-core';
-import { createMemoryDirectoryStore, createRedisDirectoryStore } from '@gateway/renderer/src/directory';
-import type { DirectoryStore } from '@gateway/renderer/src/directory';
+import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { createMemoryAuditStore, createRedisAuditStore, type AuditStore } from './audit-store';
 import { createMemoryNotificationStore } from './memory-notification-store';
 import { createRedisNotificationStore, type NotificationStore } from './notification-store';

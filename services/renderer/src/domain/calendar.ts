@@ -1,4 +1,5 @@
 import { createEvent, type Attendee, type EventAttributes } from 'ics';
+import { foldLine } from '@gateway/contracts';
 import { parseInstant } from './vn-format';
 
 /**
@@ -37,7 +38,6 @@ export interface MeetingCalendarInput {
 }
 
 const PRODUCT_ID = '-//meeting-doc-notify-gateway//renderer//VI';
-const MAX_OCTETS = 75;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /**
@@ -76,35 +76,6 @@ function cleanName(name: string): string {
       .replace(/"/g, "'")
       .trim()
   );
-}
-
-function utf8Length(ch: string): number {
-  const cp = ch.codePointAt(0) ?? 0;
-  if (cp < 0x80) return 1;
-  if (cp < 0x800) return 2;
-  if (cp < 0x10000) return 3;
-  return 4;
-}
-
-/** Folds one content line at 75 octets, never inside a UTF-8 sequence (RFC 5545 §3.1). */
-export function foldLine(line: string): string {
-  const out: string[] = [];
-  let current = '';
-  let octets = 0;
-  let limit = MAX_OCTETS;
-  for (const ch of line) {
-    const size = utf8Length(ch);
-    if (octets + size > limit) {
-      out.push(current);
-      current = '';
-      octets = 0;
-      limit = MAX_OCTETS - 1; // the leading space of a continuation line counts
-    }
-    current += ch;
-    octets += size;
-  }
-  out.push(current);
-  return out.join('\r\n ');
 }
 
 function refold(ics: string): string {

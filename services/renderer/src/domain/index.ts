@@ -13,7 +13,8 @@ export {
   secrecyLabel,
   urgencyLabel,
 } from './vn-format';
-export { buildMeetingCalendar, foldLine, meetingUid, type CalendarMethod, type MeetingCalendarInput } from './calendar';
+export { chooseChannels, SKIP_REASONS, type ChannelChoice, type ChannelContact } from './channel-choice';
+export { buildMeetingCalendar, meetingUid, type CalendarMethod, type MeetingCalendarInput } from './calendar';
 export {
   createTemplateEngine,
   TemplateError,

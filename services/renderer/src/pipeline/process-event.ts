@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { isMeetingEvent, type Channel, type DeliveryStatus, type GatewayEvent, type MessageSummary, type Topics } from '@gateway/contracts';
-import { chooseChannels, resolveRecipients, type DirectoryReader, type ResolvedPerson, type UnresolvedRecipient } from '../directory';
+import { resolveRecipients, type DirectoryReader, type ResolvedPerson, type UnresolvedRecipient } from '@gateway/directory';
+import { chooseChannels } from '../domain';
 import { isSkipped, type Renderer } from '../render';
 import type { SequenceStore } from './sequence-store';
 

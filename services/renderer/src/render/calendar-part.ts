@@ -1,4 +1,5 @@
-import { buildMeetingCalendar, foldLine, type CalendarMethod, type MeetingCalendarInput } from '../domain';
+import { foldLine } from '@gateway/contracts';
+import { buildMeetingCalendar, type CalendarMethod, type MeetingCalendarInput } from '../domain';
 
 /**
  * The iCalendar part of one meeting event, made for each recipient in turn. Every email lists

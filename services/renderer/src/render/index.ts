@@ -24,7 +24,6 @@ export {
   type SkippedMessage,
 } from './render';
 export { prepareEventCalendar, type EventCalendar } from './calendar-part';
-export { readdressAttendee, readdressMessage } from './readdress';
 export { analyzeRecipientUse, PartRenderer, type Part, type RecipientUse } from './personalize';
 export { measureRenderThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';
 export { smsView } from './sms-view';

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import type { ImportReport } from '@gateway/directory';
 import { callService, expectStatus } from '../http';
 import { KEY_OPTION, parseCommandArgs, type Command } from '../command';
 import { EXIT, UsageError } from '../errors';
@@ -19,17 +20,7 @@ Options:
   --key <key>             a key with scope directory:write (default: $GATEWAY_KEY, else the npm start dev key)
 
 Example:
-  npm run gateway -- directory import services/renderer/src/directory/sample-directory.json`;
-
-interface ImportReport {
-  imported: number;
-  people: { created: number; updated: number };
-  groups: { created: number; updated: number };
-  memberships?: number;
-  rejected: { section?: string; row: number; id?: string; errors: { field: string; message: string }[] }[];
-  rejectedCount: number;
-  rowNumbering: string;
-}
+  npm run gateway -- directory import packages/directory/examples/sample-directory.json`;
 
 export const directoryCommand: Command = {
   name: 'directory',

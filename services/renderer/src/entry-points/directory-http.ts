@@ -1,10 +1,18 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isPlainObject, parseInputContract, type ContractIssue } from '@gateway/contracts';
 import { bodyErrorProblem, isJsonContentType, mediaType, PROBLEM_BASE, requireScope, sendInvalidFields, sendProblem, type KeyRing, type Logger } from '@gateway/common';
-import { DirectoryStoreError } from './errors';
-import { importDirectory, importDirectoryCsv, type ImportResult } from './import';
-import { directoryGroupSchema, directoryPersonSchema, isDirectoryId, MAX_PAGE_LIMIT, type PageRequest } from './model';
-import type { DirectoryStore } from './store';
+import {
+  directoryGroupSchema,
+  directoryPersonSchema,
+  DirectoryStoreError,
+  importDirectory,
+  importDirectoryCsv,
+  isDirectoryId,
+  MAX_PAGE_LIMIT,
+  type DirectoryStore,
+  type ImportResult,
+  type PageRequest,
+} from '@gateway/directory';
 
 export interface DirectoryRouterDeps {
   store: DirectoryStore;

@@ -1,5 +1,5 @@
-import type { DirectoryGroup, DirectoryPerson } from './model';
-import type { DirectoryStore } from './store';
+import type { DirectoryGroup, DirectoryPerson } from '../src/model';
+import type { DirectoryStore } from '../src/store';
 
 /*
  * The one behaviour every DirectoryStore adapter must have, run by each adapter's test file.

@@ -3,8 +3,8 @@ import { freePort } from '@gateway/infra';
 import { DirectoryDataError, DirectoryStoreError } from './errors';
 import { createRedisDirectoryStore } from './redis-store';
 import { resolveRecipients } from './resolve';
-import { describeDirectoryStoreConformance, sampleGroup, samplePerson } from './store-conformance';
-import { startTestRedis, type TestRedis } from './test-support';
+import { describeDirectoryStoreConformance, sampleGroup, samplePerson } from '../test/store-conformance';
+import { startTestRedis, type TestRedis } from '../test/test-support';
 
 let redis: TestRedis;
 

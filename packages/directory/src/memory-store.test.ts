@@ -1,4 +1,4 @@
 import { createMemoryDirectoryStore } from './memory-store';
-import { describeDirectoryStoreConformance } from './store-conformance';
+import { describeDirectoryStoreConformance } from '../test/store-conformance';
 
 describeDirectoryStoreConformance('in-memory', () => createMemoryDirectoryStore());

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { isPlainObject, parseContract, parseInputContract, ROOT_PATH, type ContractIssue } from '@gateway/contracts';
 import { isBlankRecord, parseCsv } from './csv';
-import { directoryGroupSchema, directoryPersonSchema, isDirectoryId, type DirectoryGroup, type DirectoryPerson } from './model';
-import type { DirectoryStore } from './store';
+import { directoryGroupSchema, directoryPersonSchema, isDirectoryId, type DirectoryGroup, type DirectoryPerson } from '../model';
+import type { DirectoryStore } from '../store';
 
 export interface ImportFieldError {
   field: string;

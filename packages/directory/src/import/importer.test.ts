@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLE_NAMES, loadExample, parseEvent, type Recipient } from '@gateway/contracts';
-import { CSV_ROW_NUMBERING, importDirectory, importDirectoryCsv, JSON_ROW_NUMBERING, type ImportReport } from './import';
-import { createMemoryDirectoryStore } from './memory-store';
-import { resolveRecipients } from './resolve';
-import type { DirectoryStore } from './store';
+import { CSV_ROW_NUMBERING, importDirectory, importDirectoryCsv, JSON_ROW_NUMBERING, type ImportReport } from './importer';
+import { createMemoryDirectoryStore } from '../memory-store';
+import { resolveRecipients } from '../resolve';
+import type { DirectoryStore } from '../store';
 
-const SAMPLE = join(__dirname, 'sample-directory.json');
+const SAMPLE = join(__dirname, '../../examples/sample-directory.json');
 
 function report(result: Awaited<ReturnType<typeof importDirectory>>): ImportReport {
   if (!result.ok) throw new Error(`import refused: ${JSON.stringify(result.issues)}`);

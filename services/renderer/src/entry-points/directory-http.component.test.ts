@@ -3,13 +3,9 @@ import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { createLogger, generateKey, hashKey, KeyRing, type Scope } from '@gateway/common';
-import { DirectoryStoreError } from './errors';
-import { createDirectoryRouter } from './http';
-import type { ImportReport } from './import';
-import { createMemoryDirectoryStore } from './memory-store';
-import { createRedisDirectoryStore } from './redis-store';
-import type { DirectoryStore } from './store';
-import { startTestRedis, type TestRedis } from './test-support';
+import { createMemoryDirectoryStore, createRedisDirectoryStore, DirectoryStoreError, type DirectoryStore, type ImportReport } from '@gateway/directory';
+import { startTestRedis, type TestRedis } from '@gateway/directory/test/test-support';
+import { createDirectoryRouter } from './directory-http';
 
 const logger = createLogger({ name: 'directory-http-test', level: 'silent' });
 const keys = { writer: generateKey(), admin: generateKey(), intake: generateKey() };
@@ -181,7 +177,7 @@ describe('directory HTTP API: people and groups', () => {
 
 describe('directory HTTP API: import', () => {
   it('when the sample directory is posted as JSON, then everything is imported and its groups are readable', async () => {
-    const sample = readFileSync(join(__dirname, 'sample-directory.json'), 'utf8');
+    const sample = readFileSync(join(__dirname, '../../../../packages/directory/examples/sample-directory.json'), 'utf8');
     const res = await request(app).post('/v1/directory/import').set(auth(keys.writer)).set('content-type', 'application/json').send(sample);
     expect(res.status).toBe(200);
     const report = res.body as ImportReport;

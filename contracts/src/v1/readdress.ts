@@ -1,5 +1,6 @@
-import { emailSchema, type ChannelMessage } from '@gateway/contracts';
-import { foldLine } from '../domain/calendar';
+import { foldLine } from './ical';
+import type { ChannelMessage } from './messages';
+import { emailSchema } from './primitives';
 
 /**
  * A rendered message made for the same person at a corrected address (an operator's resend with
