@@ -2,7 +2,7 @@ import { sync as ical, type VEvent } from 'node-ical';
 import type { ChannelMessage, EmailMessage } from '@gateway/contracts';
 import { isSkipped } from './render';
 import { readdressAttendee, readdressMessage } from './readdress';
-import { contextFor, person, realRenderer, variant } from './test-support';
+import { contextFor, person, realRenderer, variant } from '../../test/render-support';
 import { recipientView } from './view-model';
 
 const event = variant('meeting-scheduled-hoi-nghi-bch', () => undefined);

@@ -1,8 +1,8 @@
 import type { DeliveryStatus, MessageSummary } from '@gateway/contracts';
 import type { FailedRecord } from '@gateway/worker-core';
-import type { OperatorStores } from './stores';
-import type { ResendRecord } from './resend-store';
-import type { ResendJob } from './resend-job-store';
+import type { OperatorStores } from '../src/data-access/stores';
+import type { ResendRecord } from '../src/data-access/resend-store';
+import type { ResendJob } from '../src/data-access/resend-job-store';
 
 /*
  * The behaviour every operator store adapter must have, run against Redis and memory by
