@@ -1,6 +1,6 @@
 import { DATE_MESSAGE } from './primitives';
 import { parseEvent } from './parse';
-import { example, issuesOf, messagesAt } from './test-support';
+import { example, issuesOf, messagesAt } from '../../test/support';
 
 function parsedData(event: unknown): Record<string, unknown> {
   const result = parseEvent(event);

@@ -1,6 +1,6 @@
 import { DATE_TIME_MESSAGE, URL_MESSAGE } from './primitives';
 import { parseEvent } from './parse';
-import { example, issuesOf, messagesAt, type JsonObject } from './test-support';
+import { example, issuesOf, messagesAt, type JsonObject } from '../../test/support';
 
 function parsedData(event: JsonObject): Record<string, unknown> {
   const result = parseEvent(event);

@@ -1,6 +1,6 @@
 import { EVENT_TYPES } from './event';
 import { parseEvent } from './parse';
-import { example, issuesOf, messagesAt, type JsonObject } from './test-support';
+import { example, issuesOf, messagesAt, type JsonObject } from '../../test/support';
 
 describe('parseEvent', () => {
   describe('event type', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseContract, parseEvent } from './parse';
 import { isRecipientRef, MAX_RECIPIENTS, parseRecipientRef, recipientSchema, recipientsSchema } from './recipients';
-import { example } from './test-support';
+import { example } from '../../test/support';
 
 describe('recipients', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { cleanInputText, cleanText, ILL_FORMED_MESSAGE } from './text';
 import { parseEvent } from './parse';
-import { example, issuesOf, messagesAt, type JsonObject } from './test-support';
+import { example, issuesOf, messagesAt, type JsonObject } from '../../test/support';
 
 const nfd = (text: string): string => text.normalize('NFD');
 

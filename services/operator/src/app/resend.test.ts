@@ -3,7 +3,7 @@ import type { OutgoingMessage } from '@gateway/common';
 import { createLogger } from '@gateway/common';
 import { MemoryClaimStore } from '@gateway/worker-core';
 import { createMemoryOperatorStores, type MemoryOperatorStores } from '../data-access/stores';
-import { failedRecord, status, summary } from '../data-access/store-conformance';
+import { failedRecord, status, summary } from '../../test/store-conformance';
 import { ResendService } from './resend-service';
 import { ResendJobRunner } from './job-runner';
 import type { Publisher } from './publisher';

@@ -1,11 +1,15 @@
-/* global window */
+// @ts-check
 // What the console says when the API refuses or fails: always Vietnamese, naming the field the
 // clerk can fix. The server's problem documents have English titles and details (they are also
 // read by sending systems and the CLI); their codes and field paths are what this file reads.
-// Loaded by index.html before app.js, and by the unit test through module.exports.
-(function (root) {
+// Imported by api.js for its effect (it leaves its functions on window), and loaded by the unit test
+// through module.exports: jest runs CommonJS, so this file stays a classic script, not a module.
+/** @typedef {import('./problems').ProblemDocument} ProblemDocument */
+
+(/** @param {typeof globalThis & { GatewayProblems?: unknown }} root */ function (root) {
   'use strict';
 
+  /** @type {Record<string, string>} */
   const FIELDS = {
     query: 'Bộ lọc',
     'query.status': 'Trạng thái', 'query.channel': 'Kênh', 'query.urgency': 'Độ khẩn', 'query.recipient': 'Người nhận',
@@ -18,12 +22,14 @@
   };
 
   // The corrections form's fields: the server's reasons for these are English, so the console says its own.
+  /** @type {Record<string, string>} */
   const BODY_MESSAGES = {
     'body.phone': 'không phải số di động Việt Nam dùng được (vd. 0905 123 456 hoặc +84 905 123 456).',
     'body.email': 'không phải địa chỉ email dùng được (vd. nvan@danang.gov.vn).',
     'body.updateDirectory': 'cần có số điện thoại hoặc email đã sửa để ghi vào danh bạ.',
   };
 
+  /** @type {Record<string, string>} */
   const CONFLICTS = {
     'already-delivered': 'tin này đã đến người nhận; gửi lại thì người nhận sẽ nhận hai lần.',
     'already-resent': 'tin này đã được gửi lại, và lần gửi lại đang trên đường hoặc đã đến người nhận.',
@@ -34,17 +40,30 @@
     'cannot-build': 'bản sao của tin này không còn dùng được để gửi lại.',
   };
 
-  /** The field as the clerk knows it from the form. */
+  /**
+   * The field as the clerk knows it from the form.
+   * @param {string} path
+   * @returns {string}
+   */
   function fieldName(path) {
     return FIELDS[path] || path;
   }
 
-  /** The code at the end of a problem's type (`/problems/already-resent`). */
+  /**
+   * The code at the end of a problem's type (`/problems/already-resent`).
+   * @param {ProblemDocument | undefined} p
+   * @returns {string}
+   */
   function problemCode(p) {
-    return p && typeof p.type === 'string' ? p.type.split('/').pop() : '';
+    return p && typeof p.type === 'string' ? p.type.split('/').pop() || '' : '';
   }
 
-  /** One sentence for a refused or failed call: the status, and the problem document if there is one. */
+  /**
+   * One sentence for a refused or failed call: the status, and the problem document if there is one.
+   * @param {number} status
+   * @param {ProblemDocument} [p] whatever the server answered: read defensively
+   * @returns {string}
+   */
   function problemText(status, p) {
     if (status === 401) return 'Khóa không đúng hoặc đã bị thu hồi; hãy đăng nhập lại.';
     if (status === 403) return 'Khóa của bạn không có quyền làm việc này.';
@@ -72,4 +91,4 @@
   const api = { fieldName, problemText, NETWORK_TEXT };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.GatewayProblems = api;
-})(typeof window === 'undefined' ? globalThis : window);
+})(globalThis);

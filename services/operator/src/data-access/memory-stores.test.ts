@@ -1,6 +1,6 @@
 import { MemoryClaimStore } from '@gateway/worker-core';
 import { createMemoryOperatorStores } from './stores';
-import { describeOperatorStores } from './store-conformance';
+import { describeOperatorStores } from '../../test/store-conformance';
 
 describeOperatorStores('memory', async () => {
   const stores = createMemoryOperatorStores();

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { CHANNELS, DELIVERY_STATES, type DeliveryStatus } from '@gateway/contracts';
-import { emptyTotals, fingerprint, matchesRecipient, searchText, wellFormedStatus, type NotificationFilter, type NotificationRecord, type NotificationView, type SearchPage, type SearchQuery } from '../domain/notification';
+import { CHANNELS, DELIVERY_STATES, FINAL_DELIVERY_STATES, type DeliveryStatus } from '@gateway/contracts';
+import { emptyTotals, fingerprint, STATUS_RANK, matchesRecipient, searchText, wellFormedStatus, type NotificationFilter, type NotificationRecord, type NotificationView, type SearchPage, type SearchQuery } from '../domain/notification';
 
 /** Port: the read model of delivery statuses, searchable. */
 export interface ApplyOutcome {
@@ -21,8 +21,19 @@ export interface NotificationStore {
 
 const DEFAULT_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
+/** A Lua table literal from string keys to numbers. */
+const luaTable = (entries: Array<[string, number]>): string => `{ ${entries.map(([k, v]) => `[${JSON.stringify(k)}] = ${v}`).join(', ')} }`;
+
+/** The tables of the move rule, written once in the domain (`moves()`), embedded in the script below. */
+const MOVE_TABLES = [
+  `local final = ${luaTable([...FINAL_DELIVERY_STATES].map((state) => [state, 1]))}`,
+  `local rank = ${luaTable(Object.entries(STATUS_RANK))}`,
+].join('\n');
+
 // Statuses arrive at least once: a transition already recorded (same state, attempt and time) is
-// ignored. The move rule is `moves()` in domain/notification.ts (the memory adapter uses it).
+// ignored. The move rule is `moves()` in domain/notification.ts (the memory adapter uses it); the
+// script embeds its tables (MOVE_TABLES) and repeats its three conditions, which the store suite
+// holds together by running every transition through both adapters.
 // The index: one sorted set per searchable value (all, status, channel, event, source, urgency),
 // scored by the time of the current state, trimmed past the retention on every touch; and the
 // set of attempts a later resend of their chain replaced (`nidx:sup`, the rule of advanceHead()
@@ -41,8 +52,7 @@ local id = s.messageId
 local cur = redis.call('HGET', KEYS[1], 'status')
 local curAttempt = tonumber(redis.call('HGET', KEYS[1], 'attempt') or '0')
 local attempt = tonumber(s.attempt or curAttempt)
-local final = { delivered = 1, undelivered = 1, read = 1, failed = 1, dead = 1, skipped = 1 }
-local rank = { rendered = 0, skipped = 1, queued = 1, sending = 2, retrying = 2, sent = 3, undelivered = 4, delivered = 4, failed = 4, dead = 4, read = 5 }
+${MOVE_TABLES}
 local move = true
 if cur and s.status == 'rendered' then move = false end
 if cur and final[cur] and attempt <= curAttempt and (rank[s.status] or 0) <= (rank[cur] or 0) then move = false end

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { ClaimStore, FailedRecordStore, workerKeys } from '@gateway/worker-core';
 import { redisUrl, uniqueName } from '../../../../tests/support/infra';
 import { createRedisOperatorStores } from './stores';
-import { describeOperatorStores } from './store-conformance';
+import { describeOperatorStores } from '../../test/store-conformance';
 
 let redis: Redis;
 beforeAll(() => {

@@ -1,4 +1,4 @@
-import { CHANNELS, DELIVERY_STATES, type Channel, type DeliveryState, type DeliveryStatus, type MessageSummary, type Urgency } from '@gateway/contracts';
+import { CHANNELS, DELIVERY_STATES, FINAL_DELIVERY_STATES, type Channel, type DeliveryState, type DeliveryStatus, type MessageSummary, type Urgency } from '@gateway/contracts';
 
 /** The read model of one message: its current state and who it is for. */
 export interface NotificationRecord {
@@ -24,14 +24,17 @@ export interface NotificationView extends NotificationRecord {
   history: DeliveryStatus[];
 }
 
-const FINAL: ReadonlySet<DeliveryState> = new Set(['delivered', 'undelivered', 'read', 'failed', 'dead', 'skipped']);
-const RANK: Record<DeliveryState, number> = { rendered: 0, skipped: 1, queued: 1, sending: 2, retrying: 2, sent: 3, undelivered: 4, delivered: 4, failed: 4, dead: 4, read: 5 };
+const FINAL = FINAL_DELIVERY_STATES;
+/** How far along a state is; a final state is only replaced by a later one (or a new attempt). */
+export const STATUS_RANK: Readonly<Record<DeliveryState, number>> = { rendered: 0, skipped: 1, queued: 1, sending: 2, retrying: 2, sent: 3, undelivered: 4, delivered: 4, failed: 4, dead: 4, read: 5 };
+const RANK = STATUS_RANK;
 
 /**
  * Whether a status moves the current state. Statuses arrive at least once and not always in
  * order: a final state only moves forward when a new attempt starts, a late "sending" does not hide
  * "sent", and "rendered" (always the first) never replaces anything. The Redis adapter's Lua
- * script implements the same rule; the shared store suite checks both.
+ * script implements the same rule from the same tables (it embeds FINAL_DELIVERY_STATES and
+ * STATUS_RANK as Lua); the shared store suite runs every transition through both.
  */
 function moves(current: { status: DeliveryState; attempts: number } | undefined, s: DeliveryStatus): boolean {
   if (!current) return true;

@@ -1,5 +1,5 @@
 import { loadExample, parseEvent, withPrefix, type DeliveryStatus } from '@gateway/contracts';
-import { rendererWithSmsCap, variant } from '../render/test-support';
+import { rendererWithSmsCap, variant } from '../../test/render-support';
 import { messageIdFor, processEvent, summaryFor, type ProcessorDeps } from './process-event';
 
 function parsed(name: string) {

@@ -3,7 +3,7 @@ import type { EmailMessage, GatewayEvent } from '@gateway/contracts';
 import { buildMeetingCalendar } from '../domain';
 import { prepareEventCalendar, type EventCalendarInput } from './calendar-part';
 import { isSkipped } from './render';
-import { AGENCY, contextFor, person, realRenderer, variant } from './test-support';
+import { AGENCY, contextFor, person, realRenderer, variant } from '../../test/render-support';
 
 /** The iCalendar part of meeting emails, read back with a real parser (node-ical). */
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { GatewayEvent } from '@gateway/contracts';
 import { isSkipped, type RenderResult } from './render';
-import { ALL_CHANNELS, contextFor, example, person, realRenderer, variant } from './test-support';
+import { ALL_CHANNELS, contextFor, example, person, realRenderer, variant } from '../../test/render-support';
 import type { RecipientPerson } from './view-model';
 
 /**

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { createTemplateEngine, type TemplateMode } from '../domain';
 import { analyzeRecipientUse, PartRenderer, type Part } from './personalize';
-import { realTemplates } from './test-support';
+import { realTemplates } from '../../test/render-support';
 import type { RecipientView } from './view-model';
 
 const PARTIALS = new Map([

@@ -1,6 +1,6 @@
 import { readdressMessage, type ChannelMessage, type EmailMessage } from '@gateway/contracts';
 import { isSkipped } from './render';
-import { contextFor, person, realRenderer, variant } from './test-support';
+import { contextFor, person, realRenderer, variant } from '../../test/render-support';
 import { recipientView } from './view-model';
 import { icsAttendees as attendees } from '../../../../tests/support/ical';
 

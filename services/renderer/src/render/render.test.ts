@@ -4,7 +4,7 @@ import { channelMessageSchema, EXAMPLE_NAMES, type Channel, type GatewayEvent, t
 import { analyzeSms, createTemplateEngine, stripDiacritics, TemplateError } from '../domain';
 import { createRenderer, isSkipped, type RenderResult, type SkippedMessage } from './render';
 import { loadTemplates } from './templates';
-import { AGENCY, ALL_CHANNELS, contextFor, example, inlinePeople, person, realRenderer, realTemplates, templatesCopy, variant } from './test-support';
+import { AGENCY, ALL_CHANNELS, contextFor, example, inlinePeople, person, realRenderer, realTemplates, templatesCopy, variant } from '../../test/render-support';
 import { recipientView, type RecipientPerson } from './view-model';
 
 const SAMPLE: RecipientPerson = {

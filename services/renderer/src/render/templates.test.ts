@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EVENT_TYPES } from '@gateway/contracts';
 import { createTemplateEngine } from '../domain';
 import { loadTemplates, PART_NAMES, TemplateLoadError } from './templates';
-import { realTemplates, templatesCopy } from './test-support';
+import { realTemplates, templatesCopy } from '../../test/render-support';
 
 function loadFails(dir: string): TemplateLoadError {
   try {

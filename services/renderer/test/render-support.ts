@@ -11,14 +11,14 @@ import {
   type GatewayEvent,
   type InlinePerson,
 } from '@gateway/contracts';
-import { createTemplateEngine } from '../domain';
-import { createRenderer, type RenderContext, type Renderer } from './render';
-import { loadTemplates, type TemplateRegistry } from './templates';
-import type { AgencyInfo, RecipientPerson } from './view-model';
+import { createTemplateEngine } from '../src/domain';
+import { createRenderer, type RenderContext, type Renderer } from '../src/render/render';
+import { loadTemplates, type TemplateRegistry } from '../src/render/templates';
+import type { AgencyInfo, RecipientPerson } from '../src/render/view-model';
 
 /** Shared by the render tests: the real templates folder, the contracts' examples, one agency. */
 
-const TEMPLATES_DIR = resolve(__dirname, '..', '..', '..', '..', 'templates');
+const TEMPLATES_DIR = resolve(__dirname, '..', '..', '..', 'templates');
 
 export const AGENCY: AgencyInfo = {
   name: 'Văn phòng Thành ủy Đà Nẵng',

@@ -1,6 +1,6 @@
-import { loadExample, type ExampleName } from '../examples';
-import type { ContractIssue } from './issues';
-import { parseEvent } from './parse';
+import { loadExample, type ExampleName } from '../src/examples';
+import type { ContractIssue } from '../src/v1/issues';
+import { parseEvent } from '../src/v1/parse';
 
 /** Helpers for this package's tests; not exported from the package. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -1,8 +1,9 @@
-import type { DeliveryStatus, MessageSummary } from '@gateway/contracts';
+import { DELIVERY_STATES, type DeliveryStatus, type MessageSummary } from '@gateway/contracts';
 import type { FailedRecord } from '@gateway/worker-core';
-import type { OperatorStores } from './stores';
-import type { ResendRecord } from './resend-store';
-import type { ResendJob } from './resend-job-store';
+import type { OperatorStores } from '../src/data-access/stores';
+import type { ResendRecord } from '../src/data-access/resend-store';
+import type { ResendJob } from '../src/data-access/resend-job-store';
+import { applyToRecord } from '../src/domain/notification';
 
 /*
  * The behaviour every operator store adapter must have, run against Redis and memory by
@@ -67,6 +68,22 @@ export function describeOperatorStores(name: string, factory: () => Promise<Stor
     });
 
     describe('notifications', () => {
+      it('when any status follows any other (same attempt, a later one, or none named), then the current state is what the domain\'s move rule says', async () => {
+        const n = fx.stores.notifications;
+        const cases = DELIVERY_STATES.flatMap((from) =>
+          DELIVERY_STATES.flatMap((to) =>
+            [undefined, 1, 2].map((attempt) => {
+              const id = `mv-${from}-${to}-${attempt ?? 'none'}`;
+              return { id, first: status(id, from, 2, { attempt: 1 }), second: status(id, to, 1, attempt === undefined ? {} : { attempt }) };
+            }),
+          ),
+        );
+        await n.apply(cases.map((c) => c.first));
+        await n.apply(cases.map((c) => c.second));
+        const got = await n.getMany(cases.map((c) => c.id));
+        expect(cases.map((c) => [c.id, got.get(c.id)?.status])).toEqual(cases.map((c) => [c.id, applyToRecord(applyToRecord(undefined, c.first), c.second).status]));
+      });
+
       it('when statuses repeat and arrive late, then each transition is recorded once and a final state is not undone', async () => {
         const n = fx.stores.notifications;
         const sending = status('m1', 'sending', 9, { attempt: 1 });

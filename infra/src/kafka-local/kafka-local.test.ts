@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
-import { createTopics, readAllMessages, uniqueName } from '../../tests/support/infra';
-import { startLocalKafka, type LocalKafka } from './kafka-local';
+import { createTopics, readAllMessages, uniqueName } from '../../../tests/support/infra';
+import { startLocalKafka, type LocalKafka } from '.';
 
 function processAlive(pid: number): boolean {
   try {
