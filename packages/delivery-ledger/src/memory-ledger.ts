@@ -1,7 +1,7 @@
 import { MemoryKv } from '@gateway/common';
 import { failedRecordSchema, type ChannelMessage, type FailedRecord } from '@gateway/contracts';
 import type { ClaimResult, ClaimState, DeliveryLedger, FailedRecordReader, OnUnreadable, SentMark, SharedLedger, UndeliveredReport, WorkerLedgerOptions } from './port';
-import { checkClaimOptions, claimState, finalClaimOf, parseFinal, readStored, SENDING, sentValue, tokens, undeliveredRecord } from './records';
+import { checkClaimOptions, claimState, finalClaimOf, pollClaim, readStored, SENDING, sentValue, tokens, undeliveredRecord } from './records';
 
 // The embedded mode's ledger: the same rules as the Redis one (and the same conformance suite), in
 // this process's memory. One process is the only replica there, so "atomic" is "synchronous".
@@ -58,17 +58,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): SharedLed
 
       async claim(messageId: string, signal?: { aborted: boolean }): Promise<ClaimResult> {
         const token = nextToken();
-        const deadline = Date.now() + worker.waitMs;
-        for (;;) {
-          if (claims.setIfAbsent(messageId, `${SENDING}${token}`, worker.leaseMs)) return { kind: 'acquired', token };
-          const current = claims.get(messageId) ?? '';
-          if (!current.startsWith(SENDING)) {
-            const claim = parseFinal(current);
-            if (claim) return { kind: 'done', claim };
-          }
-          if (Date.now() >= deadline || signal?.aborted) return { kind: 'busy' };
-          await new Promise((resolve) => setTimeout(resolve, worker.pollMs ?? 100));
-        }
+        return pollClaim(token, worker, signal, async () => (claims.setIfAbsent(messageId, `${SENDING}${token}`, worker.leaseMs) ? null : (claims.get(messageId) ?? '')));
       },
 
       async release(messageId: string, token: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelMessage, FailedRecord } from '@gateway/contracts';
-import type { ClaimOptions, ClaimState, FinalClaim, OnUnreadable, UndeliveredReport } from './port';
+import type { ClaimOptions, ClaimResult, ClaimState, FinalClaim, OnUnreadable, UndeliveredReport } from './port';
 
 // What both adapters share: the stored forms and the rules around them.
 
@@ -46,6 +46,25 @@ export function tokens(owner: string): () => string {
     sequence += 1;
     return `${owner}:${sequence}:${randomBytes(3).toString('hex')}`;
   };
+}
+
+/**
+ * Takes a claim for `token`, polling while another owner holds it: until it is taken, found final,
+ * or the wait ran out. `attempt` takes it atomically (answers null) or answers what is there.
+ */
+export async function pollClaim(token: string, options: ClaimOptions, signal: { aborted: boolean } | undefined, attempt: () => Promise<string | null>): Promise<ClaimResult> {
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    const current = await attempt();
+    if (current === null) return { kind: 'acquired', token };
+    if (!current.startsWith(SENDING)) {
+      const claim = parseFinal(current);
+      if (claim) return { kind: 'done', claim };
+      // Unreadable (written by something else): let the lease logic handle it like a foreign claim.
+    }
+    if (Date.now() >= deadline || signal?.aborted) return { kind: 'busy' };
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
+  }
 }
 
 /**

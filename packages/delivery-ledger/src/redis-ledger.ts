@@ -3,7 +3,7 @@ import { channelMessageSchema, failedRecordSchema, type ChannelMessage, type Fai
 import { checkExec, LuaScript } from '@gateway/common';
 import { ledgerKeys, type LedgerKeys } from './keys';
 import type { ClaimResult, ClaimState, DeliveryLedger, FailedRecordReader, OnUnreadable, SentMark, SharedLedger, UndeliveredReport, WorkerLedgerOptions } from './port';
-import { checkClaimOptions, claimState, finalClaimOf, parseFinal, readStored, SENDING, sentValue, tokens, undeliveredRecord } from './records';
+import { checkClaimOptions, claimState, finalClaimOf, pollClaim, readStored, SENDING, sentValue, tokens, undeliveredRecord } from './records';
 
 // SET NX or tell what is there, in one round trip.
 const ACQUIRE = new LuaScript(
@@ -58,7 +58,6 @@ function redisFailedRecords(redis: Redis, keys: LedgerKeys, onUnreadable: OnUnre
 
 function redisWorkerLedger(redis: Redis, keys: LedgerKeys, reader: FailedRecordReader, options: WorkerLedgerOptions, onUnreadable: OnUnreadable | undefined): DeliveryLedger {
   checkClaimOptions(options, 'RedisLedger');
-  const pollMs = options.pollMs ?? 100;
   const nextToken = tokens(options.owner);
 
   return {
@@ -66,18 +65,11 @@ function redisWorkerLedger(redis: Redis, keys: LedgerKeys, reader: FailedRecordR
 
     async claim(messageId: string, signal?: { aborted: boolean }): Promise<ClaimResult> {
       const token = nextToken();
-      const deadline = Date.now() + options.waitMs;
-      for (;;) {
+      return pollClaim(token, options, signal, async () => {
         const current = await ACQUIRE.run(redis, [keys.claim(messageId)], [`${SENDING}${token}`, options.leaseMs]);
-        if (current === null) return { kind: 'acquired', token };
-        if (typeof current === 'string' && !current.startsWith(SENDING)) {
-          const claim = parseFinal(current);
-          if (claim) return { kind: 'done', claim };
-          // Unreadable (written by something else): let the lease logic handle it like a foreign claim.
-        }
-        if (Date.now() >= deadline || signal?.aborted) return { kind: 'busy' };
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
-      }
+        // Not a string nor null: not ours either, so held like a foreign claim.
+        return current === null || typeof current === 'string' ? current : '';
+      });
     },
 
     async release(messageId: string, token: string): Promise<void> {
