@@ -1,2 +1,4 @@
-// Filled in by the architecture step (issue 14).
-export {};
+export type { ClaimOptions, ClaimResult, ClaimState, DeliveryLedger, FailedRecord, FailedRecordReader, FinalClaim, OnUnreadable, SentMark, SharedLedger, UndeliveredReport, UnreadableFailedRecord, WorkerLedgerOptions } from './port';
+export { ledgerKeys, type LedgerKeys } from './keys';
+export { createMemoryLedger, type MemoryLedgerOptions } from './memory-ledger';
+export { createRedisLedger, type RedisLedgerOptions } from './redis-ledger';

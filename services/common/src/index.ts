@@ -13,3 +13,4 @@ export * from './embedded';
 export * from './consumer-health';
 export * from './memory-kv';
 export { createRedisClient, parseRedisTarget, type RedisTarget } from './redis';
+export { checkExec, LuaScript } from './lua';

@@ -4,7 +4,7 @@
  * each channel worker whose provider is configured (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_PUBLIC_KEY).
  */
 import { ConfigError, createLogger, exitOnFailure, firstFailure, type Embedded } from '@gateway/common';
-import { embeddedFailedRecords, loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
+import { embeddedLedger, loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
 import type { DevSinks } from './dev-sinks';
 import { loadIntakeSettings, startIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer } from '@gateway/renderer';
@@ -95,7 +95,7 @@ export async function startServices(names: ServiceName[], env: Record<string, st
     if (settings.operator) {
       // Embedded: the operator reads the same in-memory directory and failed records as the renderer and workers.
       const stores: OperatorStores | undefined = embedded
-        ? embedded.stores.get('operator', () => ({ ...createMemoryOperatorStores({ directory: embeddedDirectory(embedded) }), failed: embeddedFailedRecords(embedded) }))
+        ? embedded.stores.get('operator', () => ({ ...createMemoryOperatorStores({ directory: embeddedDirectory(embedded) }), failed: embeddedLedger(embedded) }))
         : undefined;
       running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: logger('operator'), stores, bus: embedded?.bus, devOutbox: sinks?.outbox })) });
     }

@@ -2,7 +2,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { withPrefix, type ChannelMessage, type ChannelMessageInput, type DeliveryStatus } from '@gateway/contracts';
 import type { CapturedEmail, CapturedSms, DevOutbox } from '@gateway/common';
-import { ClaimStore, FailedRecordStore, workerKeys, type FailedRecord } from '@gateway/worker-core';
+import { createRedisLedger, type FailedRecord } from '@gateway/delivery-ledger';
 import { createRedisDirectoryStore } from '@gateway/directory';
 import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
 import { smsMessage } from '../../workers/core/test/support/kafka';
@@ -35,12 +35,10 @@ describe('operator API against a real broker and Redis', () => {
   const failed = new Map<string, ChannelMessageInput>();
 
   async function fail(message: ChannelMessageInput, code = '21211'): Promise<void> {
-    const k = workerKeys(`${prefix}:`, 'sms');
-    const store = new FailedRecordStore(redis, k, { ttlMs: 600_000 });
-    const claims = new ClaimStore(redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' });
+    const ledger = createRedisLedger(redis, { prefix: `${prefix}:` }).forWorker({ leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test', failedRecordTtlMs: 600_000 });
     const at = new Date().toISOString();
     const record: FailedRecord = { messageId: message.id, eventId: message.eventId, channel: 'sms', recipient: message.recipient, state: 'failed', reason: `permanent error from twilio: ${code}`, errorClass: 'permanent', code, provider: 'twilio', providerAnswer: `{"code":${code},"message":"The 'To' number is not a valid phone number."}`, attempts: 1, at, message: message as ChannelMessage };
-    await store.withClaims(claims).record(record);
+    await ledger.recordFailure(record);
     const statuses: DeliveryStatus[] = [
       { messageId: message.id, eventId: message.eventId, channel: 'sms', status: 'queued', at: new Date(Date.now() - 30_000).toISOString() },
       { messageId: message.id, eventId: message.eventId, channel: 'sms', status: 'sending', attempt: 1, at: new Date(Date.now() - 20_000).toISOString() },
@@ -185,9 +183,8 @@ describe('operator API against a real broker and Redis', () => {
     const recipient = { id: `nguoi-${n}`, name: 'Lê Văn Cường', email: `cuong${n}@danang.gov.vn` };
     const ics = ['BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', `UID:hop-${n}@gateway`, 'SEQUENCE:0', `ATTENDEE;CN="Lê Văn Cường";ROLE=REQ-PARTICIPANT:mailto:${attendee}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
     const message = { id: `${prefix}-invite-${n}`, eventId: `${prefix}-invites`, eventType: 'meeting.scheduled', correlationId: 'c', createdAt: '2025-09-26T08:00:00+07:00', urgency: 'thuong', recipient, attempt: 1, channel: 'email', subject: 'Giấy mời họp', html: '<p>Kính mời</p>', text: 'Kính mời', calendar: { method: 'REQUEST', uid: `hop-${n}@gateway`, sequence: 0, ics } } as ChannelMessage;
-    const k = workerKeys(`${prefix}:`, 'email');
     const at = new Date().toISOString();
-    await new FailedRecordStore(redis, k, { ttlMs: 600_000 }).withClaims(new ClaimStore(redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' })).record({ messageId: message.id, eventId: message.eventId, channel: 'email', recipient, state: 'failed', reason: 'permanent error from smtp: 550', errorClass: 'permanent', code: '550', provider: 'smtp', providerAnswer: '550 no such user', attempts: 1, at, message });
+    await createRedisLedger(redis, { prefix: `${prefix}:` }).forWorker({ leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test', failedRecordTtlMs: 600_000 }).recordFailure({ messageId: message.id, eventId: message.eventId, channel: 'email', recipient, state: 'failed', reason: 'permanent error from smtp: 550', errorClass: 'permanent', code: '550', provider: 'smtp', providerAnswer: '550 no such user', attempts: 1, at, message });
     await produceRendered(producer, topics, [message as ChannelMessageInput]);
     await producer.send({ topic: topics.status, acks: -1, messages: [{ key: message.id, value: JSON.stringify({ messageId: message.id, eventId: message.eventId, channel: 'email', status: 'failed', attempt: 1, at }) }] });
     await waitFor(async () => (await call('GET', `/v1/notifications/${message.id}`, keys.viewer)).json.status === 'failed', { timeoutMs: 30_000, message: `${message.id} projected as failed` });

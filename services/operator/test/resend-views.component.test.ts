@@ -1,5 +1,5 @@
 import type { ChannelMessage, ChannelMessageInput, DeliveryStatus } from '@gateway/contracts';
-import { ClaimStore, FailedRecordStore, workerKeys, type FailedRecord } from '@gateway/worker-core';
+import { createRedisLedger, type FailedRecord } from '@gateway/delivery-ledger';
 import { kafkaBrokers, readAllMessages, waitFor } from '../../../tests/support/infra';
 import { smsMessage } from '../../workers/core/test/support/kafka';
 import { operatorBed, produceRendered, type client, type OperatorBed } from './support';
@@ -22,10 +22,9 @@ describe('after a resend was delivered, every view agrees (real Kafka and Redis)
     eventId = `${bed.prefix}-hop`;
     original = smsMessage(bed.prefix, 1, { eventId, urgency: 'khan', recipient: { id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84900000001' } });
     // The SMS worker's record of a wrong number, and its statuses.
-    const k = workerKeys(`${bed.prefix}:`, 'sms');
     const at = new Date(Date.now() - 10_000).toISOString();
     const record: FailedRecord = { messageId: original.id, eventId, channel: 'sms', recipient: original.recipient, state: 'failed', reason: 'permanent error from twilio: 21211', errorClass: 'permanent', code: '21211', provider: 'twilio', attempts: 1, at, message: original as ChannelMessage };
-    await new FailedRecordStore(bed.redis, k, { ttlMs: 600_000 }).withClaims(new ClaimStore(bed.redis, k, { leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test' })).record(record);
+    await createRedisLedger(bed.redis, { prefix: `${bed.prefix}:` }).forWorker({ leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test', failedRecordTtlMs: 600_000 }).recordFailure(record);
     await produceRendered(bed.producer, bed.topics, [original]);
     await send([{ messageId: original.id, eventId, channel: 'sms', status: 'failed', attempt: 1, at, provider: 'twilio', error: { class: 'permanent', code: '21211', message: 'invalid To' } }]);
     await waitFor(async () => (await call('GET', `/v1/notifications/${original.id}`, viewer())).json.status === 'failed', { timeoutMs: 30_000, message: 'the failed SMS projected' });

@@ -1,5 +1,5 @@
 import { DELIVERY_STATES, type DeliveryStatus, type MessageSummary } from '@gateway/contracts';
-import type { FailedRecord } from '@gateway/worker-core';
+import type { FailedRecord } from '@gateway/delivery-ledger';
 import type { OperatorStores } from '../src/data-access/stores';
 import type { ResendRecord } from '../src/data-access/resend-store';
 import type { ResendJob } from '../src/data-access/resend-job-store';
@@ -321,8 +321,8 @@ export function describeOperatorStores(name: string, factory: () => Promise<Stor
     describe('failed records', () => {
       it('when a worker recorded a failure, then the full message reads back; an unknown id is undefined', async () => {
         await fx.putFailed(failedRecord('f1'));
-        expect((await fx.stores.failed.get('f1'))?.message.recipient.phone).toBe('+84900000001');
-        expect(await fx.stores.failed.get('f2')).toBeUndefined();
+        expect((await fx.stores.failed.getFailed('f1'))?.message.recipient.phone).toBe('+84900000001');
+        expect(await fx.stores.failed.getFailed('f2')).toBeUndefined();
       });
     });
   });

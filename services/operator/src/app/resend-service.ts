@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { channelMessageSchema, emailSchema, normalizePhone, type ChannelMessage, type DeliveryState, type DeliveryStatus, type MessageSummary, type Topics } from '@gateway/contracts';
-import type { FailedRecord } from '@gateway/worker-core';
+import type { FailedRecord } from '@gateway/delivery-ledger';
 import type { OutgoingMessage } from '@gateway/common';
 import { ReaddressError, readdressMessage } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
@@ -186,7 +186,7 @@ export class ResendService {
 
   /** The chain's original: its current state and its kept copy, read together. */
   private async load(originalId: string): Promise<{ record: NotificationRecord | undefined; failed: FailedRecord | undefined }> {
-    const [records, failed] = await Promise.all([this.deps.stores.notifications.getMany([originalId]), this.deps.stores.failed.get(originalId)]);
+    const [records, failed] = await Promise.all([this.deps.stores.notifications.getMany([originalId]), this.deps.stores.failed.getFailed(originalId)]);
     return { record: records.get(originalId), failed };
   }
 

@@ -1,7 +1,6 @@
 import { withPrefix, type ChannelMessage, type DeliveryStatus, type EmailMessage } from '@gateway/contracts';
 import type { OutgoingMessage } from '@gateway/common';
 import { createLogger } from '@gateway/common';
-import { MemoryClaimStore } from '@gateway/worker-core';
 import { createMemoryOperatorStores, type MemoryOperatorStores } from '../data-access/stores';
 import { failedRecord, status, summary } from '../../test/store-conformance';
 import { ResendService } from './resend-service';
@@ -26,7 +25,7 @@ function recordingPublisher(): Publisher & { records: OutgoingMessage[]; failNex
 }
 
 async function seedFailed(stores: MemoryOperatorStores, id: string, name = 'Nguyễn Văn An') {
-  await stores.failed.withClaims(new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' })).record(failedRecord(id));
+  await stores.failed.forWorker({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test', failedRecordTtlMs: 60_000 }).recordFailure(failedRecord(id));
   await stores.notifications.apply([status(id, 'rendered', 5, { summary: summary(name, { phone: '+84900000001' }) }), status(id, 'failed', 4, { attempt: 1, error: { class: 'permanent', code: '21211', message: 'invalid To' } })]);
 }
 
@@ -35,7 +34,7 @@ async function seedFailedInvitation(stores: MemoryOperatorStores, id: string, at
   const recipient = { id: 'nguyen-van-an', name: 'Nguyễn Văn An', email: 'nvan@danang.gov.vn' };
   const ics = ['BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'UID:hop-1@gateway', 'SEQUENCE:0', `ATTENDEE;CN="Nguyễn Văn An";ROLE=REQ-PARTICIPANT:mailto:${attendee}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
   const message: EmailMessage = { id, eventId: 'evt-1', eventType: 'meeting.scheduled', correlationId: 'c-1', createdAt: '2025-09-26T08:00:00+07:00', urgency: 'thuong', recipient, attempt: 1, channel: 'email', subject: 'Giấy mời họp', html: '<p>Kính mời</p>', text: 'Kính mời', calendar: { method: 'REQUEST', uid: 'hop-1@gateway', sequence: 0, ics } };
-  await stores.failed.withClaims(new MemoryClaimStore({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' })).record(failedRecord(id, { channel: 'email', recipient, message }));
+  await stores.failed.forWorker({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test', failedRecordTtlMs: 60_000 }).recordFailure(failedRecord(id, { channel: 'email', recipient, message }));
   await stores.notifications.apply([status(id, 'rendered', 5, { channel: 'email', summary: summary('Nguyễn Văn An', { email: 'nvan@danang.gov.vn' }) }), status(id, 'failed', 4, { channel: 'email', attempt: 1 })]);
 }
 
@@ -54,8 +53,9 @@ describe('ResendService', () => {
 
   it('when an SMS its carrier reported undelivered is resent with a corrected number, then the message goes out from the copy the worker kept when it was sent', async () => {
     const { message } = failedRecord('u1');
-    await stores.failed.keepSent(message, 60_000);
-    await stores.failed.recordUndelivered('u1', { at: '2025-09-29T00:59:00.000Z', provider: 'twilio', code: '30005' });
+    const worker = stores.failed.forWorker({ leaseMs: 30_000, waitMs: 0, doneTtlMs: 60_000, owner: 'test', failedRecordTtlMs: 60_000 });
+    await worker.keepSentCopy(message, 60_000);
+    await worker.recordUndelivered('u1', { at: '2025-09-29T00:59:00.000Z', provider: 'twilio', code: '30005' });
     await stores.notifications.apply([
       status('u1', 'rendered', 5, { summary: summary('Nguyễn Văn An', { phone: '+84900000001' }) }),
       status('u1', 'sent', 4, { attempt: 1, provider: 'twilio' }),

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { ClaimStore, FailedRecordStore, workerKeys } from '@gateway/worker-core';
+import { createRedisLedger } from '@gateway/delivery-ledger';
 import { redisUrl, uniqueName } from '../../../../tests/support/infra';
 import { createRedisOperatorStores } from './stores';
 import { describeOperatorStores } from '../../test/store-conformance';
@@ -15,11 +15,9 @@ afterAll(async () => {
 describeOperatorStores('redis', async () => {
   const prefix = `${uniqueName('opstores')}:`;
   const stores = createRedisOperatorStores(redis, prefix);
-  const keys = workerKeys(prefix, 'sms');
   // Written exactly as the channel workers write them.
-  const failed = new FailedRecordStore(redis, keys, { ttlMs: 60_000 });
-  const claims = new ClaimStore(redis, keys, { leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 'test' });
-  return { stores, putFailed: (record) => failed.withClaims(claims).record(record) };
+  const worker = createRedisLedger(redis, { prefix }).forWorker({ leaseMs: 1000, waitMs: 0, doneTtlMs: 60_000, owner: 'test', failedRecordTtlMs: 60_000 });
+  return { stores, putFailed: (record) => worker.recordFailure(record) };
 });
 
 describe('redis operator stores', () => {

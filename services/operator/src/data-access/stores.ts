@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { failedKeys, FailedRecordStore, MemoryFailedRecords, type FailedRecordReader, type OnUnreadable } from '@gateway/worker-core';
+import { createMemoryLedger, createRedisLedger, type FailedRecordReader, type OnUnreadable, type SharedLedger } from '@gateway/delivery-ledger';
 import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { createMemoryAuditStore, createRedisAuditStore, type AuditStore } from './audit-store';
 import { createMemoryNotificationStore } from './memory-notification-store';
@@ -13,8 +13,8 @@ export interface OperatorStores {
   resends: ResendStore;
   jobs: ResendJobStore;
   audit: AuditStore;
-  /** The channel workers' failed records: the full message an operator resends. */
-  failed: Pick<FailedRecordReader, 'get'>;
+  /** The channel workers' failed records (the delivery ledger): the full message an operator resends. */
+  failed: Pick<FailedRecordReader, 'getFailed'>;
   /** The renderer's directory, for "also correct the person in the directory". Absent: that option is refused. */
   directory?: DirectoryStore;
 }
@@ -29,23 +29,23 @@ export function createRedisOperatorStores(redis: Redis, prefix: string, options:
     resends: createRedisResendStore(redis, prefix),
     jobs: createRedisResendJobStore(redis, prefix),
     audit: createRedisAuditStore(redis, prefix),
-    // Read only here (the workers write them), so the time to keep them is not this store's to set.
-    failed: new FailedRecordStore(redis, failedKeys(prefix), { ttlMs: 0, ...(options.onUnreadableFailed ? { onUnreadable: options.onUnreadableFailed } : {}) }),
+    // Read only here (the workers write them through their own port on the ledger).
+    failed: createRedisLedger(redis, { prefix, ...(options.onUnreadableFailed ? { onUnreadable: options.onUnreadableFailed } : {}) }),
     directory: createRedisDirectoryStore(redis, { prefix: `${prefix}dir:` }),
   };
 }
 
-export type MemoryOperatorStores = OperatorStores & { failed: MemoryFailedRecords; directory: DirectoryStore };
+export type MemoryOperatorStores = OperatorStores & { failed: SharedLedger; directory: DirectoryStore };
 
 /** In-process stores; pass `directory` (and fill `failed`) to share them with embedded renderer and workers. */
-export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: MemoryFailedRecords; now?: () => number } = {}): MemoryOperatorStores {
+export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: SharedLedger; now?: () => number } = {}): MemoryOperatorStores {
   const clock = options.now ? { now: options.now } : {};
   return {
     notifications: createMemoryNotificationStore(),
     resends: createMemoryResendStore(clock),
     jobs: createMemoryResendJobStore(clock),
     audit: createMemoryAuditStore(clock),
-    failed: options.failed ?? new MemoryFailedRecords(),
+    failed: options.failed ?? createMemoryLedger(),
     directory: options.directory ?? createMemoryDirectoryStore(),
   };
 }

@@ -162,7 +162,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       const view: NotificationView | undefined = await stores.notifications.get(id.data);
       if (!view) return notFound(res, 'Unknown notification', `No notification with id ${id.data} (statuses are kept 90 days).`);
       const chainId = chainOf(view);
-      const [failed, original, chain, madeBy, states] = await Promise.all([stores.failed.get(id.data), chainId === id.data ? undefined : stores.failed.get(chainId), stores.resends.resendsOf(chainId), stores.resends.byMessage(id.data), loadResendStates(stores, [view])]);
+      const [failed, original, chain, madeBy, states] = await Promise.all([stores.failed.getFailed(id.data), chainId === id.data ? undefined : stores.failed.getFailed(chainId), stores.resends.resendsOf(chainId), stores.resends.byMessage(id.data), loadResendStates(stores, [view])]);
       // The resends that came after this one: for the original, all of them.
       const resends = madeBy ? chain.slice(chain.findIndex((r) => r.resendId === madeBy.resendId) + 1) : chain;
       const resendStates = await stores.notifications.getMany(resends.map((r) => r.messageId));

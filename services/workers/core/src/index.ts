@@ -4,14 +4,14 @@ export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from '.
 export { ThrottledError, asProviderError } from './domain/errors';
 export { createFailoverSender, type FailoverSender } from './domain/failover';
 export { deadLetterRecord, deliveryStatus, type IncomingRecord } from './domain/records';
-export { ClaimStore, type ClaimResult, type Claims, type FinalClaim } from './data-access/claims';
 export { DelayQueue, type DelayedItem, type Delays } from './data-access/delay-queue';
-export { FailedRecordStore, type FailedRecord, type FailedRecordReader, type FailedRecords, type FailedRecordShelf, type OnUnreadable, type UndeliveredReport, type UnreadableFailedRecord } from './data-access/failed-records';
-export { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from './data-access/memory';
-export { failedKeys, workerKeys, type WorkerKeys } from './data-access/keys';
+export { MemoryDelayQueue, MemoryRateLimiter } from './data-access/memory';
+export { workerKeys, type WorkerKeys } from './data-access/keys';
+// The ledger types this package's API speaks in (RunningChannelWorker.ledger, the SMS callbacks).
+export type { DeliveryLedger, FailedRecord, UndeliveredReport } from '@gateway/delivery-ledger';
 export { RedisRateLimiter, rateLimited, type RateLimit, type RateLimiter } from './data-access/rate-limiter';
 export { RetryMover } from './entry-points/retry-mover';
 export { toRecord as toIncomingRecord } from './entry-points/batch-handler';
 export type { Outcome } from './pipeline/deliver';
 export { channelSettingNames, SettingsProblems, loadWorkerSettings, workerChannelSettingsSchema, workerCommonSettingsSchema, type WorkerSettings } from './settings';
-export { embeddedFailedRecords, embeddedRateLimiter, startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';
+export { embeddedLedger, embeddedRateLimiter, startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';

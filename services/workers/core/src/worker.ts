@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, superviseConsumer, type BusClient, type Embedded, type Logger, type OutgoingMessage, createRedisClient } from '@gateway/common';
+import { createMemoryLedger, createRedisLedger, type DeliveryLedger, type OnUnreadable, type SharedLedger, type WorkerLedgerOptions } from '@gateway/delivery-ledger';
 import type { ChannelSender } from './ports';
-import { ClaimStore, type Claims } from './data-access/claims';
 import { DelayQueue, type Delays } from './data-access/delay-queue';
-import { FailedRecordStore, type FailedRecords, type OnUnreadable } from './data-access/failed-records';
-import { MemoryClaimStore, MemoryDelayQueue, MemoryFailedRecords, MemoryRateLimiter } from './data-access/memory';
+import { MemoryDelayQueue, MemoryRateLimiter } from './data-access/memory';
 import { workerKeys, type WorkerKeys } from './data-access/keys';
 import { rateLimited, RedisRateLimiter, type RateLimiter } from './data-access/rate-limiter';
 import { createBatchHandler } from './entry-points/batch-handler';
@@ -35,9 +34,14 @@ export interface ChannelWorkerOptions<C extends Channel> {
   keepSentCopy?: { ttlMs: number; providers: readonly string[] };
 }
 
-/** The failed records of every worker of an embedded process (the operator resends from them). */
-export function embeddedFailedRecords(embedded: Embedded): MemoryFailedRecords {
-  return embedded.stores.get('worker:failed', () => new MemoryFailedRecords());
+/** The delivery ledger of an embedded process: one state for every worker, and the operator reads its failed records. */
+export function embeddedLedger(embedded: Pick<Embedded, 'stores'>): SharedLedger {
+  return embedded.stores.get('ledger', () => createMemoryLedger());
+}
+
+/** A worker's port on the embedded ledger: the shared state, with this worker's own owner and lease. */
+export function embeddedWorkerLedger(embedded: Pick<Embedded, 'stores'>, options: WorkerLedgerOptions): DeliveryLedger {
+  return embeddedLedger(embedded).forWorker(options);
 }
 
 /** The rate limiter of an embedded process, shared by its workers (and their providers' limits). */
@@ -46,12 +50,10 @@ export function embeddedRateLimiter(embedded: Embedded): RateLimiter {
 }
 
 /** The stores a worker of the embedded mode uses, shared by every worker (and the operator) of the process. */
-function embeddedWorkerStores(embedded: Embedded, channel: Channel, claimOptions: ConstructorParameters<typeof MemoryClaimStore>[0]) {
-  const claims = embedded.stores.get('worker:claims', () => new MemoryClaimStore(claimOptions));
+function embeddedWorkerStores(embedded: Embedded, channel: Channel, ledgerOptions: WorkerLedgerOptions) {
   return {
-    claims,
+    ledger: embeddedWorkerLedger(embedded, ledgerOptions),
     delay: embedded.stores.get(`worker:delay:${channel}`, () => new MemoryDelayQueue()),
-    failed: embeddedFailedRecords(embedded).withClaims(claims),
     limiter: embeddedRateLimiter(embedded),
   };
 }
@@ -69,7 +71,8 @@ export interface RunningChannelWorker {
   /** What this replica did so far. */
   counters(): WorkerCounters;
   readonly keys: WorkerKeys;
-  readonly failedRecords: FailedRecords;
+  /** This worker's port on the delivery ledger (a provider's late "undelivered" goes through it). */
+  readonly ledger: DeliveryLedger;
   /** Publishes a record (e.g. a status from a provider callback) with the worker's durable producer; resolves when acknowledged. */
   publish(record: OutgoingMessage): Promise<void>;
   /** Stop fetching, finish what is in flight, flush, close; safe to call twice. */
@@ -91,16 +94,15 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
 
   const ownRedis = !options.redis && !options.embedded;
   const redis = options.embedded ? undefined : (options.redis ?? createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 3 }));
-  let claims: Claims, delay: Delays, failedRecords: FailedRecords, limiter: RateLimiter;
+  const ledgerOptions: WorkerLedgerOptions = { ...settings.claim, owner, failedRecordTtlMs: settings.failedRecordTtlMs };
+  let ledger: DeliveryLedger, delay: Delays, limiter: RateLimiter;
   if (redis) {
-    const claimStore = new ClaimStore(redis, keys, { ...settings.claim, owner });
-    claims = claimStore;
-    delay = new DelayQueue(redis, keys);
     const onUnreadable: OnUnreadable = (problem) => logger.warn(problem, 'a failed record no longer parses; skipped');
-    failedRecords = new FailedRecordStore(redis, keys, { ttlMs: settings.failedRecordTtlMs, onUnreadable }).withClaims(claimStore);
+    ledger = createRedisLedger(redis, { prefix: settings.redis.keyPrefix, onUnreadable }).forWorker(ledgerOptions);
+    delay = new DelayQueue(redis, keys);
     limiter = new RedisRateLimiter(redis, keys.rate);
   } else {
-    ({ claims, delay, failed: failedRecords, limiter } = embeddedWorkerStores(options.embedded as Embedded, channel, { ...settings.claim, owner }));
+    ({ ledger, delay, limiter } = embeddedWorkerStores(options.embedded as Embedded, channel, ledgerOptions));
   }
   const sender: ChannelSender<MessageOf<C>> = settings.rateLimit ? rateLimited(options.sender, limiter, settings.rateLimit, `${channel}:${options.sender.name}`) : options.sender;
 
@@ -163,9 +165,8 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
         deliver(record, {
           channel,
           sender: sender as ChannelSender,
-          claims,
+          ledger,
           delay,
-          failed: failedRecords,
           policy: settings.retry,
           topics,
           service: settings.service,
@@ -201,7 +202,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
       consuming: health.consuming,
       failed: health.failed,
       keys,
-      failedRecords,
+      ledger,
       counters: () => ({ ...counters }),
       publish: (record) => publisher.publish(record),
       stop: close,

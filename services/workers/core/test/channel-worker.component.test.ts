@@ -128,7 +128,7 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     expect(sender.calls.get(message.id)).toBe(3);
     const history = statusesOf(t.statuses.records, message.id).map((s) => `${s.status}${s.attempt ?? ''}`);
     expect(history).toEqual(['queued', 'sending1', 'retrying1', 'sending2', 'retrying2', 'sending3', 'dead3']);
-    const record = await worker.failedRecords.get(message.id);
+    const record = await worker.ledger.getFailed(message.id);
     expect(record).toMatchObject({ state: 'dead', errorClass: 'transient', attempts: 3, code: '503', providerAnswer: 'Service Unavailable', provider: 'fake' });
     expect(record?.reason).toMatch(/gave up after 3 attempts/);
     await waitFor(() => t.deadLetters.records.length === 1, { timeoutMs: 10_000, message: 'one dead letter' });
@@ -202,7 +202,7 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     await produceMessages(producer, t.topics.sms, [message]);
     await waitFor(() => worker.counters().duplicate === 1, { timeoutMs: 30_000, message: 'the retry found the message sent' });
     // Kept like any send the provider accepted: a later "undelivered" can still be resent.
-    expect(await worker.failedRecords.recordUndelivered(message.id, { at: new Date().toISOString(), provider: 'fake' })).toMatchObject({ state: 'undelivered', message: { id: message.id } });
+    expect(await worker.ledger.recordUndelivered(message.id, { at: new Date().toISOString(), provider: 'fake' })).toMatchObject({ state: 'undelivered', message: { id: message.id } });
     expect(sender.calls.get(message.id)).toBe(1);
     const history = statusesOf(t.statuses.records, message.id);
     const retrying = history.find((s) => s.status === 'retrying');

@@ -74,8 +74,8 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
     return { ready: store.ok && consuming, report: { store, consuming, circuits: sender.circuits() } };
   });
   if (callbacks) {
-    const { failedRecords } = worker;
-    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ ...callbacks, topics: worker.topics, publish: (r) => worker.publish(r), onUndelivered: (id, report) => failedRecords.recordUndelivered(id, report), logger }));
+    const { ledger } = worker;
+    app.use('/v1/callbacks/twilio', createTwilioCallbackRouter({ ...callbacks, topics: worker.topics, publish: (r) => worker.publish(r), onUndelivered: (id, report) => ledger.recordUndelivered(id, report), logger }));
   }
   app.use(noRoute());
   let http: ListeningHttp;

@@ -99,7 +99,7 @@ describe('SMS worker against a real broker, real Redis and loopback providers', 
     expect(letter.reason).toContain('21211');
     expect(JSON.parse(letter.value)).toMatchObject({ id: message.id });
 
-    const record = await worker.worker.failedRecords.get(message.id);
+    const record = await worker.worker.ledger.getFailed(message.id);
     expect(record).toMatchObject({ messageId: message.id, eventId: message.eventId, channel: 'sms', state: 'failed', errorClass: 'permanent', code: '21211', attempts: 1, provider: 'twilio' });
     expect(record?.reason).toContain("invalid 'To' phone number");
     expect(record?.providerAnswer).toContain('not a valid phone number');
@@ -191,7 +191,7 @@ describe('SMS worker against a real broker, real Redis and loopback providers', 
     await waitFor(() => statusesOf(statuses.records, `${b.prefix}-m2`).some((s) => s.status === 'undelivered'), { timeoutMs: 20_000, message: 'an undelivered status' });
     expect(statusesOf(statuses.records, `${b.prefix}-m2`)[0]?.error).toMatchObject({ code: '30003' });
     // m2 was never sent by this worker: no copy, so nothing for an operator to resend from.
-    expect(await worker.worker.failedRecords.get(`${b.prefix}-m2`)).toBeUndefined();
+    expect(await worker.worker.ledger.getFailed(`${b.prefix}-m2`)).toBeUndefined();
   });
 
   it('when Twilio reports a sent SMS undelivered, then its kept copy becomes a failed record an operator can resend, and the original is still never sent twice', async () => {
@@ -201,13 +201,13 @@ describe('SMS worker against a real broker, real Redis and loopback providers', 
     await waitFor(() => statusesOf(statuses.records, message.id).some((s) => s.status === 'sent'), { timeoutMs: 60_000, message: 'a sent status' });
     const sent = statusesOf(statuses.records, message.id).find((s) => s.status === 'sent');
     // Sent is not failed: nothing to resend yet.
-    expect(await worker.worker.failedRecords.get(message.id)).toBeUndefined();
+    expect(await worker.worker.ledger.getFailed(message.id)).toBeUndefined();
 
     const query = `?messageId=${encodeURIComponent(message.id)}&eventId=${encodeURIComponent(message.eventId)}`;
     const params = { MessageSid: sent?.providerMessageId ?? '', MessageStatus: 'undelivered', ErrorCode: '30005', AccountSid: account.sid, To: message.recipient.phone ?? '', From: '+15005550006', ApiVersion: '2010-04-01' };
     expect((await post(query, params)).status).toBe(204);
     // Written before the status was published (the 204 came after both).
-    expect(await worker.worker.failedRecords.get(message.id)).toMatchObject({ state: 'undelivered', code: '30005', provider: 'twilio', recipient: { phone: message.recipient.phone }, message: { id: message.id, text: (message as { text: string }).text } });
+    expect(await worker.worker.ledger.getFailed(message.id)).toMatchObject({ state: 'undelivered', code: '30005', provider: 'twilio', recipient: { phone: message.recipient.phone }, message: { id: message.id, text: (message as { text: string }).text } });
     await waitFor(() => statusesOf(statuses.records, message.id).some((s) => s.status === 'undelivered'), { timeoutMs: 20_000, message: 'an undelivered status' });
 
     // The original redelivered (a rebalance, a replay): its claim still says sent, so Twilio is not asked again.

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ChannelMessage } from '@gateway/contracts';
-import { LuaScript } from './lua';
+import { checkExec, LuaScript } from '@gateway/common';
 import type { WorkerKeys } from './keys';
 
 /** A message waiting for its next attempt. */
@@ -111,9 +111,4 @@ export class DelayQueue implements Delays {
   async size(): Promise<number> {
     return this.redis.zcard(this.keys.delay);
   }
-}
-
-export function checkExec(results: Array<[Error | null, unknown]> | null): void {
-  if (results === null) throw new Error('redis transaction was aborted');
-  for (const [err] of results) if (err) throw err;
 }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { ChannelMessage } from '@gateway/contracts';
 import type { ChannelSender, SendResult } from '../ports';
 import { ThrottledError } from '../domain/errors';
-import { LuaScript } from './lua';
+import { LuaScript } from '@gateway/common';
 
 export interface RateLimit {
   /** Sends per second allowed by the contract with the provider, for all replicas together. */

@@ -5,9 +5,8 @@ import { ProviderError } from '../ports';
 import { retryDelay, type RetryPolicy } from '../domain/backoff';
 import { asProviderError, SendTimeoutError, ThrottledError } from '../domain/errors';
 import { deadLetterRecord, deliveryStatus, statusRecord, type IncomingRecord } from '../domain/records';
-import type { Claims, FinalClaim } from '../data-access/claims';
+import type { DeliveryLedger, FailedRecord, FinalClaim } from '@gateway/delivery-ledger';
 import type { Delays } from '../data-access/delay-queue';
-import type { FailedRecord, FailedRecords } from '../data-access/failed-records';
 
 export type Outcome =
   | 'sent'
@@ -24,9 +23,9 @@ export type Outcome =
 export interface DeliverDeps {
   channel: Channel;
   sender: ChannelSender;
-  claims: Claims;
+  /** Claims, failed records and kept copies: this worker's port on the delivery ledger. */
+  ledger: DeliveryLedger;
   delay: Delays;
-  failed: FailedRecords;
   policy: RetryPolicy;
   topics: Topics;
   /** Appears in dead letters ("worker-sms"). */
@@ -46,7 +45,7 @@ export interface DeliverDeps {
   stopping?: { aborted: boolean };
   /**
    * Keep a copy of each message these providers accept, this long, for a carrier's later
-   * "undelivered" (see FailedRecords.keepSent).
+   * "undelivered" (see DeliveryLedger.keepSentCopy).
    */
   keepSentCopy?: { ttlMs: number; providers: readonly string[] };
 }
@@ -76,7 +75,7 @@ function parseIncoming(record: IncomingRecord, channel: Channel): { ok: true; me
  * the batch is not committed and the record comes back.
  */
 export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promise<Outcome> {
-  const { claims, logger, topics } = deps;
+  const { ledger, logger, topics } = deps;
   const parsed = parseIncoming(record, deps.channel);
   if (!parsed.ok) {
     deps.publish(deadLetterRecord(topics, deps.service, record, parsed.reason, parsed.issues));
@@ -89,7 +88,7 @@ export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promis
   const log = logger.child({ messageId: message.id, eventId: message.eventId, correlationId, attempt: message.attempt });
   const fromRetry = record.topic === topics.retry[deps.channel];
 
-  const claim = await claims.acquire(message.id, deps.stopping);
+  const claim = await ledger.claim(message.id, deps.stopping);
   if (claim.kind === 'done') {
     await repeatFinal(message, claim.claim, record, deps, status);
     log.debug({ state: claim.claim.state }, 'redelivered message already settled; provider not called');
@@ -118,7 +117,7 @@ export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promis
   const at = new Date().toISOString();
   // The order that keeps sends single: mark before anything can make the record come back.
   // The copy rides along (one round trip with auto-pipelining); only the mark can fail the step.
-  await Promise.all([claims.markSent(message.id, { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId }), keepSentCopy(message, result.provider, deps, log)]);
+  await Promise.all([ledger.markSent(message.id, { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId }), keepSentCopy(message, result.provider, deps, log)]);
   status('sent', { at, attempt: message.attempt, provider: result.provider, providerMessageId: result.providerMessageId });
   log.debug({ provider: result.provider }, 'sent');
   return 'sent';
@@ -128,7 +127,7 @@ export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promis
 async function keepSentCopy(message: ChannelMessage, provider: string, deps: DeliverDeps, log: Logger): Promise<void> {
   const keep = deps.keepSentCopy;
   if (!keep || !keep.providers.includes(provider)) return;
-  await deps.failed.keepSent(message, keep.ttlMs).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not keep a copy of the sent message; a carrier "undelivered" for it cannot be resent'));
+  await deps.ledger.keepSentCopy(message, keep.ttlMs).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not keep a copy of the sent message; a carrier "undelivered" for it cannot be resent'));
 }
 
 type StatusFn = (status: Parameters<typeof deliveryStatus>[1], extra?: Parameters<typeof deliveryStatus>[2]) => void;
@@ -137,14 +136,14 @@ async function onFailure(message: ChannelMessage, err: ProviderError, token: str
   const provider = err.details.provider;
   if (err instanceof ThrottledError) {
     await schedule(message, message.attempt, Date.now() + Math.max(err.details.retryAfterMs ?? 0, 50), record, deps);
-    if (token) await deps.claims.release(message.id, token);
+    if (token) await deps.ledger.release(message.id, token);
     log.debug({ provider, waitMs: err.details.retryAfterMs }, 'no rate-limit slot in time; deferred');
     return 'deferred';
   }
   if (err.errorClass === 'transient' && message.attempt < deps.policy.maxAttempts) {
     const dueAt = Date.now() + retryDelay(deps.policy, message.attempt, { retryAfterMs: err.details.retryAfterMs, random: deps.random });
     await schedule(message, message.attempt + 1, dueAt, record, deps);
-    if (token) await deps.claims.release(message.id, token);
+    if (token) await deps.ledger.release(message.id, token);
     const nextAttemptAt = new Date(dueAt).toISOString();
     status('retrying', { attempt: message.attempt, provider, error: err, reason: err.message, nextAttemptAt });
     log.info({ provider, code: err.details.code, nextAttemptAt }, 'transient failure; retry scheduled');
@@ -167,7 +166,7 @@ async function onFailure(message: ChannelMessage, err: ProviderError, token: str
     at: new Date().toISOString(),
     message,
   };
-  await deps.failed.record(failed);
+  await deps.ledger.recordFailure(failed);
   deps.publish(deadLetterRecord(deps.topics, deps.service, record, reason));
   status(state, { at: failed.at, attempt: message.attempt, provider, error: err, reason });
   log.warn({ provider, code: err.details.code, state }, state === 'failed' ? 'permanent failure; dead-lettered' : 'attempts exhausted; dead-lettered');
@@ -184,7 +183,7 @@ async function onUnknownOutcome(message: ChannelMessage, err: SendTimeoutError, 
   sending.then(
     async (late) => {
       const at = new Date().toISOString();
-      await Promise.all([deps.claims.markSent(message.id, { at, attempt: message.attempt, provider: late.provider, providerMessageId: late.providerMessageId }), keepSentCopy(message, late.provider, deps, log)]);
+      await Promise.all([deps.ledger.markSent(message.id, { at, attempt: message.attempt, provider: late.provider, providerMessageId: late.providerMessageId }), keepSentCopy(message, late.provider, deps, log)]);
       status('sent', { at, attempt: message.attempt, provider: late.provider, providerMessageId: late.providerMessageId });
       log.warn({ provider: late.provider }, 'a send that timed out was accepted late; marked sent');
     },
@@ -216,7 +215,7 @@ async function repeatFinal(message: ChannelMessage, claim: FinalClaim, record: I
     status('sent', { at: claim.at, attempt: claim.attempt, provider: claim.provider, providerMessageId: claim.providerMessageId });
     return;
   }
-  const failed = await deps.failed.get(message.id);
+  const failed = await deps.ledger.getFailed(message.id);
   const reason = failed?.reason ?? `${claim.state} earlier`;
   // A dead letter for a message that already has one adds nothing and confuses a count; only the
   // copy that is still the one that failed (same attempt) repeats it, in case it was lost.

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { BusClient, BusProducer } from '@gateway/common';
-import type { ChannelMessageInput, DeadLetter, DeliveryStatus, SmsMessage } from '@gateway/contracts';
+import type { ChannelMessageInput, DeadLetter, DeliveryStatus } from '@gateway/contracts';
 import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../../../tests/support/infra';
 
 /** Test helpers shared by the worker core and channel worker tests. */
@@ -112,26 +112,8 @@ export function deadLettersOf(records: Collected[]): DeadLetter[] {
   return records.map((r) => JSON.parse(r.value) as DeadLetter);
 }
 
-/** A valid SMS message; `n` makes the id, the recipient and the phone distinct. */
-export function smsMessage(prefix: string, n: number, overrides: Partial<SmsMessage> = {}): ChannelMessageInput {
-  const phone = `+8490${String(n % 10_000_000).padStart(7, '0')}`;
-  return {
-    id: `${prefix}-sms-${n}`,
-    eventId: `${prefix}-event`,
-    eventType: 'meeting.scheduled',
-    correlationId: `${prefix}-corr`,
-    createdAt: '2025-09-26T08:00:00+07:00',
-    urgency: 'thuong',
-    recipient: { id: `${prefix}-person-${n}`, name: 'Nguyễn Văn An', phone },
-    channel: 'sms',
-    text: 'Kính mời đồng chí dự Hội nghị BCH Đảng bộ thành phố lúc 08 giờ 00, Thứ Hai, ngày 29/9/2025.',
-    encoding: 'UCS-2',
-    segments: 2,
-    diacritics: 'keep',
-    attempt: 1,
-    ...overrides,
-  } as ChannelMessageInput;
-}
+// Shared with the packages' tests (the delivery ledger's): one fixture for every test of an SMS.
+export { smsMessage } from '../../../../../tests/support/messages';
 
 /** Produces messages keyed by recipient id (as the renderer does), in chunks, acks=all. */
 export async function produceMessages(producer: BusProducer, topic: string, messages: ChannelMessageInput[], keyOf: (m: ChannelMessageInput, i: number) => string = (m) => m.recipient.id): Promise<void> {

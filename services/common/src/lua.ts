@@ -22,3 +22,9 @@ export class LuaScript {
     }
   }
 }
+
+/** Throws the first error of a MULTI … EXEC, or when the transaction was aborted. */
+export function checkExec(results: Array<[Error | null, unknown]> | null): void {
+  if (results === null) throw new Error('redis transaction was aborted');
+  for (const [err] of results) if (err) throw err;
+}
