@@ -6,7 +6,7 @@ import webpush from 'web-push';
 import { ConfigError } from '@gateway/common';
 import { loadIntakeSettings } from '@gateway/intake/src/settings';
 import { loadRendererSettings } from '@gateway/renderer/src/settings';
-import { loadOperatorSettings } from '@gateway/operator/src/config';
+import { loadOperatorSettings } from '@gateway/operator/src/settings';
 import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/config';
 import { loadEmailWorkerSettings } from '@gateway/worker-email/src/main';
 import { loadPushWorkerSettings } from '@gateway/worker-push/src/main';
@@ -20,7 +20,7 @@ type Env = Record<string, string | undefined>;
 const GATEWAY: Record<string, { main: string; load: (env: Env) => unknown; probeEnv?: Record<string, string>; listen?: (env: Env) => { host: string; port: number } }> = {
   intake: { main: 'services/intake/src/main.ts', load: loadIntakeSettings, listen: (env) => ({ host: loadIntakeSettings(env).http.host, port: loadIntakeSettings(env).http.port }) },
   renderer: { main: 'services/renderer/src/main.ts', load: loadRendererSettings, listen: (env) => ({ host: loadRendererSettings(env).http.host, port: loadRendererSettings(env).http.port }) },
-  operator: { main: 'services/operator/src/main.ts', load: loadOperatorSettings, listen: (env) => ({ host: loadOperatorSettings(env).OPERATOR_HOST, port: loadOperatorSettings(env).OPERATOR_PORT }) },
+  operator: { main: 'services/operator/src/main.ts', load: loadOperatorSettings, listen: (env) => ({ host: loadOperatorSettings(env).http.host, port: loadOperatorSettings(env).http.port }) },
   // Provider settings are read only for the providers listed, so the probe lists them all.
   'worker-sms': { main: 'services/workers/sms/src/main.ts', load: loadSmsWorkerSettings, probeEnv: { SMS_PROVIDERS: 'twilio,esms' }, listen: (env) => loadSmsWorkerSettings(env).sms.http },
   'worker-email': { main: 'services/workers/email/src/main.ts', load: loadEmailWorkerSettings, listen: (env) => ({ host: loadEmailWorkerSettings(env).email.EMAIL_HTTP_HOST, port: loadEmailWorkerSettings(env).email.EMAIL_HTTP_PORT }) },

@@ -8,7 +8,7 @@ import { loadRendererSettings, startRenderer, type RunningRenderer } from '@gate
 import { loadEmailWorkerSettings, startEmailWorker, type RunningEmailWorker } from '@gateway/worker-email/src/main';
 import { startSmtpServer, type TestSmtpServer } from '../../workers/email/test/smtp-test-server';
 import { createTopics, kafkaBrokers, redisUrl, uniqueName } from '../../../tests/support/infra';
-import { loadOperatorSettings } from '../src/config';
+import { loadOperatorSettings } from '../src/settings';
 import { startOperator, type RunningOperator } from '../src/main';
 
 /** Intake, renderer, operator and the email worker on their own topics and prefix, sending to a real SMTP server. */
