@@ -7,7 +7,7 @@ import { ConfigError } from '@gateway/common';
 import { loadIntakeSettings } from '@gateway/intake/src/settings';
 import { loadRendererSettings } from '@gateway/renderer/src/settings';
 import { loadOperatorSettings } from '@gateway/operator/src/settings';
-import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/config';
+import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
 import { loadEmailWorkerSettings } from '@gateway/worker-email/src/main';
 import { loadPushWorkerSettings } from '@gateway/worker-push/src/main';
 import { loadCliSettings } from '@gateway/gateway/src/cli/settings';

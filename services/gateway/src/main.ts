@@ -11,7 +11,7 @@ import { loadRendererSettings, startRenderer } from '@gateway/renderer';
 import { createMemoryOperatorStores, loadOperatorSettings, startOperator, type OperatorStores } from '@gateway/operator';
 import { embeddedDirectory } from '@gateway/renderer';
 import { startSmsWorker } from '@gateway/worker-sms/src/main';
-import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/config';
+import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
 import { loadEmailWorkerSettings, startEmailWorker } from '@gateway/worker-email/src/main';
 import { loadPushWorkerSettings, startPushWorker } from '@gateway/worker-push/src/main';
 
