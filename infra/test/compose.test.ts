@@ -8,7 +8,7 @@ import { loadIntakeSettings } from '@gateway/intake/src/settings';
 import { loadRendererSettings } from '@gateway/renderer/src/settings';
 import { loadOperatorSettings } from '@gateway/operator/src/settings';
 import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
-import { loadEmailWorkerSettings } from '@gateway/worker-email/src/main';
+import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
 import { loadPushWorkerSettings } from '@gateway/worker-push/src/main';
 import { loadCliSettings } from '@gateway/gateway/src/cli/settings';
 import { runProcess } from '../../services/gateway/test/cli-support';
@@ -23,7 +23,7 @@ const GATEWAY: Record<string, { main: string; load: (env: Env) => unknown; probe
   operator: { main: 'services/operator/src/main.ts', load: loadOperatorSettings, listen: (env) => ({ host: loadOperatorSettings(env).http.host, port: loadOperatorSettings(env).http.port }) },
   // Provider settings are read only for the providers listed, so the probe lists them all.
   'worker-sms': { main: 'services/workers/sms/src/main.ts', load: loadSmsWorkerSettings, probeEnv: { SMS_PROVIDERS: 'twilio,esms' }, listen: (env) => loadSmsWorkerSettings(env).sms.http },
-  'worker-email': { main: 'services/workers/email/src/main.ts', load: loadEmailWorkerSettings, listen: (env) => ({ host: loadEmailWorkerSettings(env).email.EMAIL_HTTP_HOST, port: loadEmailWorkerSettings(env).email.EMAIL_HTTP_PORT }) },
+  'worker-email': { main: 'services/workers/email/src/main.ts', load: loadEmailWorkerSettings, listen: (env) => ({ host: loadEmailWorkerSettings(env).email.http.host, port: loadEmailWorkerSettings(env).email.http.port }) },
   'worker-push': { main: 'services/workers/push/src/main.ts', load: loadPushWorkerSettings, listen: (env) => ({ host: loadPushWorkerSettings(env).http.PUSH_HOST, port: loadPushWorkerSettings(env).http.PUSH_PORT }) },
   admin: { main: 'services/gateway/src/cli/index.ts', load: loadCliSettings },
 };

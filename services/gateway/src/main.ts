@@ -12,7 +12,8 @@ import { createMemoryOperatorStores, loadOperatorSettings, startOperator, type O
 import { embeddedDirectory } from '@gateway/renderer';
 import { startSmsWorker } from '@gateway/worker-sms/src/main';
 import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
-import { loadEmailWorkerSettings, startEmailWorker } from '@gateway/worker-email/src/main';
+import { startEmailWorker } from '@gateway/worker-email/src/main';
+import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
 import { loadPushWorkerSettings, startPushWorker } from '@gateway/worker-push/src/main';
 
 export const SERVICES = ['intake', 'renderer', 'operator', 'sms', 'email', 'push'] as const;
