@@ -9,7 +9,7 @@ import { loadRendererSettings } from '@gateway/renderer/src/settings';
 import { loadOperatorSettings } from '@gateway/operator/src/settings';
 import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
 import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
-import { loadPushWorkerSettings } from '@gateway/worker-push/src/main';
+import { loadPushWorkerSettings } from '@gateway/worker-push/src/settings';
 import { loadCliSettings } from '@gateway/gateway/src/cli/settings';
 import { runProcess } from '../../services/gateway/test/cli-support';
 import { composeSchemaValidator, containerEnv, hostPort, interpolate, parseCompose, readCompose, ROOT, settingsRead, type ComposeService } from './compose-support';
@@ -24,7 +24,7 @@ const GATEWAY: Record<string, { main: string; load: (env: Env) => unknown; probe
   // Provider settings are read only for the providers listed, so the probe lists them all.
   'worker-sms': { main: 'services/workers/sms/src/main.ts', load: loadSmsWorkerSettings, probeEnv: { SMS_PROVIDERS: 'twilio,esms' }, listen: (env) => loadSmsWorkerSettings(env).sms.http },
   'worker-email': { main: 'services/workers/email/src/main.ts', load: loadEmailWorkerSettings, listen: (env) => ({ host: loadEmailWorkerSettings(env).email.http.host, port: loadEmailWorkerSettings(env).email.http.port }) },
-  'worker-push': { main: 'services/workers/push/src/main.ts', load: loadPushWorkerSettings, listen: (env) => ({ host: loadPushWorkerSettings(env).http.PUSH_HOST, port: loadPushWorkerSettings(env).http.PUSH_PORT }) },
+  'worker-push': { main: 'services/workers/push/src/main.ts', load: loadPushWorkerSettings, listen: (env) => ({ host: loadPushWorkerSettings(env).http.host, port: loadPushWorkerSettings(env).http.port }) },
   admin: { main: 'services/gateway/src/cli/index.ts', load: loadCliSettings },
 };
 const INFRASTRUCTURE: Record<string, string> = { kafka: 'apache/kafka:', redis: 'redis:', mailpit: 'axllent/mailpit:' };

@@ -14,7 +14,8 @@ import { startSmsWorker } from '@gateway/worker-sms/src/main';
 import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
 import { startEmailWorker } from '@gateway/worker-email/src/main';
 import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
-import { loadPushWorkerSettings, startPushWorker } from '@gateway/worker-push/src/main';
+import { startPushWorker } from '@gateway/worker-push/src/main';
+import { loadPushWorkerSettings } from '@gateway/worker-push/src/settings';
 
 export const SERVICES = ['intake', 'renderer', 'operator', 'sms', 'email', 'push'] as const;
 export type ServiceName = (typeof SERVICES)[number];
