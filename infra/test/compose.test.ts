@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import webpush from 'web-push';
 import { ConfigError } from '@gateway/common';
-import { loadIntakeSettings } from '@gateway/intake/src/config';
-import { loadRendererSettings } from '@gateway/renderer/src/config';
-import { loadOperatorSettings } from '@gateway/operator/src/config';
-import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/config';
-import { loadEmailWorkerSettings } from '@gateway/worker-email/src/main';
-import { loadPushWorkerSettings } from '@gateway/worker-push/src/main';
+import { loadIntakeSettings } from '@gateway/intake/src/settings';
+import { loadRendererSettings } from '@gateway/renderer/src/settings';
+import { loadOperatorSettings } from '@gateway/operator/src/settings';
+import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
+import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
+import { loadPushWorkerSettings } from '@gateway/worker-push/src/settings';
 import { loadCliSettings } from '@gateway/gateway/src/cli/settings';
 import { runProcess } from '../../services/gateway/test/cli-support';
 import { composeSchemaValidator, containerEnv, hostPort, interpolate, parseCompose, readCompose, ROOT, settingsRead, type ComposeService } from './compose-support';
@@ -18,13 +18,13 @@ type Env = Record<string, string | undefined>;
 
 /** Every gateway container: its composition root, its settings loader, and where it listens. */
 const GATEWAY: Record<string, { main: string; load: (env: Env) => unknown; probeEnv?: Record<string, string>; listen?: (env: Env) => { host: string; port: number } }> = {
-  intake: { main: 'services/intake/src/main.ts', load: loadIntakeSettings, listen: (env) => ({ host: loadIntakeSettings(env).INTAKE_HOST, port: loadIntakeSettings(env).INTAKE_PORT }) },
-  renderer: { main: 'services/renderer/src/main.ts', load: loadRendererSettings, listen: (env) => ({ host: loadRendererSettings(env).RENDERER_HOST, port: loadRendererSettings(env).RENDERER_PORT }) },
-  operator: { main: 'services/operator/src/main.ts', load: loadOperatorSettings, listen: (env) => ({ host: loadOperatorSettings(env).OPERATOR_HOST, port: loadOperatorSettings(env).OPERATOR_PORT }) },
+  intake: { main: 'services/intake/src/main.ts', load: loadIntakeSettings, listen: (env) => ({ host: loadIntakeSettings(env).http.host, port: loadIntakeSettings(env).http.port }) },
+  renderer: { main: 'services/renderer/src/main.ts', load: loadRendererSettings, listen: (env) => ({ host: loadRendererSettings(env).http.host, port: loadRendererSettings(env).http.port }) },
+  operator: { main: 'services/operator/src/main.ts', load: loadOperatorSettings, listen: (env) => ({ host: loadOperatorSettings(env).http.host, port: loadOperatorSettings(env).http.port }) },
   // Provider settings are read only for the providers listed, so the probe lists them all.
   'worker-sms': { main: 'services/workers/sms/src/main.ts', load: loadSmsWorkerSettings, probeEnv: { SMS_PROVIDERS: 'twilio,esms' }, listen: (env) => loadSmsWorkerSettings(env).sms.http },
-  'worker-email': { main: 'services/workers/email/src/main.ts', load: loadEmailWorkerSettings, listen: (env) => ({ host: loadEmailWorkerSettings(env).email.EMAIL_HTTP_HOST, port: loadEmailWorkerSettings(env).email.EMAIL_HTTP_PORT }) },
-  'worker-push': { main: 'services/workers/push/src/main.ts', load: loadPushWorkerSettings, listen: (env) => ({ host: loadPushWorkerSettings(env).http.PUSH_HOST, port: loadPushWorkerSettings(env).http.PUSH_PORT }) },
+  'worker-email': { main: 'services/workers/email/src/main.ts', load: loadEmailWorkerSettings, listen: (env) => ({ host: loadEmailWorkerSettings(env).email.http.host, port: loadEmailWorkerSettings(env).email.http.port }) },
+  'worker-push': { main: 'services/workers/push/src/main.ts', load: loadPushWorkerSettings, listen: (env) => ({ host: loadPushWorkerSettings(env).http.host, port: loadPushWorkerSettings(env).http.port }) },
   admin: { main: 'services/gateway/src/cli/index.ts', load: loadCliSettings },
 };
 const INFRASTRUCTURE: Record<string, string> = { kafka: 'apache/kafka:', redis: 'redis:', mailpit: 'axllent/mailpit:' };

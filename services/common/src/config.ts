@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
 import { parseRedisTarget } from './redis';
 
 /** Thrown by a composition root when settings are wrong; the message names every bad setting. */
@@ -90,6 +91,51 @@ export function infrastructureSettings() {
     /** Put before every default consumer group id; default: TOPIC_PREFIX (see consumerGroupId). */
     KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').optional(),
   };
+}
+
+/** What `infrastructureSettings()` parses to: still the environment's names. */
+export type InfrastructureEnv = z.output<z.ZodObject<ReturnType<typeof infrastructureSettings>>>;
+
+/*
+ * The settings shape every service shares: `load<Service>Settings(env)` reads the environment's
+ * names and returns camelCase parts; code below the composition root sees only these parts.
+ */
+
+export interface KafkaServiceSettings {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  /** Create missing topics at start, with `partitions` partitions each. */
+  createTopics: boolean;
+  partitions: number;
+}
+
+/** A consumer's group (consumerGroupId) and the group whose offsets it takes over once (legacyGroupId). */
+export interface ConsumerGroupSettings {
+  groupId: string;
+  legacyGroupId?: string | undefined;
+}
+
+export interface RedisSettings {
+  url: string;
+  keyPrefix: string;
+}
+
+export function kafkaSettings(s: InfrastructureEnv, clientId: string): KafkaServiceSettings {
+  return { brokers: s.KAFKA_BROKERS, clientId, topicPrefix: s.TOPIC_PREFIX, createTopics: s.KAFKA_CREATE_TOPICS, partitions: s.TOPIC_PARTITIONS };
+}
+
+export function consumerGroupSettings(s: InfrastructureEnv, explicit: string | undefined, standardName: string): ConsumerGroupSettings {
+  return { groupId: consumerGroupId(s, explicit, standardName), legacyGroupId: legacyGroupId(s, explicit, standardName) };
+}
+
+export function redisSettings(s: InfrastructureEnv): RedisSettings {
+  return { url: s.REDIS_URL, keyPrefix: s.REDIS_KEY_PREFIX };
+}
+
+/** The topic names after TOPIC_PREFIX (the standard names without one). */
+export function topicSettings(s: InfrastructureEnv): Topics {
+  return s.TOPIC_PREFIX ? withPrefix(s.TOPIC_PREFIX) : TOPICS;
 }
 
 /**

@@ -11,9 +11,11 @@ import { loadRendererSettings, startRenderer } from '@gateway/renderer';
 import { createMemoryOperatorStores, loadOperatorSettings, startOperator, type OperatorStores } from '@gateway/operator';
 import { embeddedDirectory } from '@gateway/renderer';
 import { startSmsWorker } from '@gateway/worker-sms/src/main';
-import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/config';
-import { loadEmailWorkerSettings, startEmailWorker } from '@gateway/worker-email/src/main';
-import { loadPushWorkerSettings, startPushWorker } from '@gateway/worker-push/src/main';
+import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
+import { startEmailWorker } from '@gateway/worker-email/src/main';
+import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
+import { startPushWorker } from '@gateway/worker-push/src/main';
+import { loadPushWorkerSettings } from '@gateway/worker-push/src/settings';
 
 export const SERVICES = ['intake', 'renderer', 'operator', 'sms', 'email', 'push'] as const;
 export type ServiceName = (typeof SERVICES)[number];

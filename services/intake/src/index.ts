@@ -1,2 +1,2 @@
 export { startIntake, type RunningIntake } from './main';
-export { loadIntakeSettings, type IntakeSettings } from './config';
+export { loadIntakeSettings, type IntakeSettings } from './settings';

@@ -7,7 +7,7 @@ import type { IdempotencyStore } from './domain/idempotency';
 import { createKafkaEventSink } from './adapters/kafka-sink';
 import { createIntakeHandler, type ReadinessReport } from './entry-points/http';
 import { createIntakeMetrics } from './metrics';
-import { loadIntakeSettings, type IntakeSettings } from './config';
+import { loadIntakeSettings, type IntakeSettings } from './settings';
 
 export interface RunningIntake {
   url: string;
@@ -27,32 +27,32 @@ interface IntakeStore {
 }
 
 async function redisStore(settings: IntakeSettings, logger: Logger): Promise<IntakeStore> {
-  const redis = createRedisClient(settings.REDIS_URL, logger, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  const redis = createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable yet; retrying in the background'));
   return {
-    idempotency: createRedisIdempotencyStore(redis, { prefix: settings.REDIS_KEY_PREFIX, retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 }),
+    idempotency: createRedisIdempotencyStore(redis, { prefix: settings.redis.keyPrefix, retentionMs: settings.idempotency.ttlSeconds * 1000, pendingMs: 60_000 }),
     ping: () => probe(() => redis.ping(), 1000),
     close: () => redis.quit().catch(() => redis.disconnect()),
   };
 }
 
 export async function startIntake(settings: IntakeSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningIntake> {
-  const logger = options.logger ?? createLogger({ name: 'intake', level: settings.LOG_LEVEL });
-  const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
+  const logger = options.logger ?? createLogger({ name: 'intake', level: settings.logLevel });
+  const keys = watchKeyRing(settings.keysFile, logger);
   const unbound = keys.current().unbound;
   if (unbound.length > 0) {
     logger.warn({ keys: unbound }, 'these keys have no "sources" in the keys file and may send events of any source; bind each to its own with: npm run gateway -- keys sources <name> --sources <source>');
   }
   const metrics = createIntakeMetrics();
-  const retention = { retentionMs: settings.IDEMPOTENCY_TTL_SECONDS * 1000, pendingMs: 60_000 };
+  const retention = { retentionMs: settings.idempotency.ttlSeconds * 1000, pendingMs: 60_000 };
   const store: IntakeStore = options.embedded
     ? { idempotency: options.embedded.stores.get('intake:idempotency', () => createMemoryIdempotencyStore(retention)), ping: async () => true, close: async () => undefined }
     : await redisStore(settings, logger);
 
-  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const producer = createDurableProducer(kafka);
   const admin = kafka.admin();
-  const publisher = new BatchingPublisher(producer, { maxBatch: settings.INTAKE_MAX_BATCH, ackTimeoutMs: settings.INTAKE_PUBLISH_TIMEOUT_MS });
+  const publisher = new BatchingPublisher(producer, { maxBatch: settings.publish.maxBatch, ackTimeoutMs: settings.publish.timeoutMs });
 
   let stopping = false;
   let kafkaConnected = false;
@@ -60,13 +60,13 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     for (let delay = 250; !stopping; delay = Math.min(delay * 2, 5000)) {
       try {
         await admin.connect();
-        if (settings.KAFKA_CREATE_TOPICS) {
-          const created = await ensureTopics(admin, [{ topic: settings.EVENTS_TOPIC, numPartitions: settings.TOPIC_PARTITIONS }]);
+        if (settings.kafka.createTopics) {
+          const created = await ensureTopics(admin, [{ topic: settings.topics.events, numPartitions: settings.kafka.partitions }]);
           if (created.length) logger.info({ topics: created }, 'created topics');
         }
         await producer.connect();
         kafkaConnected = true;
-        logger.info({ brokers: settings.KAFKA_BROKERS }, 'connected to Kafka');
+        logger.info({ brokers: settings.kafka.brokers }, 'connected to Kafka');
         return;
       } catch (err) {
         logger.warn({ err: (err as Error).message, retryInMs: delay }, 'Kafka not reachable yet');
@@ -76,19 +76,19 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
   };
   const kafkaReady = connectKafka();
 
-  const kafkaSink = createKafkaEventSink(publisher, settings.EVENTS_TOPIC);
+  const kafkaSink = createKafkaEventSink(publisher, settings.topics.events);
   const accept = createEventAcceptor({
     // Until the first connection, a publish waits for it (bounded), instead of failing at once
     // right after start or queueing without limit while the broker is away.
     sink: {
       async publish(event, meta) {
-        if (!kafkaConnected) await withTimeout(kafkaReady, settings.INTAKE_PUBLISH_TIMEOUT_MS, () => new Error('not connected to Kafka yet'));
+        if (!kafkaConnected) await withTimeout(kafkaReady, settings.publish.timeoutMs, () => new Error('not connected to Kafka yet'));
         if (!kafkaConnected) throw new Error('intake is stopping');
         return kafkaSink.publish(event, meta);
       },
     },
     idempotency: store.idempotency,
-    publishTimeoutMs: settings.INTAKE_PUBLISH_TIMEOUT_MS,
+    publishTimeoutMs: settings.publish.timeoutMs,
     onPublishSettled: (eventId, err) => {
       if (err) logger.warn({ eventId, err: (err as Error).message }, 'publish failed');
       else logger.info({ eventId }, 'event stored');
@@ -108,12 +108,12 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     return lastReadiness.report;
   };
 
-  const app = createIntakeHandler({ accept, keys: keys.current, metrics, readiness, logger, bodyLimitBytes: settings.INTAKE_BODY_LIMIT_BYTES });
-  const http = await listenHttp(app, settings.INTAKE_HOST, settings.INTAKE_PORT);
+  const app = createIntakeHandler({ accept, keys: keys.current, metrics, readiness, logger, bodyLimitBytes: settings.http.bodyLimitBytes });
+  const http = await listenHttp(app, settings.http.host, settings.http.port);
   // Longer than the usual load balancer idle timeout (60 s), so the balancer closes first.
   http.server.keepAliveTimeout = 65_000;
   const { url, port } = http;
-  logger.info({ url, keys: keys.current().size, topic: settings.EVENTS_TOPIC }, 'intake listening');
+  logger.info({ url, keys: keys.current().size, topic: settings.topics.events }, 'intake listening');
 
   const stop = closeOnce(
     [
@@ -128,7 +128,7 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
       ['close store', () => store.close()],
       ['stop watching keys', () => keys.close()],
     ],
-    { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+    { timeoutMs: settings.shutdownTimeoutMs, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
   return { url, port, stop };
 }
@@ -144,10 +144,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  if (settings.INTAKE_WORKERS > 1 && cluster.isPrimary) {
+  if (settings.workers > 1 && cluster.isPrimary) {
     // The primary only supervises: a worker that dies is replaced, SIGTERM is passed on.
     let stopping = false;
-    for (let i = 0; i < settings.INTAKE_WORKERS; i++) cluster.fork();
+    for (let i = 0; i < settings.workers; i++) cluster.fork();
     cluster.on('exit', (worker, code) => {
       if (!stopping) {
         console.error(`intake: worker ${worker.process.pid} exited (${code}); starting another`);

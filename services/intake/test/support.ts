@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKey, createLogger } from '@gateway/common';
 import { startIntake, type RunningIntake } from '../src/main';
-import { loadIntakeSettings } from '../src/config';
+import { loadIntakeSettings } from '../src/settings';
 import { waitFor } from '../../../tests/support/infra';
 
 export interface TestIntake extends RunningIntake {

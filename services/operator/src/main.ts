@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import { TOPICS, topicSpecs, withPrefix } from '@gateway/contracts';
+import { topicSpecs } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, superviseConsumer, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
-import { loadOperatorSettings, type OperatorSettings } from './config';
+import { loadOperatorSettings, type OperatorSettings } from './settings';
 import { createRedisOperatorStores, type OperatorStores } from './data-access/stores';
 import { producerPublisher } from './app/publisher';
 import { ResendService } from './app/resend-service';
@@ -32,32 +32,32 @@ export interface OperatorDeps {
 
 /** Composition root of the operator service: status projection, notifications and resend API, audit, web console. */
 export async function startOperator(settings: OperatorSettings, deps: OperatorDeps = {}): Promise<RunningOperator> {
-  const logger = deps.logger ?? createLogger({ name: 'operator', level: settings.LOG_LEVEL });
-  const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
-  const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
-  const redis = deps.stores ? undefined : createRedisClient(settings.REDIS_URL, logger, { maxRetriesPerRequest: 2 });
-  const stores = deps.stores ?? createRedisOperatorStores(redis as Redis, settings.REDIS_KEY_PREFIX, {
-    retentionMs: settings.STATUS_RETENTION_DAYS * 24 * 3600 * 1000,
+  const logger = deps.logger ?? createLogger({ name: 'operator', level: settings.logLevel });
+  const { topics } = settings;
+  const keys = watchKeyRing(settings.keysFile, logger);
+  const redis = deps.stores ? undefined : createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 2 });
+  const stores = deps.stores ?? createRedisOperatorStores(redis as Redis, settings.redis.keyPrefix, {
+    retentionMs: settings.statusRetentionMs,
     onUnreadableFailed: (problem) => logger.warn(problem, 'a worker\'s failed record no longer parses; read as absent'),
   });
 
-  const bus: BusClient = deps.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const bus: BusClient = deps.bus ?? createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const admin = bus.admin();
   await admin.connect();
-  if (settings.KAFKA_CREATE_TOPICS) {
+  if (settings.kafka.createTopics) {
     const wanted = new Set([topics.status, topics.deadLetter, topics.sms, topics.email, topics.push, topics.inapp]);
-    await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics).filter((t) => wanted.has(t.topic)));
+    await ensureTopics(admin, topicSpecs(settings.kafka.partitions, topics).filter((t) => wanted.has(t.topic)));
   }
   const producer = createDurableProducer(bus);
   await producer.connect();
-  await adoptLegacyGroupOffsets(bus, { groupId: settings.STATUS_GROUP_ID, legacyGroupId: settings.legacyGroupId, topics: [topics.status], logger });
-  const { consumer, health } = superviseConsumer(bus, { groupId: settings.STATUS_GROUP_ID, allowAutoTopicCreation: false }, { name: 'status projection', logger });
+  await adoptLegacyGroupOffsets(bus, { groupId: settings.kafka.groupId, legacyGroupId: settings.kafka.legacyGroupId, topics: [topics.status], logger });
+  const { consumer, health } = superviseConsumer(bus, { groupId: settings.kafka.groupId, allowAutoTopicCreation: false }, { name: 'status projection', logger });
   await consumer.connect();
   const publisher = producerPublisher(producer);
   await runStatusProjection({ consumer, topics, store: stores.notifications, publisher, logger: logger.child({ component: 'status-projection' }) });
 
-  const resends = new ResendService({ stores, publisher, topics, options: { autoWindowMs: settings.RESEND_DEDUP_WINDOW_MS, requestWindowMs: settings.RESEND_REQUEST_TTL_MS, inFlightMs: settings.RESEND_IN_FLIGHT_MS } });
-  const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: { batchSize: settings.RESEND_JOB_BATCH, maxItems: settings.RESEND_JOB_MAX_ITEMS } });
+  const resends = new ResendService({ stores, publisher, topics, options: settings.resend });
+  const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: settings.resendJobs });
 
   const infraReadiness =
     deps.readiness ??
@@ -67,7 +67,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     });
   const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() });
   const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}) });
-  const http = await listenHttp(app, settings.OPERATOR_HOST, settings.OPERATOR_PORT);
+  const http = await listenHttp(app, settings.http.host, settings.http.port);
   const { url } = http;
   const resumed = await jobs.resume();
   logger.info({ url, console: `${url}/console/`, status: topics.status, resumedJobs: resumed.length }, 'operator API and console listening; projecting statuses');
@@ -82,7 +82,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       ['close redis', () => redis?.quit().catch(() => redis.disconnect())],
       ['stop watching keys', () => keys.close()],
     ],
-    { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+    { timeoutMs: settings.shutdownTimeoutMs, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
   return { url, stores, jobs, stop, failed: health.failed };
 }

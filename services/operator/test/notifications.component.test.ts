@@ -5,7 +5,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { withPrefix, type DeliveryStatus } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
 import { createTopics, kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
-import { loadOperatorSettings } from '../src/config';
+import { loadOperatorSettings } from '../src/settings';
 import { startOperator, type RunningOperator } from '../src/main';
 
 describe('GET /v1/notifications/:id from the projected status topic', () => {

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { withPrefix, type ChannelMessageInput, type DeliveryStatus, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey, type DevOutbox } from '@gateway/common';
 import { createTopics, kafkaBrokers, redisUrl, uniqueName } from '../../../tests/support/infra';
-import { loadOperatorSettings } from '../src/config';
+import { loadOperatorSettings } from '../src/settings';
 import { startOperator, type RunningOperator } from '../src/main';
 
 /** One key per role, written to a keys file the operator watches. */

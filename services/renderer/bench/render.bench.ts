@@ -18,7 +18,7 @@ import { createLogger } from '@gateway/common';
 import { cpuSecondsOf, provideKafka, provideRedis } from '@gateway/infra';
 import { measureRenderThroughput } from '../src/render';
 import { createRedisDirectoryStore } from '@gateway/directory';
-import { loadRendererSettings } from '../src/config';
+import { loadRendererSettings } from '../src/settings';
 import { startRenderer } from '../src/main';
 
 const TEMPLATES = resolve(__dirname, '../../../templates');

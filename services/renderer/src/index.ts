@@ -1,3 +1,3 @@
 export { startRenderer, type RunningRenderer } from './main';
 export { embeddedDirectory } from './main';
-export { loadRendererSettings, type RendererSettings } from './config';
+export { loadRendererSettings, type RendererSettings } from './settings';

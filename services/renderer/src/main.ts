@@ -1,5 +1,5 @@
 import express from 'express';
-import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
+import { topicSpecs, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { createTemplateEngine } from './domain';
@@ -7,7 +7,7 @@ import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter } from './entry-points/directory-http';
 import { createMemorySequenceStore, createRedisSequenceStore, type SequenceStore } from './pipeline/sequence-store';
 import { runEventsConsumer } from './entry-points/events-consumer';
-import { loadRendererSettings, type RendererSettings } from './config';
+import { loadRendererSettings, type RendererSettings } from './settings';
 
 export interface RunningRenderer {
   url: string;
@@ -30,10 +30,10 @@ interface RendererStores {
 }
 
 function redisStores(settings: RendererSettings, logger: Logger): RendererStores {
-  const redis = createRedisClient(settings.REDIS_URL, logger, { maxRetriesPerRequest: 2 });
+  const redis = createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 2 });
   return {
-    directory: createRedisDirectoryStore(redis, { prefix: `${settings.REDIS_KEY_PREFIX}dir:` }),
-    sequences: createRedisSequenceStore(redis, { prefix: settings.REDIS_KEY_PREFIX }),
+    directory: createRedisDirectoryStore(redis, { prefix: `${settings.redis.keyPrefix}dir:` }),
+    sequences: createRedisSequenceStore(redis, { prefix: settings.redis.keyPrefix }),
     ping: () => probe(() => redis.ping(), 1000),
     close: () => redis.quit().catch(() => redis.disconnect()),
   };
@@ -54,28 +54,28 @@ export function embeddedDirectory(embedded: Embedded): DirectoryStore {
 }
 
 export async function startRenderer(settings: RendererSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningRenderer> {
-  const logger = options.logger ?? createLogger({ name: 'renderer', level: settings.LOG_LEVEL });
-  const topics = settings.TOPIC_PREFIX ? withPrefix(settings.TOPIC_PREFIX) : TOPICS;
+  const logger = options.logger ?? createLogger({ name: 'renderer', level: settings.logLevel });
+  const { topics } = settings;
   const renderer = createRenderer({
-    templates: loadTemplates(settings.TEMPLATES_DIR, createTemplateEngine()),
-    agency: { name: settings.AGENCY_NAME, emailFrom: settings.AGENCY_EMAIL_FROM, calendarDomain: settings.CALENDAR_DOMAIN },
+    templates: loadTemplates(settings.templatesDir, createTemplateEngine()),
+    agency: settings.agency,
   });
-  const keys = watchKeyRing(settings.GATEWAY_KEYS_FILE, logger);
+  const keys = watchKeyRing(settings.keysFile, logger);
 
   const stores = options.embedded ? memoryStores(options.embedded) : redisStores(settings, logger);
   const { directory, sequences } = stores;
 
-  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const admin = kafka.admin();
   await admin.connect();
-  if (settings.KAFKA_CREATE_TOPICS) {
-    const created = await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics));
+  if (settings.kafka.createTopics) {
+    const created = await ensureTopics(admin, topicSpecs(settings.kafka.partitions, topics));
     if (created.length) logger.info({ topics: created }, 'created topics');
   }
   const producer = createFanoutProducer(kafka);
   await producer.connect();
-  await adoptLegacyGroupOffsets(kafka, { groupId: settings.RENDERER_GROUP_ID, legacyGroupId: settings.legacyGroupId, topics: [topics.events], logger });
-  const { consumer, health } = superviseConsumer(kafka, { groupId: settings.RENDERER_GROUP_ID, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 }, { name: 'events consumer', logger });
+  await adoptLegacyGroupOffsets(kafka, { groupId: settings.kafka.groupId, legacyGroupId: settings.kafka.legacyGroupId, topics: [topics.events], logger });
+  const { consumer, health } = superviseConsumer(kafka, { groupId: settings.kafka.groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 }, { name: 'events consumer', logger });
   await consumer.connect();
   await runEventsConsumer({
     consumer,
@@ -84,8 +84,8 @@ export async function startRenderer(settings: RendererSettings, options: { logge
     logger,
     service: 'renderer',
     processor: { directory, sequences, renderer },
-    partitionsConsumedConcurrently: settings.RENDERER_CONCURRENCY,
-    gzip: settings.RENDERER_COMPRESSION === 'gzip',
+    partitionsConsumedConcurrently: settings.concurrency,
+    gzip: settings.compression === 'gzip',
   });
 
   const app = express();
@@ -96,7 +96,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   });
   app.use('/v1/directory', createDirectoryRouter({ store: directory, keys: keys.current, logger }));
   app.use(noRoute());
-  const http = await listenHttp(app, settings.RENDERER_HOST, settings.RENDERER_PORT);
+  const http = await listenHttp(app, settings.http.host, settings.http.port);
   const { url } = http;
   logger.info({ url, events: topics.events }, 'renderer consuming events; directory API listening');
 
@@ -109,7 +109,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
       ['close stores', () => stores.close()],
       ['stop watching keys', () => keys.close()],
     ],
-    { timeoutMs: settings.SHUTDOWN_TIMEOUT_MS, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
+    { timeoutMs: settings.shutdownTimeoutMs, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
   return { url, topics, stop, failed: health.failed };
 }

@@ -10,7 +10,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { allTopics, channelMessageSchema, loadExample, withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
 import { createTopics, kafkaBrokers, readAllMessages, uniqueName } from '../../../tests/support/infra';
-import { loadRendererSettings } from '../src/config';
+import { loadRendererSettings } from '../src/settings';
 import { rendererTestEnv } from './support';
 import { startRenderer, type RunningRenderer } from '../src/main';
 
@@ -52,7 +52,7 @@ describe('renderer upgraded to a prefixed consumer group id', () => {
     await admin.disconnect();
 
     const settings = loadRendererSettings(rendererTestEnv(prefix, join(dir, 'keys.json')));
-    expect(settings.RENDERER_GROUP_ID).toBe(`${prefix}gateway-renderer`);
+    expect(settings.kafka.groupId).toBe(`${prefix}gateway-renderer`);
     renderer = await startRenderer(settings, { logger: createLogger({ name: 'renderer-upgrade-test', level: 'silent' }) });
 
     const second = meeting(2);

@@ -5,7 +5,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { allTopics, channelMessageSchema, deadLetterSchema, deliveryStatusSchema, loadExample, withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
 import { createTopics, kafkaBrokers, readAllMessages, uniqueName } from '../../../tests/support/infra';
-import { loadRendererSettings } from '../src/config';
+import { loadRendererSettings } from '../src/settings';
 import { rendererTestEnv } from './support';
 import { startRenderer, type RunningRenderer } from '../src/main';
 

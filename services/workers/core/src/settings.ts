@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Channel } from '@gateway/contracts';
-import { ConfigError, consumerGroupId, legacyGroupId, infrastructureSettings, parseSettings, setting } from '@gateway/common';
+import { ConfigError, consumerGroupSettings, infrastructureSettings, kafkaSettings, parseSettings, redisSettings, setting, type ConsumerGroupSettings, type KafkaServiceSettings, type RedisSettings } from '@gateway/common';
 import { checkRetryPolicy, DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/backoff';
 import type { RateLimit } from './data-access/rate-limiter';
 
@@ -10,19 +10,8 @@ export interface WorkerSettings {
   /** Appears in dead letters and logs: "worker-sms". */
   service: string;
   logLevel: string;
-  kafka: {
-    brokers: string[];
-    clientId: string;
-    groupId: string;
-    /** The group id before group ids took the prefix, whose offsets are taken over once (adoptLegacyGroupOffsets). */
-    legacyGroupId?: string | undefined;
-    topicPrefix: string;
-    createTopics: boolean;
-    partitions: number;
-    sessionTimeoutMs: number;
-    heartbeatIntervalMs: number;
-  };
-  redis: { url: string; keyPrefix: string };
+  kafka: KafkaServiceSettings & ConsumerGroupSettings & { sessionTimeoutMs: number; heartbeatIntervalMs: number };
+  redis: RedisSettings;
   /** Messages of one batch in flight at once. */
   concurrency: number;
   /** Partitions whose batches are processed at the same time. */
@@ -114,17 +103,12 @@ export function loadWorkerSettings(channel: Channel, env: Record<string, string 
     service,
     logLevel: s.LOG_LEVEL,
     kafka: {
-      brokers: s.KAFKA_BROKERS,
-      clientId: s.KAFKA_CLIENT_ID ?? `gateway-worker-${channel}`,
-      groupId: consumerGroupId(s, (c as Record<string, string | undefined>)[n.groupId], `gateway-worker-${channel}`),
-      legacyGroupId: legacyGroupId(s, (c as Record<string, string | undefined>)[n.groupId], `gateway-worker-${channel}`),
-      topicPrefix: s.TOPIC_PREFIX,
-      createTopics: s.KAFKA_CREATE_TOPICS,
-      partitions: s.TOPIC_PARTITIONS,
+      ...kafkaSettings(s, s.KAFKA_CLIENT_ID ?? `gateway-worker-${channel}`),
+      ...consumerGroupSettings(s, (c as Record<string, string | undefined>)[n.groupId], `gateway-worker-${channel}`),
       sessionTimeoutMs: s.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatIntervalMs: s.KAFKA_HEARTBEAT_INTERVAL_MS,
     },
-    redis: { url: s.REDIS_URL, keyPrefix: s.REDIS_KEY_PREFIX },
+    redis: redisSettings(s),
     concurrency: s.WORKER_CONCURRENCY,
     partitionsConcurrently: s.WORKER_PARTITIONS_CONCURRENTLY,
     claim: { leaseMs: s.CLAIM_LEASE_MS, waitMs: s.CLAIM_WAIT_MS ?? s.CLAIM_LEASE_MS + 5_000, doneTtlMs: s.CLAIM_DONE_TTL_MS },

@@ -1,8 +1,8 @@
 import express from 'express';
-import { allReady, closeOnce, createLogger, listenHttp, parseSettings, healthRoutes, noRoute, type Embedded, type Logger, runMain } from '@gateway/common';
-import { loadWorkerSettings, SettingsProblems, startChannelWorker, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
+import { allReady, closeOnce, createLogger, listenHttp, healthRoutes, noRoute, type Embedded, type Logger, runMain } from '@gateway/common';
+import { startChannelWorker, type RunningChannelWorker } from '@gateway/worker-core';
 import { createSmtpSender } from './smtp-sender';
-import { emailSettingsSchema, toSmtpSenderSettings, type EmailSettings } from './settings';
+import { loadEmailWorkerSettings, toSmtpSenderSettings, type EmailWorkerSettings } from './settings';
 
 export interface RunningEmailWorker {
   /** Base URL of the health endpoints. */
@@ -13,17 +13,8 @@ export interface RunningEmailWorker {
   failed: Promise<Error>;
 }
 
-/** Every bad setting, of the core and of SMTP, in one message. */
-export function loadEmailWorkerSettings(env: Record<string, string | undefined>): { core: WorkerSettings; email: EmailSettings } {
-  const problems = new SettingsProblems('worker-email');
-  const core = problems.take(() => loadWorkerSettings('email', env));
-  const email = problems.take(() => parseSettings('worker-email', emailSettingsSchema, env));
-  problems.check();
-  return { core: core as WorkerSettings, email: email as EmailSettings };
-}
-
 /** Composition root of the email worker: the SMTP pool behind the channel worker core. */
-export async function startEmailWorker(settings: { core: WorkerSettings; email: EmailSettings }, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningEmailWorker> {
+export async function startEmailWorker(settings: EmailWorkerSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningEmailWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-email', level: settings.core.logLevel });
   const sender = createSmtpSender(toSmtpSenderSettings(settings.email), { logger });
   let worker: RunningChannelWorker;
@@ -41,7 +32,7 @@ export async function startEmailWorker(settings: { core: WorkerSettings; email: 
   app.use(noRoute());
   let http: Awaited<ReturnType<typeof listenHttp>>;
   try {
-    http = await listenHttp(app, settings.email.EMAIL_HTTP_HOST, settings.email.EMAIL_HTTP_PORT);
+    http = await listenHttp(app, settings.email.http.host, settings.email.http.port);
   } catch (err) {
     await worker.stop();
     await sender.close();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { setting } from '@gateway/common';
+import { parseSettings, setting } from '@gateway/common';
+import { loadWorkerSettings, SettingsProblems, type WorkerSettings } from '@gateway/worker-core';
 import type { SmtpSenderSettings } from './smtp-sender';
 
 const optionalText = z
@@ -11,7 +12,7 @@ const optionalText = z
 
 /**
  * Environment-style settings of the SMTP adapter, for the email worker's composition root
- * (parse with `parseSettings('email-worker', emailSettingsSchema, env)`).
+ * (parse with `parseSettings('email-worker', emailSettingsSchema, env)`); parses to EmailSettings.
  */
 export const emailSettingsSchema = z
   .object({
@@ -59,9 +60,62 @@ export const emailSettingsSchema = z
     if (!s.EMAIL_MESSAGE_ID_DOMAIN && !fromDomain(s.EMAIL_FROM)) {
       ctx.addIssue({ code: 'custom', path: ['EMAIL_MESSAGE_ID_DOMAIN'], message: 'required when EMAIL_FROM has no domain to take it from' });
     }
-  });
+  })
+  .transform((s): EmailSettings => ({
+    smtp: {
+      host: s.SMTP_HOST,
+      port: s.SMTP_PORT,
+      secure: s.SMTP_SECURE,
+      requireTls: s.SMTP_REQUIRE_TLS,
+      tls: { rejectUnauthorized: s.SMTP_TLS_REJECT_UNAUTHORIZED, caFile: s.SMTP_TLS_CA_FILE, servername: s.SMTP_TLS_SERVERNAME },
+      auth: s.SMTP_USER && s.SMTP_PASSWORD ? { user: s.SMTP_USER, pass: s.SMTP_PASSWORD } : undefined,
+      pool: { maxConnections: s.SMTP_POOL_MAX_CONNECTIONS, maxMessages: s.SMTP_POOL_MAX_MESSAGES },
+      timeouts: { connectionMs: s.SMTP_CONNECTION_TIMEOUT_MS, greetingMs: s.SMTP_GREETING_TIMEOUT_MS, socketMs: s.SMTP_SOCKET_TIMEOUT_MS },
+      clientName: s.SMTP_CLIENT_NAME,
+    },
+    from: s.EMAIL_FROM,
+    messageIdDomain: s.EMAIL_MESSAGE_ID_DOMAIN ?? fromDomain(s.EMAIL_FROM) ?? '',
+    dkim:
+      s.EMAIL_DKIM_DOMAIN && s.EMAIL_DKIM_SELECTOR
+        ? { domainName: s.EMAIL_DKIM_DOMAIN, keySelector: s.EMAIL_DKIM_SELECTOR, privateKey: s.EMAIL_DKIM_PRIVATE_KEY, privateKeyFile: s.EMAIL_DKIM_PRIVATE_KEY_FILE }
+        : undefined,
+    http: { host: s.EMAIL_HTTP_HOST, port: s.EMAIL_HTTP_PORT },
+  }));
 
-export type EmailSettings = z.output<typeof emailSettingsSchema>;
+/** The SMTP adapter's settings as validated; key and CA files are named here and read at start (toSmtpSenderSettings). */
+export interface EmailSettings {
+  smtp: {
+    host: string;
+    port: number;
+    secure: boolean;
+    requireTls: boolean;
+    tls: { rejectUnauthorized: boolean; caFile?: string | undefined; servername?: string | undefined };
+    auth?: { user: string; pass: string } | undefined;
+    pool: { maxConnections: number; maxMessages: number };
+    timeouts: { connectionMs: number; greetingMs: number; socketMs: number };
+    clientName?: string | undefined;
+  };
+  from: string;
+  messageIdDomain: string;
+  /** The key itself (EMAIL_DKIM_PRIVATE_KEY) or its file (EMAIL_DKIM_PRIVATE_KEY_FILE): exactly one is set. */
+  dkim?: { domainName: string; keySelector: string; privateKey?: string | undefined; privateKeyFile?: string | undefined } | undefined;
+  /** Health endpoints (/healthz, /readyz). */
+  http: { host: string; port: number };
+}
+
+export interface EmailWorkerSettings {
+  core: WorkerSettings;
+  email: EmailSettings;
+}
+
+/** Every bad setting, of the core and of SMTP, in one message. */
+export function loadEmailWorkerSettings(env: Record<string, string | undefined>): EmailWorkerSettings {
+  const problems = new SettingsProblems('worker-email');
+  const core = problems.take(() => loadWorkerSettings('email', env));
+  const email = problems.take(() => parseSettings('worker-email', emailSettingsSchema, env));
+  problems.check();
+  return { core: core as WorkerSettings, email: email as EmailSettings };
+}
 
 function fromDomain(from: string): string | undefined {
   return /@([A-Za-z0-9.-]+\.[A-Za-z]{2,})>?\s*$/.exec(from)?.[1];
@@ -69,26 +123,25 @@ function fromDomain(from: string): string | undefined {
 
 /** Turns parsed settings into the adapter's settings; key and CA files are read here, once. */
 export function toSmtpSenderSettings(s: EmailSettings, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): SmtpSenderSettings {
-  const privateKey = s.EMAIL_DKIM_PRIVATE_KEY ?? (s.EMAIL_DKIM_PRIVATE_KEY_FILE ? readFile(s.EMAIL_DKIM_PRIVATE_KEY_FILE) : undefined);
+  const { smtp, dkim } = s;
+  const privateKey = dkim?.privateKey ?? (dkim?.privateKeyFile ? readFile(dkim.privateKeyFile) : undefined);
   const tls = {
-    rejectUnauthorized: s.SMTP_TLS_REJECT_UNAUTHORIZED,
-    ...(s.SMTP_TLS_CA_FILE ? { ca: readFile(s.SMTP_TLS_CA_FILE) } : {}),
-    ...(s.SMTP_TLS_SERVERNAME ? { servername: s.SMTP_TLS_SERVERNAME } : {}),
+    rejectUnauthorized: smtp.tls.rejectUnauthorized,
+    ...(smtp.tls.caFile ? { ca: readFile(smtp.tls.caFile) } : {}),
+    ...(smtp.tls.servername ? { servername: smtp.tls.servername } : {}),
   };
   return {
-    host: s.SMTP_HOST,
-    port: s.SMTP_PORT,
-    secure: s.SMTP_SECURE,
-    requireTls: s.SMTP_REQUIRE_TLS,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    requireTls: smtp.requireTls,
     tls,
-    ...(s.SMTP_USER && s.SMTP_PASSWORD ? { auth: { user: s.SMTP_USER, pass: s.SMTP_PASSWORD } } : {}),
-    pool: { maxConnections: s.SMTP_POOL_MAX_CONNECTIONS, maxMessages: s.SMTP_POOL_MAX_MESSAGES },
-    timeouts: { connectionMs: s.SMTP_CONNECTION_TIMEOUT_MS, greetingMs: s.SMTP_GREETING_TIMEOUT_MS, socketMs: s.SMTP_SOCKET_TIMEOUT_MS },
-    ...(s.SMTP_CLIENT_NAME ? { clientName: s.SMTP_CLIENT_NAME } : {}),
-    from: s.EMAIL_FROM,
-    messageIdDomain: s.EMAIL_MESSAGE_ID_DOMAIN ?? fromDomain(s.EMAIL_FROM) ?? '',
-    ...(s.EMAIL_DKIM_DOMAIN && s.EMAIL_DKIM_SELECTOR && privateKey
-      ? { dkim: { domainName: s.EMAIL_DKIM_DOMAIN, keySelector: s.EMAIL_DKIM_SELECTOR, privateKey } }
-      : {}),
+    ...(smtp.auth ? { auth: smtp.auth } : {}),
+    pool: smtp.pool,
+    timeouts: smtp.timeouts,
+    ...(smtp.clientName ? { clientName: smtp.clientName } : {}),
+    from: s.from,
+    messageIdDomain: s.messageIdDomain,
+    ...(dkim && privateKey ? { dkim: { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey } } : {}),
   };
 }

@@ -7,10 +7,10 @@ export { createRedisInboxStore, compareItemIds, isInboxItemId, type InboxEntry, 
 export { createInboxSender } from './inbox/sender';
 export { createInboxRouter, type InboxRouterDeps, type ReadReceipt } from './inbox/http';
 export { serveInboxStream, type InboxStreamOptions } from './inbox/sse';
-export { pushSettingsSchema, type PushSettings } from './settings';
+export { loadPushWorkerSettings, pushSettingsSchema, type PushSettings, type PushWorkerSettings } from './settings';
 export { createMemorySubscriptionStore } from './subscriptions/memory-store';
 export { createMemoryInboxStore } from './inbox/memory-store';
-export { embeddedInbox, startPushWorker, loadPushWorkerSettings, type PushWorkerOptions } from './main';
+export { embeddedInbox, startPushWorker, type PushWorkerOptions } from './main';
 
 /** A fresh VAPID key pair (base64url), e.g. for a development run. */
 export function generateVapidKeys(): { publicKey: string; privateKey: string } {

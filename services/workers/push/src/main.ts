@@ -1,8 +1,7 @@
 import express from 'express';
-import { z } from 'zod';
-import { closeOnce, createLogger, firstFailure, parseSettings, healthRoutes, noRoute, setting, watchKeyRing, type Embedded, type ListeningHttp, type Logger, runMain, listenHttp, createRedisClient } from '@gateway/common';
+import { closeOnce, createLogger, firstFailure, healthRoutes, noRoute, watchKeyRing, type Embedded, type ListeningHttp, type Logger, runMain, listenHttp, createRedisClient } from '@gateway/common';
 import { deliveryStatusSchema, type PushMessage } from '@gateway/contracts';
-import { loadWorkerSettings, SettingsProblems, startChannelWorker, type ChannelSender, type RunningChannelWorker, type WorkerSettings } from '@gateway/worker-core';
+import { startChannelWorker, type ChannelSender, type RunningChannelWorker } from '@gateway/worker-core';
 import { createWebPushSender } from './web-push-sender';
 import { createRedisSubscriptionStore, type SubscriptionStore } from './subscriptions/store';
 import { createMemorySubscriptionStore } from './subscriptions/memory-store';
@@ -11,30 +10,7 @@ import { createRedisInboxStore, type InboxStore } from './inbox/store';
 import { createMemoryInboxStore } from './inbox/memory-store';
 import { createInboxSender } from './inbox/sender';
 import { createInboxRouter } from './inbox/http';
-import { pushSettingsSchema, type PushSettings } from './settings';
-
-const httpSettingsSchema = z.object({
-  PUSH_HOST: z.string().default('127.0.0.1'),
-  PUSH_PORT: setting.port(8083),
-  GATEWAY_KEYS_FILE: z.string({ message: 'required: path to the API keys JSON file' }).min(1),
-});
-
-export interface PushWorkerSettings {
-  push: WorkerSettings;
-  inapp: WorkerSettings;
-  web: PushSettings;
-  http: z.output<typeof httpSettingsSchema>;
-}
-
-export function loadPushWorkerSettings(env: Record<string, string | undefined>): PushWorkerSettings {
-  const problems = new SettingsProblems('worker-push');
-  const push = problems.take(() => loadWorkerSettings('push', env));
-  const inapp = problems.take(() => loadWorkerSettings('inapp', env, 'worker-inapp'));
-  const web = problems.take(() => parseSettings('worker-push', pushSettingsSchema, env));
-  const http = problems.take(() => parseSettings('worker-push', httpSettingsSchema, env));
-  problems.check();
-  return { push: push as WorkerSettings, inapp: inapp as WorkerSettings, web: web as PushSettings, http: http as PushWorkerSettings['http'] };
-}
+import { loadPushWorkerSettings, type PushWorkerSettings } from './settings';
 
 export interface RunningPushWorker {
   url: string;
@@ -64,25 +40,25 @@ export function embeddedInbox(embedded: Embedded, maxItemsPerUser = 500): InboxS
 
 export async function startPushWorker(settings: PushWorkerSettings, options: PushWorkerOptions = {}): Promise<RunningPushWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-push', level: settings.push.logLevel });
-  const keys = watchKeyRing(settings.http.GATEWAY_KEYS_FILE, logger);
+  const keys = watchKeyRing(settings.keysFile, logger);
   const embedded = options.embedded;
   const redis = embedded ? undefined : createRedisClient(settings.push.redis.url, logger, { maxRetriesPerRequest: 3 });
   const prefix = settings.push.redis.keyPrefix;
   let subscriptions: SubscriptionStore, inbox: InboxStore;
   if (redis) {
-    subscriptions = createRedisSubscriptionStore(redis, { prefix: `${prefix}push:`, maxPerUser: settings.web.WEB_PUSH_MAX_SUBSCRIPTIONS_PER_USER });
-    inbox = createRedisInboxStore(redis, { prefix: `${prefix}inbox:`, maxItemsPerUser: settings.web.INBOX_MAX_ITEMS_PER_USER, retentionSeconds: settings.web.INBOX_RETENTION_DAYS * 24 * 3600, logger });
+    subscriptions = createRedisSubscriptionStore(redis, { prefix: `${prefix}push:`, maxPerUser: settings.webPush.maxSubscriptionsPerUser });
+    inbox = createRedisInboxStore(redis, { prefix: `${prefix}inbox:`, maxItemsPerUser: settings.inbox.maxItemsPerUser, retentionSeconds: settings.inbox.retentionDays * 24 * 3600, logger });
   } else {
     const e = embedded as Embedded;
-    subscriptions = e.stores.get('push:subscriptions', () => createMemorySubscriptionStore({ maxPerUser: settings.web.WEB_PUSH_MAX_SUBSCRIPTIONS_PER_USER }));
-    inbox = embeddedInbox(e, settings.web.INBOX_MAX_ITEMS_PER_USER);
+    subscriptions = e.stores.get('push:subscriptions', () => createMemorySubscriptionStore({ maxPerUser: settings.webPush.maxSubscriptionsPerUser }));
+    inbox = embeddedInbox(e, settings.inbox.maxItemsPerUser);
   }
   const pushSender = createWebPushSender({
     store: subscriptions,
-    vapid: { subject: settings.web.WEB_PUSH_VAPID_SUBJECT, publicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, privateKey: settings.web.WEB_PUSH_VAPID_PRIVATE_KEY },
-    ttlSeconds: settings.web.WEB_PUSH_TTL_SECONDS,
-    timeoutMs: settings.web.WEB_PUSH_TIMEOUT_MS,
-    maxPayloadBytes: settings.web.WEB_PUSH_MAX_PAYLOAD_BYTES,
+    vapid: settings.webPush.vapid,
+    ttlSeconds: settings.webPush.ttlSeconds,
+    timeoutMs: settings.webPush.timeoutMs,
+    maxPayloadBytes: settings.webPush.maxPayloadBytes,
     logger,
   });
   // What started so far, stopped in reverse if a later step fails: a half-started process must
@@ -109,13 +85,13 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
       const consuming = { push: push.consuming(), inapp: inapp.consuming() };
       return { ready: consuming.push && consuming.inapp, report: { consuming } };
     });
-    app.use(createPushRouter({ store: subscriptions, keys: keys.current, logger, vapidPublicKey: settings.web.WEB_PUSH_VAPID_PUBLIC_KEY, allowedEndpointHosts: settings.web.WEB_PUSH_ENDPOINT_HOSTS }));
+    app.use(createPushRouter({ store: subscriptions, keys: keys.current, logger, vapidPublicKey: settings.webPush.vapid.publicKey, allowedEndpointHosts: settings.webPush.endpointHosts }));
     app.use(
       createInboxRouter({
         store: inbox,
         keys: keys.current,
         logger,
-        heartbeatMs: settings.web.INBOX_SSE_HEARTBEAT_MS,
+        heartbeatMs: settings.inbox.sseHeartbeatMs,
         // Reading an item in the inbox is the strongest proof of delivery we get: a `read` status.
         onRead: async ({ messageId, eventId, at }) => {
           const status = deliveryStatusSchema.parse({ messageId, eventId, channel: 'inapp', status: 'read', at });
@@ -124,7 +100,7 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
       }),
     );
     app.use(noRoute());
-    http = await listenHttp(app, settings.http.PUSH_HOST, settings.http.PUSH_PORT);
+    http = await listenHttp(app, settings.http.host, settings.http.port);
   } catch (err) {
     await undoStarted();
     throw err;

@@ -8,17 +8,15 @@ const parse = (env: Record<string, string>) => parseSettings('push-worker', push
 describe('push settings', () => {
   it('when only the VAPID settings are given, then the defaults apply', () => {
     expect(parse({ WEB_PUSH_VAPID_SUBJECT: 'mailto:quantri@danang.gov.vn', WEB_PUSH_VAPID_PUBLIC_KEY: keys.publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: keys.privateKey })).toEqual({
-      WEB_PUSH_VAPID_SUBJECT: 'mailto:quantri@danang.gov.vn',
-      WEB_PUSH_VAPID_PUBLIC_KEY: keys.publicKey,
-      WEB_PUSH_VAPID_PRIVATE_KEY: keys.privateKey,
-      WEB_PUSH_TTL_SECONDS: 86_400,
-      WEB_PUSH_TIMEOUT_MS: 10_000,
-      WEB_PUSH_MAX_PAYLOAD_BYTES: MAX_PUSH_PAYLOAD_BYTES,
-      WEB_PUSH_ENDPOINT_HOSTS: [...DEFAULT_PUSH_ENDPOINT_HOSTS],
-      WEB_PUSH_MAX_SUBSCRIPTIONS_PER_USER: 10,
-      INBOX_MAX_ITEMS_PER_USER: 1000,
-      INBOX_RETENTION_DAYS: 180,
-      INBOX_SSE_HEARTBEAT_MS: 15_000,
+      webPush: {
+        vapid: { subject: 'mailto:quantri@danang.gov.vn', publicKey: keys.publicKey, privateKey: keys.privateKey },
+        ttlSeconds: 86_400,
+        timeoutMs: 10_000,
+        maxPayloadBytes: MAX_PUSH_PAYLOAD_BYTES,
+        endpointHosts: [...DEFAULT_PUSH_ENDPOINT_HOSTS],
+        maxSubscriptionsPerUser: 10,
+      },
+      inbox: { maxItemsPerUser: 1000, retentionDays: 180, sseHeartbeatMs: 15_000 },
     });
   });
 

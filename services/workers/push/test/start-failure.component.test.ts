@@ -11,7 +11,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createKey } from '@gateway/common';
 import { kafkaBrokers, redisUrl, uniqueName } from '../../../../tests/support/infra';
 import { generateVapidKeys } from '../src';
-import { loadPushWorkerSettings, startPushWorker } from '../src/main';
+import { startPushWorker } from '../src/main';
+import { loadPushWorkerSettings } from '../src/settings';
 import { silentLogger } from './support';
 
 jest.setTimeout(120_000);

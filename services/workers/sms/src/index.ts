@@ -2,5 +2,5 @@ export { TwilioSmsSender, classifyTwilioError, type SmsSender, type TwilioSender
 export { twilioSignature, validateTwilioRequest } from './providers/twilio-signature';
 export { EsmsSmsSender, ESMS_RESULT_CODES, classifyEsmsResult, toEsmsPhone, toRequestId, type EsmsSenderOptions } from './providers/esms';
 export { createTwilioCallbackRouter, type TwilioCallbackOptions } from './entry-points/twilio-callbacks';
-export { loadSmsWorkerSettings, type SmsProviderSettings, type SmsSettings, type SmsWorkerSettings } from './config';
+export { loadSmsWorkerSettings, type SmsProviderSettings, type SmsSettings, type SmsWorkerSettings } from './settings';
 export { startSmsWorker, type RunningSmsWorker } from './main';

@@ -2,7 +2,7 @@ import express from 'express';
 import { closeOnce, createLogger, healthRoutes, storeCheck, noRoute, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp, createRedisClient } from '@gateway/common';
 import { createFailoverSender, embeddedRateLimiter, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
-import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './config';
+import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './settings';
 import { EsmsSmsSender } from './providers/esms';
 import { TWILIO_PROVIDER, TwilioSmsSender, type SmsSender } from './providers/twilio';
 import { createTwilioCallbackRouter } from './entry-points/twilio-callbacks';

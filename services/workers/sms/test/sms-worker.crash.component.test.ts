@@ -6,7 +6,7 @@ import { waitFor } from '../../../../tests/support/infra';
 import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '../../core/test/support/kafka';
 import { startLoopbackEsms, type LoopbackEsms } from './support/loopback-providers';
 import { ESMS_CREDENTIALS, esmsEnv, smsTestBed, type SmsTestBed } from './support/harness';
-import { loadSmsWorkerSettings } from '../src/config';
+import { loadSmsWorkerSettings } from '../src/settings';
 
 jest.setTimeout(240_000);
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '@gateway/common';
-import { loadSmsWorkerSettings } from './config';
+import { loadSmsWorkerSettings } from './settings';
 
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', REDIS_URL: 'redis://127.0.0.1:6379' };
 const esms = { ESMS_API_KEY: 'k', ESMS_SECRET_KEY: 's', ESMS_BRANDNAME: 'THANHUY-DN' };
