@@ -1,6 +1,7 @@
 import express from 'express';
 import { TOPICS, topicSpecs, withPrefix, type Topics } from '@gateway/contracts';
-import { adoptLegacyGroupOffsets, closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
+import { closeOnce, createLogger, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
 import { createDirectoryRouter, createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from './directory';
@@ -64,17 +65,17 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   const stores = options.embedded ? memoryStores(options.embedded) : redisStores(settings, logger);
   const { directory, sequences } = stores;
 
-  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
+  const kafka: Bus = options.embedded?.bus ?? createKafkaBus({ brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID }, logger);
   const admin = kafka.admin();
   await admin.connect();
   if (settings.KAFKA_CREATE_TOPICS) {
     const created = await ensureTopics(admin, topicSpecs(settings.TOPIC_PARTITIONS, topics));
     if (created.length) logger.info({ topics: created }, 'created topics');
   }
-  const producer = createFanoutProducer(kafka);
+  const producer = kafka.publisher();
   await producer.connect();
   await adoptLegacyGroupOffsets(kafka, { groupId: settings.RENDERER_GROUP_ID, legacyGroupId: settings.legacyGroupId, topics: [topics.events], logger });
-  const { consumer, health } = superviseConsumer(kafka, { groupId: settings.RENDERER_GROUP_ID, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 }, { name: 'events consumer', logger });
+  const { consumer, health } = superviseConsumer(kafka, { groupId: settings.RENDERER_GROUP_ID, sessionTimeoutMs: 30000, heartbeatIntervalMs: 3000 }, { name: 'events consumer', logger });
   await consumer.connect();
   await runEventsConsumer({
     consumer,
