@@ -1,20 +1,22 @@
 /**
- * The message bus conformance suite: the same behaviour from a real Kafka broker (kafkajs) and
- * from the embedded mode's in-process MemoryBus. What the services rely on is written here once.
+ * The message bus conformance suite: the same behaviour from the bus port's Kafka adapter
+ * (kafkajs, a real broker) and from the embedded mode's in-process MemoryBus. What the services
+ * rely on is written here once.
  */
-import type { KafkaMessage } from 'kafkajs';
-import { adoptLegacyGroupOffsets, createKafka, createLogger, MemoryBus, type BusClient, type BusConsumer } from '@gateway/common';
+import { adoptLegacyGroupOffsets, createKafkaBus, eachRecord, type Bus, type BusConsumer, type BusRecord } from '@gateway/bus';
+import { MemoryBus } from '@gateway/memory-bus';
+import { createLogger } from '@gateway/common';
 import { kafkaBrokers, uniqueName, waitFor } from '../support/infra';
 
 const logger = createLogger({ name: 'bus-conformance', level: 'silent' });
 
-const BUSES: Array<[string, () => BusClient]> = [
-  ['Kafka', () => createKafka({ brokers: kafkaBrokers(), clientId: 'bus-conformance' }, logger)],
+const BUSES: Array<[string, () => Bus]> = [
+  ['Kafka', () => createKafkaBus({ brokers: kafkaBrokers(), clientId: 'bus-conformance' }, logger)],
   ['the in-process bus', () => new MemoryBus()],
 ];
 
 describe.each(BUSES)('the message bus on %s', (_name, makeBus) => {
-  let bus: BusClient;
+  let bus: Bus;
   const consumers: BusConsumer[] = [];
   beforeAll(() => {
     bus = makeBus();
@@ -27,25 +29,25 @@ describe.each(BUSES)('the message bus on %s', (_name, makeBus) => {
     const name = uniqueName('conf');
     const admin = bus.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: -1 }], waitForLeaders: true });
+    await admin.createTopics([{ topic: name, partitions }]);
     await admin.disconnect();
     return name;
   }
 
   async function produce(name: string, messages: Array<{ key: string; value: string }>): Promise<void> {
-    const producer = bus.producer();
+    const producer = bus.publisher();
     await producer.connect();
-    await producer.send({ topic: name, acks: -1, messages });
+    await producer.publish(messages.map((m) => ({ topic: name, ...m })));
     await producer.disconnect();
   }
 
-  async function consume(name: string, groupId: string, handle: (m: KafkaMessage, partition: number) => Promise<void>, onJoin?: (assignment: Record<string, number[]>) => void): Promise<BusConsumer> {
-    const consumer = bus.consumer({ groupId, maxWaitTimeInMs: 100, retry: { initialRetryTime: 100, retries: 20 } });
+  async function consume(name: string, groupId: string, handle: (m: BusRecord, partition: number) => Promise<void>, onJoin?: (assignment: Readonly<Record<string, readonly number[]>>) => void): Promise<BusConsumer> {
+    const consumer = bus.consumer({ groupId, maxWaitMs: 100, retry: { initialRetryTimeMs: 100, retries: 20 } });
     consumers.push(consumer);
-    if (onJoin) consumer.on(consumer.events.GROUP_JOIN, (e) => onJoin(e.payload.memberAssignment));
+    if (onJoin) consumer.on('joined', (e) => onJoin(e.assignment));
     await consumer.connect();
     await consumer.subscribe({ topics: [name], fromBeginning: true });
-    await consumer.run({ eachMessage: ({ message, partition }) => handle(message, partition) });
+    await consumer.run({ eachBatch: eachRecord((message) => handle(message, message.partition)) });
     return consumer;
   }
 
@@ -118,7 +120,7 @@ describe.each(BUSES)('the message bus on %s', (_name, makeBus) => {
     expect(await adoptLegacyGroupOffsets(bus, { groupId, legacyGroupId, topics: [name], logger })).toBe(2);
     const admin = bus.admin();
     await admin.connect();
-    const offsets = async (g: string) => (await admin.fetchOffsets({ groupId: g, topics: [name] }))[0]?.partitions.map((p) => [p.partition, p.offset]).sort();
+    const offsets = async (g: string) => (await admin.groupOffsets(g, [name]))[0]?.partitions.map((p) => [p.partition, p.offset]).sort();
     expect(await offsets(groupId)).toEqual(await offsets(legacyGroupId));
     await admin.disconnect();
 
@@ -175,7 +177,7 @@ describe.each(BUSES)('the message bus on %s', (_name, makeBus) => {
     let running = 0;
     let most = 0;
     const handled = new Set<number>();
-    const handler = async (m: KafkaMessage) => {
+    const handler = async (m: BusRecord) => {
       running += 1;
       most = Math.max(most, running);
       await new Promise((r) => setTimeout(r, 150));
@@ -211,9 +213,9 @@ describe.each(BUSES)('the message bus on %s', (_name, makeBus) => {
   });
 
   it('when a topic does not exist, then producing to it is refused (no silent auto-creation)', async () => {
-    const producer = bus.producer();
+    const producer = bus.publisher();
     await producer.connect();
-    await expect(producer.send({ topic: uniqueName('missing'), acks: -1, messages: [{ key: 'k', value: 'v' }] })).rejects.toThrow();
+    await expect(producer.publish([{ topic: uniqueName('missing'), key: 'k', value: 'v' }])).rejects.toThrow();
     await producer.disconnect();
   });
 });

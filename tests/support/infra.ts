@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { createKafkaBus, eachRecord, type Bus, type BusLogger } from '@gateway/bus';
 
 /** Helpers for test files that use the Kafka and Redis started by tests/support/global-setup.ts. */
 
@@ -39,17 +39,20 @@ export function uniqueName(prefix: string): string {
   return `test-${safe}-${Date.now().toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
 }
 
-function kafkaClient(brokers: string[], clientId: string): Kafka {
-  // kafkajs logs every retry at ERROR; tests assert on outcomes instead.
-  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
+// The client logs every retry; tests assert on outcomes instead.
+const silent: BusLogger = { child: () => silent, error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+
+/** The shared Kafka (or `brokers`) through the bus port, as the services see it. */
+export function testBus(clientId = 'test', brokers: string[] = kafkaBrokers()): Bus {
+  return createKafkaBus({ brokers, clientId }, silent);
 }
 
 /** Creates the topics (if missing) and waits until every partition has a leader. */
 export async function createTopics(brokers: string[], topics: string[], partitions = 3): Promise<void> {
-  const admin = kafkaClient(brokers, 'test-admin').admin();
+  const admin = testBus('test-admin', brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    await admin.createTopics(topics.map((topic) => ({ topic, partitions })));
   } finally {
     await admin.disconnect();
   }
@@ -65,15 +68,6 @@ export interface ReadMessage {
   offset: string;
 }
 
-function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const decoded: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-    if (value !== undefined) decoded[name] = value.toString();
-  }
-  return decoded;
-}
-
 /**
  * Reads `topic` from the beginning with a fresh consumer group and resolves as soon as `expected`
  * messages have arrived (in arrival order: per partition that is offset order), or rejects after
@@ -85,10 +79,10 @@ export async function readAllMessages(
   options: { expected: number; timeoutMs?: number },
 ): Promise<ReadMessage[]> {
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const consumer = kafkaClient(brokers, 'test-reader').consumer({
+  const consumer = testBus('test-reader', brokers).consumer({
     groupId: uniqueName('reader'),
     // Short fetch waits keep disconnect() quick.
-    maxWaitTimeInMs: 250,
+    maxWaitMs: 250,
   });
   const messages: ReadMessage[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -100,24 +94,24 @@ export async function readAllMessages(
         () => reject(new Error(`readAllMessages(${topic}): ${messages.length} of ${options.expected} messages within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      // kafkajs restarts the consumer after a retriable crash; only a final one ends the read.
-      consumer.on(consumer.events.CRASH, (event) => {
-        if (!event.payload.restart) reject(event.payload.error);
+      // The bus restarts the consumer after a retriable crash; only a final one ends the read.
+      consumer.on('crashed', (event) => {
+        if (!event.restart) reject(event.error);
       });
       if (options.expected <= 0) resolve();
       consumer
         .run({
-          eachMessage: async ({ partition, message }) => {
+          eachBatch: eachRecord(async (message) => {
             if (messages.length >= options.expected) return;
             messages.push({
-              key: message.key ? message.key.toString() : null,
+              key: message.key,
               value: message.value ? message.value.toString() : '',
-              headers: decodeHeaders(message.headers),
-              partition,
+              headers: { ...message.headers },
+              partition: message.partition,
               offset: message.offset,
             });
             if (messages.length >= options.expected) resolve();
-          },
+          }),
         })
         .catch(reject);
     });
@@ -134,12 +128,12 @@ export async function readAllMessages(
  * on the topics they know about.
  */
 export async function readEveryTopic(brokers: string[], prefix: string): Promise<Map<string, ReadMessage[]>> {
-  const admin = kafkaClient(brokers, 'test-admin').admin();
+  const admin = testBus('test-admin', brokers).admin();
   const counts = new Map<string, number>();
   await admin.connect();
   try {
     for (const topic of (await admin.listTopics()).filter((t) => t.startsWith(prefix))) {
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await admin.topicOffsets(topic);
       counts.set(topic, offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0));
     }
   } finally {

@@ -1,2 +1,6 @@
-// Filled in by the architecture step (issue 14).
-export {};
+export * from './port';
+export type { BusLogger } from './log';
+export { ensureTopics, adoptLegacyGroupOffsets } from './topics';
+export { BatchingPublisher, sendChunked } from './publishing';
+export { eachRecord } from './each-record';
+export { createKafkaBus, KafkaBus, type KafkaSettings } from './kafka';

@@ -1,2 +1,1 @@
-// Filled in by the architecture step (issue 14).
-export {};
+export { MemoryBus } from './memory-bus';

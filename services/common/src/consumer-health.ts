@@ -1,5 +1,4 @@
-import type { ConsumerConfig } from 'kafkajs';
-import type { BusClient, BusConsumer } from './bus/port';
+import type { Bus, BusConsumer, ConsumerOptions } from '@gateway/bus';
 import type { Logger } from './log';
 
 /** A consumer that stopped for good: the process must be restarted (its supervisor does that). */
@@ -38,39 +37,35 @@ export const DEFAULT_MAX_RESTARTS = 20;
  * Every long-running consumer of the gateway is made here (renderer, channel workers, operator
  * projection), so that a crash it will not recover from is never only a log line: readiness
  * turns false at the first crash, and `failed` resolves when the consumer is given up, which the
- * composition root turns into a non-zero exit (see runMain). kafkajs restarts a consumer after a
- * retriable crash; `retry.restartOnFailure` is asked only then, and here it says no once the
+ * composition root turns into a non-zero exit (see runMain). The bus restarts a consumer after a
+ * retriable crash; `restartOnFailure` is asked only then, and here it says no once the
  * consumer failed to rejoin its group `maxRestarts` times in a row.
  */
-export function superviseConsumer(bus: BusClient, config: ConsumerConfig, options: { name: string; logger: Logger; maxRestarts?: number }): SupervisedConsumer {
+export function superviseConsumer(bus: Bus, config: ConsumerOptions, options: { name: string; logger: Logger; maxRestarts?: number }): SupervisedConsumer {
   const maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
   let restartsInARow = 0;
   let consuming = false;
   let gaveUp = false;
   const consumer = bus.consumer({
     ...config,
-    retry: {
-      retries: 5,
-      ...config.retry,
-      restartOnFailure: async () => {
-        restartsInARow += 1;
-        return restartsInARow <= maxRestarts;
-      },
+    retry: { retries: 5, ...config.retry },
+    restartOnFailure: async () => {
+      restartsInARow += 1;
+      return restartsInARow <= maxRestarts;
     },
   });
   let resolveJoined: () => void = () => undefined;
   const joined = new Promise<void>((resolve) => (resolveJoined = resolve));
   let resolveFailed: (err: ConsumerFailedError) => void = () => undefined;
   const failed = new Promise<ConsumerFailedError>((resolve) => (resolveFailed = resolve));
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.on('joined', () => {
     if (gaveUp) return;
     restartsInARow = 0;
     consuming = true;
     resolveJoined();
   });
-  consumer.on(consumer.events.CRASH, (event) => {
+  consumer.on('crashed', ({ error, restart }) => {
     consuming = false;
-    const { error, restart } = event.payload;
     if (restart) {
       options.logger.warn({ consumer: options.name, groupId: config.groupId, err: error.message, restartsInARow }, 'consumer crashed; kafkajs restarts it');
       return;

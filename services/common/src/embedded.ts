@@ -1,4 +1,4 @@
-import type { MemoryBus } from './bus/memory-bus';
+import type { MemoryBus } from '@gateway/memory-bus';
 
 /**
  * Shared in-process state of the embedded mode: one instance of each in-memory store, looked up by

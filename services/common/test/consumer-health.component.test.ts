@@ -4,17 +4,17 @@
  * embedded mode's in-process bus fails the same way on the same error.
  */
 import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaBus, eachRecord, type Bus } from '@gateway/bus';
+import { MemoryBus } from '@gateway/memory-bus';
 import { kafkaBrokers, uniqueName, waitFor } from '../../../tests/support/infra';
-import { MemoryBus } from '../src/bus/memory-bus';
-import type { BusClient } from '../src/bus/port';
 import { ConsumerFailedError, superviseConsumer } from '../src/consumer-health';
 import { createLogger } from '../src/log';
 
 jest.setTimeout(90_000);
 const logger = createLogger({ name: 'consumer-health-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-const BUSES: Array<[string, () => BusClient]> = [
-  ['a real broker', () => new Kafka({ clientId: 'consumer-health-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING, retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 1000 } })],
+const BUSES: Array<[string, () => Bus]> = [
+  ['a real broker', () => createKafkaBus({ brokers: kafkaBrokers(), clientId: 'consumer-health-test' }, logger)],
   ['the embedded bus', () => new MemoryBus()],
 ];
 
@@ -24,23 +24,23 @@ describe.each(BUSES)('superviseConsumer on %s', (_name, makeBus) => {
     const topic = uniqueName('crash');
     const admin = bus.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics([{ topic, partitions: 1 }]);
     const { consumer, health } = superviseConsumer(bus, { groupId: uniqueName('crash-group') }, { name: 'test consumer', logger });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     let calls = 0;
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachBatch: eachRecord(async (message) => {
         calls += 1;
         // A bug: reading a field of what is not there.
         (JSON.parse(message.value?.toString() ?? 'null') as { data: { title: string } }).data.title.trim();
-      },
+      }),
     });
     await health.joined;
     expect(health.consuming()).toBe(true);
-    const producer = bus.producer();
+    const producer = bus.publisher();
     await producer.connect();
-    await producer.send({ topic, messages: [{ key: 'k', value: '{}' }] });
+    await producer.publish([{ topic, key: 'k', value: '{}' }]);
     await producer.disconnect();
 
     const failure = await health.failed;
@@ -55,7 +55,7 @@ describe.each(BUSES)('superviseConsumer on %s', (_name, makeBus) => {
 
 describe('superviseConsumer on a real broker', () => {
   it('when its topic is deleted under it (kafkajs restarts it forever), then it is given up after maxRestarts and `failed` resolves', async () => {
-    const bus = BUSES[0]?.[1]() as BusClient;
+    const bus = createKafkaBus({ brokers: kafkaBrokers(), clientId: 'consumer-health-test' }, logger);
     const topic = uniqueName('deleted');
     const kafka = new Kafka({ clientId: 'consumer-health-admin', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -64,7 +64,7 @@ describe('superviseConsumer on a real broker', () => {
     const { consumer, health } = superviseConsumer(bus, { groupId: uniqueName('deleted-group') }, { name: 'test consumer', logger, maxRestarts: 3 });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: async () => undefined });
+    await consumer.run({ eachBatch: async () => undefined });
     await health.joined;
     await admin.deleteTopics({ topics: [topic] });
     await waitFor(() => !health.consuming(), { timeoutMs: 30_000, message: 'not consuming after the first crash' });

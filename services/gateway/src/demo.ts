@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { CHANNELS, FINAL_DELIVERY_STATES, type Channel, type DeliveryStatus, type SmsMessage, type Topics } from '@gateway/contracts';
-import { exitOnFailure, type BusClient, type BusConsumer } from '@gateway/common';
+import { eachRecord, type Bus, type BusConsumer } from '@gateway/bus';
+import { exitOnFailure } from '@gateway/common';
 import { startDevGateway, type DevGateway } from './dev';
 import { firstServiceFailure } from './main';
 import { callService, expectStatus } from './cli/http';
@@ -67,16 +68,16 @@ async function post(name: string, baseUrl: string, path: string, key: string, bo
 }
 
 /** Follows the channel topics (what was rendered) and the status topic (what became of it). */
-async function watch(bus: BusClient, topics: Topics, eventIds: Set<string>) {
+async function watch(bus: Bus, topics: Topics, eventIds: Set<string>) {
   const messages = new Map<string, { channel: Channel; sms?: SmsMessage }>();
   const finals = new Map<string, DeliveryStatus>();
   const consumers: BusConsumer[] = [];
   const follow = async (topicNames: string[], each: (value: string) => void) => {
-    const consumer = bus.consumer({ groupId: `demo-report-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 200 });
+    const consumer = bus.consumer({ groupId: `demo-report-${randomBytes(4).toString('hex')}`, maxWaitMs: 200 });
     consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: topicNames, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => each(message.value?.toString() ?? '{}') });
+    await consumer.run({ eachBatch: eachRecord(async (message) => each(message.value?.toString() ?? '{}')) });
   };
   await follow(
     CHANNELS.map((c) => topics[c]),

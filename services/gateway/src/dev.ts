@@ -14,7 +14,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { embeddedInbox, generateVapidKeys } from '@gateway/worker-push';
 import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
-import { ConfigError, exitOnFailure, readKeyRing, createKey, createKafka, createLogger, MemoryBus, MemoryRegistry, type BusClient, type Embedded, type Scope } from '@gateway/common';
+import { createKafkaBus, type Bus } from '@gateway/bus';
+import { MemoryBus } from '@gateway/memory-bus';
+import { ConfigError, exitOnFailure, readKeyRing, createKey, createLogger, MemoryRegistry, type Embedded, type Scope } from '@gateway/common';
 import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
 import { chooseServices, firstServiceFailure, SERVICES, startServices, stopServices, type RunningService } from './main';
 import { createDevSinks, DEFAULT_REJECTED_PHONES, type DevSinks } from './dev-sinks';
@@ -81,7 +83,7 @@ export interface DevGateway {
   /** The channels whose messages go to the development sinks (no provider configured). */
   devChannels: Array<'sms' | 'email' | 'push'>;
   /** The bus the services use (the in-process one, or a client of the Kafka cluster). */
-  bus: BusClient;
+  bus: Bus;
   topics: Topics;
   /** What the development sinks captured (the channels without a provider). */
   sinks?: DevSinks;
@@ -100,7 +102,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
   let kafka: ProvidedKafka | undefined;
   let redis: ProvidedRedis | undefined;
   let services: RunningService[] = [];
-  let bus: BusClient | undefined;
+  let bus: Bus | undefined;
   const stop = async () => {
     await stopServices(services);
     await Promise.allSettled([kafka?.stop(), redis?.stop()]);
@@ -119,7 +121,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
   try {
     if (embeddedMode) {
       say('• Embedded mode: in-process bus and in-memory store (no Kafka, no Redis); development sinks for SMS, email and web push.');
-      const embedded: Embedded = { bus: new MemoryBus({ defaultPartitions: 6 }), stores: new MemoryRegistry() };
+      const embedded: Embedded = { bus: new MemoryBus(), stores: new MemoryRegistry() };
       bus = embedded.bus;
       sinks = createDevSinks({ inbox: embeddedInbox(embedded), rejectPhones });
       const serviceEnv = {
@@ -159,7 +161,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
       if (devChannels.length) say(`• No provider configured for ${devChannels.join(', ')}: those messages go to development sinks (captured, not sent; see "Hộp thư thử nghiệm" in the console). ${PROVIDER_SETTINGS}`);
       const serviceEnv = { LOG_LEVEL: 'error', ...devPushEnv(), ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
       services = await startServices(names, serviceEnv, { sinks, devPush: devChannels.includes('push') });
-      bus = createKafka({ brokers: kafka.brokers, clientId: 'gateway-dev' }, createLogger({ name: 'gateway', level: 'error' }));
+      bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'gateway-dev' }, createLogger({ name: 'gateway', level: 'error' }));
     }
   } catch (err) {
     await stop();
@@ -167,7 +169,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
   }
   const url = (name: string) => services.find((x) => x.name === name)?.url ?? '(not running)';
   const topics = env.TOPIC_PREFIX ? withPrefix(env.TOPIC_PREFIX) : TOPICS;
-  return { services, keys, embedded: embeddedMode, devChannels, bus: bus as BusClient, topics, sinks, url, stop };
+  return { services, keys, embedded: embeddedMode, devChannels, bus: bus as Bus, topics, sinks, url, stop };
 }
 
 const PROVIDER_SETTINGS = 'Real providers: SMS_PROVIDERS, SMTP_HOST (and EMAIL_FROM), WEB_PUSH_VAPID_* (see the README).';

@@ -2,8 +2,7 @@
  * `npm run gateway -- consume <topic>`: the project's own way to look at a topic (the Kafka jars
  * it fetches hold no console tools), as an operator would run it.
  */
-import { Kafka, logLevel } from 'kafkajs';
-import { createTopics, kafkaBrokers, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, testBus, uniqueName } from '../../../tests/support/infra';
 import { gateway } from './cli-support';
 
 jest.setTimeout(60_000);
@@ -12,13 +11,13 @@ describe('npm run gateway -- consume', () => {
   it('when a topic holds records, then it prints each as one JSON line with phones and emails masked, and stops at the end of the topic', async () => {
     const topic = uniqueName('consume');
     await createTopics(kafkaBrokers(), [topic], 2);
-    const producer = new Kafka({ clientId: 'consume-test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+    const producer = testBus('consume-test').publisher();
     await producer.connect();
     const records = Array.from({ length: 5 }, (_, i) => ({
       key: `nguoi-${i}`,
       value: JSON.stringify({ id: `m-${i}`, recipient: { name: 'Nguyễn Văn An', phone: `+8490512345${i}`, contact: { email: `nvan${i}@danang.gov.vn` } } }),
     }));
-    await producer.send({ topic, acks: -1, messages: [...records, { key: 'text', value: 'không phải JSON, gọi 0905123456' }] });
+    await producer.publish([...records, { key: 'text', value: 'không phải JSON, gọi 0905123456' }].map((r) => ({ topic, ...r })));
     await producer.disconnect();
 
     const result = await gateway(['consume', topic], { KAFKA_BROKERS: kafkaBrokers().join(',') });

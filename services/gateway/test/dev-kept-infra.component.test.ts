@@ -35,7 +35,7 @@ async function smsOnTopic(gateway: DevGateway): Promise<number> {
   const admin = gateway.bus.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(gateway.topics.sms);
+    const offsets = await admin.topicOffsets(gateway.topics.sms);
     return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
   } finally {
     await admin.disconnect();

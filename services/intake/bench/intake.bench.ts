@@ -10,10 +10,10 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaBus, type BusAdmin } from '@gateway/bus';
 import { EXAMPLE_NAMES, loadExample } from '@gateway/contracts';
 import { cpuSecondsOf, cpuSecondsOfTree, freePort, provideKafka, provideRedis } from '@gateway/infra';
-import { ANY_SOURCE, createKey } from '@gateway/common';
+import { ANY_SOURCE, createKey, createLogger } from '@gateway/common';
 
 async function main() {
   const { values } = parseArgs({ options: { workers: { type: 'string', default: '1' }, connections: { type: 'string', default: '64' }, duration: { type: 'string', default: '20' }, warmup: { type: 'string', default: '5' } } });
@@ -24,9 +24,9 @@ async function main() {
   console.log(`Kafka: ${kafka.kind} ${kafka.brokers.join(',')}   Redis: ${redis.kind} ${redis.url}`);
   const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-intake-'));
   const topic = `bench-intake-${Date.now()}`;
-  const admin = new Kafka({ clientId: 'bench', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaBus({ clientId: 'bench', brokers: kafka.brokers }, createLogger({ name: 'bench', level: 'silent' })).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+  await admin.createTopics([{ topic, partitions: 12 }]);
   const keysFile = join(dir, 'keys.json');
   const key = createKey(keysFile, 'bench', ['events:write'], { sources: [ANY_SOURCE] });
   const port = await freePort();
@@ -111,8 +111,8 @@ async function main() {
   }
 }
 
-async function sumOffsets(admin: ReturnType<Kafka['admin']>, topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+async function sumOffsets(admin: BusAdmin, topic: string): Promise<number> {
+  const offsets = await admin.topicOffsets(topic);
   return offsets.reduce((sum, p) => sum + Number(p.high), 0);
 }
 

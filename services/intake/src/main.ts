@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
-import { BatchingPublisher, closeOnce, ConfigError, KeysFileError, watchKeyRing, createDurableProducer, createKafka, createLogger, ensureTopics, withTimeout, type BusClient, type Embedded, type Logger, probe, listenHttp, createRedisClient, busCheck, storeCheck } from '@gateway/common';
+import { BatchingPublisher, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
+import { closeOnce, ConfigError, KeysFileError, watchKeyRing, createLogger, withTimeout, type Embedded, type Logger, probe, listenHttp, createRedisClient, busCheck, storeCheck } from '@gateway/common';
 import { createEventAcceptor } from './domain/accept-event';
 import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
 import { createMemoryIdempotencyStore } from './adapters/memory-idempotency';
@@ -49,8 +50,8 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     ? { idempotency: options.embedded.stores.get('intake:idempotency', () => createMemoryIdempotencyStore(retention)), ping: async () => true, close: async () => undefined }
     : await redisStore(settings, logger);
 
-  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
-  const producer = createDurableProducer(kafka);
+  const kafka: Bus = options.embedded?.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const producer = kafka.publisher({ idempotent: true });
   const admin = kafka.admin();
   const publisher = new BatchingPublisher(producer, { maxBatch: settings.publish.maxBatch, ackTimeoutMs: settings.publish.timeoutMs });
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { topicSpecs } from '@gateway/contracts';
-import { adoptLegacyGroupOffsets, closeOnce, createDurableProducer, createKafka, ensureTopics, createLogger, superviseConsumer, watchKeyRing, type BusClient, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
+import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
+import { closeOnce, createLogger, superviseConsumer, watchKeyRing, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
 import { runStatusProjection } from './projection/status-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './settings';
@@ -23,7 +24,7 @@ export interface OperatorDeps {
   /** Stores to use instead of Redis ones (embedded mode: createMemoryOperatorStores()); Redis is then not connected. */
   stores?: OperatorStores;
   /** The embedded mode's in-process bus, used instead of connecting to KAFKA_BROKERS (readyz then names it `memory`). */
-  bus?: BusClient;
+  bus?: Bus;
   /** What the development sinks captured: shows the console's test outbox page. */
   devOutbox?: DevOutbox;
   /** Readiness of injected infrastructure; defaults to "the bus and the store answer" (an injected bus is the embedded one). */
@@ -41,17 +42,17 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     onUnreadableFailed: (problem) => logger.warn(problem, 'a worker\'s failed record no longer parses; read as absent'),
   });
 
-  const bus: BusClient = deps.bus ?? createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const bus: Bus = deps.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const admin = bus.admin();
   await admin.connect();
   if (settings.kafka.createTopics) {
     const wanted = new Set([topics.status, topics.deadLetter, topics.sms, topics.email, topics.push, topics.inapp]);
     await ensureTopics(admin, topicSpecs(settings.kafka.partitions, topics).filter((t) => wanted.has(t.topic)));
   }
-  const producer = createDurableProducer(bus);
+  const producer = bus.publisher({ idempotent: true });
   await producer.connect();
   await adoptLegacyGroupOffsets(bus, { groupId: settings.kafka.groupId, legacyGroupId: settings.kafka.legacyGroupId, topics: [topics.status], logger });
-  const { consumer, health } = superviseConsumer(bus, { groupId: settings.kafka.groupId, allowAutoTopicCreation: false }, { name: 'status projection', logger });
+  const { consumer, health } = superviseConsumer(bus, { groupId: settings.kafka.groupId }, { name: 'status projection', logger });
   await consumer.connect();
   const publisher = producerPublisher(producer);
   await runStatusProjection({ consumer, topics, store: stores.notifications, publisher, logger: logger.child({ component: 'status-projection' }) });

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { BusPublisher as Producer } from '@gateway/bus';
 import { withPrefix, type DeliveryStatus } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
-import { createTopics, kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, redisUrl, testBus, uniqueName, waitFor } from '../../../tests/support/infra';
 import { loadOperatorSettings } from '../src/settings';
 import { startOperator, type RunningOperator } from '../src/main';
 
@@ -27,7 +27,7 @@ describe('GET /v1/notifications/:id from the projected status topic', () => {
       loadOperatorSettings({ OPERATOR_PORT: '0', KAFKA_BROKERS: kafkaBrokers().join(','), REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: `${prefix}:`, GATEWAY_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PREFIX: prefix, STATUS_GROUP_ID: `${prefix}-status`, LOG_LEVEL: 'silent' }),
       { logger: createLogger({ name: 'operator-test', level: 'silent' }) },
     );
-    producer = new Kafka({ clientId: 'test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+    producer = testBus().publisher();
     await producer.connect();
   }, 60000);
 
@@ -56,7 +56,7 @@ describe('GET /v1/notifications/:id from the projected status topic', () => {
     // A marker on the same key (same partition, applied after everything before it) tells when
     // the echoes have been applied too.
     const marker: DeliveryStatus = { ...base, messageId: `${id}-marker`, status: 'rendered', at: '2025-09-29T02:00:00.000Z' };
-    await producer.send({ topic: topics.status, acks: -1, messages: [...statuses, marker].map((s) => ({ key: id, value: JSON.stringify(s) })) });
+    await producer.publish([...statuses, marker].map((s) => ({ topic: topics.status, key: id, value: JSON.stringify(s) })));
     await waitFor(async () => (await get(marker.messageId)).status === 200, { timeoutMs: 30000 });
     const view = (await (await get(id)).json()) as { history: unknown[]; status: string; attempts: number; provider?: string; providerMessageId?: string; lastError?: { code?: string } };
     expect(view.history).toHaveLength(6);

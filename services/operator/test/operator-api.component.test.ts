@@ -1,10 +1,10 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { BusPublisher as Producer } from '@gateway/bus';
 import { Redis } from 'ioredis';
 import { withPrefix, type ChannelMessage, type ChannelMessageInput, type DeliveryStatus } from '@gateway/contracts';
 import type { CapturedEmail, CapturedSms, DevOutbox } from '@gateway/common';
 import { createRedisLedger, type FailedRecord } from '@gateway/delivery-ledger';
 import { createRedisDirectoryStore } from '@gateway/directory';
-import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, redisUrl, testBus, uniqueName, waitFor } from '../../../tests/support/infra';
 import { smsMessage } from '../../workers/core/test/support/kafka';
 import type { RunningOperator } from '../src/main';
 import { client, produceRendered, removeKeys, startTestOperator, writeKeys, type TestKeys } from './support';
@@ -44,7 +44,7 @@ describe('operator API against a real broker and Redis', () => {
       { messageId: message.id, eventId: message.eventId, channel: 'sms', status: 'sending', attempt: 1, at: new Date(Date.now() - 20_000).toISOString() },
       { messageId: message.id, eventId: message.eventId, channel: 'sms', status: 'failed', attempt: 1, at, provider: 'twilio', reason: record.reason, error: { class: 'permanent', code, message: "The 'To' number is not a valid phone number." } },
     ];
-    await producer.send({ topic: topics.status, acks: -1, messages: statuses.map((s) => ({ key: s.messageId, value: JSON.stringify(s) })) });
+    await producer.publish(statuses.map((s) => ({ topic: topics.status, key: s.messageId, value: JSON.stringify(s) })));
     failed.set(message.id, message);
   }
 
@@ -60,7 +60,7 @@ describe('operator API against a real broker and Redis', () => {
     );
     operator = await startTestOperator(prefix, keys, { devOutbox: outbox });
     call = client(operator.url);
-    producer = new Kafka({ clientId: 'test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+    producer = testBus().publisher();
     await producer.connect();
 
     const event = `${prefix}-event`;
@@ -69,7 +69,7 @@ describe('operator API against a real broker and Redis', () => {
     const binhMail: ChannelMessageInput = { ...smsMessage(prefix, 3, { eventId: event }), channel: 'email', id: `${prefix}-email-2`, recipient: { id: 'tran-thi-binh', name: 'Trần Thị Bình', email: 'ttbinh@danang.gov.vn' }, subject: 'Giấy mời', html: '<p>x</p>', text: 'x' } as unknown as ChannelMessageInput;
     await produceRendered(producer, topics, [an, binh, binhMail]);
     await fail(an);
-    await producer.send({ topic: topics.status, acks: -1, messages: [{ key: binh.id, value: JSON.stringify({ messageId: binh.id, eventId: event, channel: 'sms', status: 'sent', attempt: 1, provider: 'twilio', at: new Date().toISOString() }) }] });
+    await producer.publish([{ topic: topics.status, key: binh.id, value: JSON.stringify({ messageId: binh.id, eventId: event, channel: 'sms', status: 'sent', attempt: 1, provider: 'twilio', at: new Date().toISOString() }) }]);
     await createRedisDirectoryStore(redis, { prefix: `${prefix}:dir:` }).upsertPerson({ id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84900000001', email: 'nvan@danang.gov.vn' });
     await waitFor(async () => (await call('GET', `/v1/notifications?eventId=${event}&pageSize=0`, keys.viewer)).json.total === 3 && (await call('GET', `/v1/notifications/${an.id}`, keys.viewer)).json.status === 'failed', { timeoutMs: 30_000, message: 'the seeded statuses projected' });
   });
@@ -186,7 +186,7 @@ describe('operator API against a real broker and Redis', () => {
     const at = new Date().toISOString();
     await createRedisLedger(redis, { prefix: `${prefix}:` }).forWorker({ leaseMs: 1000, waitMs: 0, doneTtlMs: 600_000, owner: 'test', failedRecordTtlMs: 600_000 }).recordFailure({ messageId: message.id, eventId: message.eventId, channel: 'email', recipient, state: 'failed', reason: 'permanent error from smtp: 550', errorClass: 'permanent', code: '550', provider: 'smtp', providerAnswer: '550 no such user', attempts: 1, at, message });
     await produceRendered(producer, topics, [message as ChannelMessageInput]);
-    await producer.send({ topic: topics.status, acks: -1, messages: [{ key: message.id, value: JSON.stringify({ messageId: message.id, eventId: message.eventId, channel: 'email', status: 'failed', attempt: 1, at }) }] });
+    await producer.publish([{ topic: topics.status, key: message.id, value: JSON.stringify({ messageId: message.id, eventId: message.eventId, channel: 'email', status: 'failed', attempt: 1, at }) }]);
     await waitFor(async () => (await call('GET', `/v1/notifications/${message.id}`, keys.viewer)).json.status === 'failed', { timeoutMs: 30_000, message: `${message.id} projected as failed` });
     return message.id;
   }

@@ -15,7 +15,7 @@ describe('after a resend was delivered, every view agrees (real Kafka and Redis)
   let resentId = '';
   const call: ReturnType<typeof client> = (...args) => bed.call(...args);
   const viewer = () => bed.keys.viewer;
-  const send = (statuses: DeliveryStatus[]) => bed.producer.send({ topic: bed.topics.status, acks: -1, messages: statuses.map((s) => ({ key: s.messageId, value: JSON.stringify(s) })) });
+  const send = (statuses: DeliveryStatus[]) => bed.producer.publish(statuses.map((s) => ({ topic: bed.topics.status, key: s.messageId, value: JSON.stringify(s) })));
 
   beforeAll(async () => {
     bed = await operatorBed('opviews', (t) => [t.status, t.sms, t.email, t.push, t.inapp, t.deadLetter]);

@@ -31,7 +31,7 @@ describe('the status projection under records it cannot store (real Kafka and Re
     ];
     expect(values[1]).toContain('\\ud800');
     // One key: one partition, in order, so they come as one batch among good records.
-    await bed.producer.send({ topic: bed.topics.status, acks: -1, messages: values.map((value) => ({ key: 'batch', value })) });
+    await bed.producer.publish(values.map((value) => ({ topic: bed.topics.status, key: 'batch', value })));
 
     await waitFor(async () => (await detail('good-2')).status === 'rendered', { timeoutMs: 30_000, message: 'the last good status projected' });
     expect((await detail('good-1')).summary).toMatchObject({ recipient: { name: 'Nguyễn Văn An' } });
@@ -49,7 +49,7 @@ describe('the status projection under records it cannot store (real Kafka and Re
     expect(letters.every((l) => l.partition === 0 && l.offset !== undefined)).toBe(true);
 
     // Still consuming: a later status is projected.
-    await bed.producer.send({ topic: bed.topics.status, acks: -1, messages: [{ key: 'batch', value: JSON.stringify(rendered('good-3', 'Võ Thị Em')) }] });
+    await bed.producer.publish([{ topic: bed.topics.status, key: 'batch', value: JSON.stringify(rendered('good-3', 'Võ Thị Em')) }]);
     await waitFor(async () => (await detail('good-3')).status === 'rendered', { timeoutMs: 30_000, message: 'a later status projected' });
     expect(await bed.call('GET', `/v1/notifications?eventId=${bed.prefix}-evt&recipient=${encodeURIComponent('văn bình')}`, bed.keys.viewer)).toMatchObject({ json: { total: 1 } });
   });

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { BusPublisher } from '@gateway/bus';
 import { Redis } from 'ioredis';
 import { withPrefix, type ChannelMessageInput, type DeliveryStatus, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey, type DevOutbox } from '@gateway/common';
-import { createTopics, kafkaBrokers, redisUrl, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, redisUrl, testBus, uniqueName } from '../../../tests/support/infra';
 import { loadOperatorSettings } from '../src/settings';
 import { startOperator, type RunningOperator } from '../src/main';
 
@@ -57,7 +57,7 @@ export async function startTestOperator(prefix: string, keys: TestKeys, options:
 }
 
 /** The renderer's first status for each message (who it is for), as the operator's search needs it. */
-export async function produceRendered(producer: Pick<Producer, 'send'>, topics: Topics, messages: ChannelMessageInput[], source = 'vpthanhuy-danang'): Promise<void> {
+export async function produceRendered(producer: Pick<BusPublisher, 'publish'>, topics: Topics, messages: ChannelMessageInput[], source = 'vpthanhuy-danang'): Promise<void> {
   const at = new Date(Date.now() - 60_000).toISOString();
   for (let i = 0; i < messages.length; i += 500) {
     const statuses: DeliveryStatus[] = messages.slice(i, i + 500).map((m) => ({
@@ -68,7 +68,7 @@ export async function produceRendered(producer: Pick<Producer, 'send'>, topics: 
       at,
       summary: { recipient: { id: m.recipient.id, name: m.recipient.name, ...(m.recipient.phone ? { phone: m.recipient.phone } : {}), ...(m.recipient.email ? { email: m.recipient.email } : {}) }, eventType: m.eventType, source, urgency: m.urgency ?? 'thuong' },
     }));
-    await producer.send({ topic: topics.status, acks: -1, messages: statuses.map((s) => ({ key: s.messageId, value: JSON.stringify(s) })) });
+    await producer.publish(statuses.map((s) => ({ topic: topics.status, key: s.messageId, value: JSON.stringify(s) })));
   }
 }
 
@@ -89,7 +89,7 @@ export interface OperatorBed {
   topics: Topics;
   keys: TestKeys;
   operator: RunningOperator;
-  producer: Producer;
+  producer: BusPublisher;
   redis: Redis;
   call: ReturnType<typeof client>;
   stop(): Promise<void>;
@@ -102,7 +102,7 @@ export async function operatorBed(name: string, pick: (topics: Topics) => string
   const redis = new Redis(redisUrl());
   const keys = writeKeys();
   const operator = await startTestOperator(prefix, keys);
-  const producer = new Kafka({ clientId: 'test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+  const producer = testBus().publisher();
   await producer.connect();
   return {
     prefix,

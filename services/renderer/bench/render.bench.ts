@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaBus } from '@gateway/bus';
 import { Redis } from 'ioredis';
 import { allTopics, loadExample, withPrefix, type ExampleName } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
@@ -54,10 +54,10 @@ async function main() {
   });
   const prefix = `bench-render-${Date.now()}`;
   const topics = withPrefix(prefix);
-  const kafka = new Kafka({ clientId: 'bench', brokers: kafkaInfra.brokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafkaBus({ clientId: 'bench', brokers: kafkaInfra.brokers }, createLogger({ name: 'bench', level: 'silent' }));
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: allTopics(topics).map((topic) => ({ topic, numPartitions: 12 })), waitForLeaders: true });
+  await admin.createTopics(allTopics(topics).map((topic) => ({ topic, partitions: 12 })));
   const redis = new Redis(redisInfra.url);
   const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-render-'));
   writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [] }));
@@ -74,9 +74,9 @@ async function main() {
       loadRendererSettings({ RENDERER_PORT: '0', KAFKA_BROKERS: kafkaInfra.brokers.join(','), REDIS_URL: redisInfra.url, REDIS_KEY_PREFIX: `${prefix}:`, GATEWAY_KEYS_FILE: join(dir, 'keys.json'), TOPIC_PREFIX: prefix, KAFKA_CREATE_TOPICS: 'false', RENDERER_GROUP_ID: `${prefix}-g`, LOG_LEVEL: 'warn', RENDERER_COMPRESSION: process.env.RENDERER_COMPRESSION }),
       { logger: createLogger({ name: 'renderer', level: process.env.BENCH_LOG_LEVEL ?? 'warn' }) },
     );
-    const producer = kafka.producer();
+    const producer = kafka.publisher();
     await producer.connect();
-    const sum = async (topic: string) => (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0);
+    const sum = async (topic: string) => (await admin.topicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0);
     // Right after topic creation a partition's leader may still be moving: a retriable answer
     // (NOT_LEADER_FOR_PARTITION) is asked again, anything else ends the run.
     const offsetsNow = async () => {
@@ -97,7 +97,7 @@ async function main() {
       const cpu0 = process.cpuUsage();
       const broker0 = cpuSecondsOf(kafkaInfra.pid);
       const t0 = Date.now();
-      await producer.send({ topic: topics.events, acks: -1, messages: [{ key: event.data.meetingId as string, value: JSON.stringify(event) }] });
+      await producer.publish([{ topic: topics.events, key: event.data.meetingId as string, value: JSON.stringify(event) }]);
       for (;;) {
         // A metadata hiccup while the broker is busy is not a result: ask again.
         const now = await Promise.all([topics.sms, topics.email, topics.inapp].map(sum)).catch(() => [0, 0, 0]);

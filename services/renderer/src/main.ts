@@ -1,6 +1,7 @@
 import express from 'express';
 import { topicSpecs, type Topics } from '@gateway/contracts';
-import { adoptLegacyGroupOffsets, closeOnce, createFanoutProducer, createKafka, createLogger, ensureTopics, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type BusClient, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
+import { closeOnce, createLogger, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { createTemplateEngine } from './domain';
 import { loadTemplates, createRenderer } from './render';
@@ -65,17 +66,17 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   const stores = options.embedded ? memoryStores(options.embedded) : redisStores(settings, logger);
   const { directory, sequences } = stores;
 
-  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const kafka: Bus = options.embedded?.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const admin = kafka.admin();
   await admin.connect();
   if (settings.kafka.createTopics) {
     const created = await ensureTopics(admin, topicSpecs(settings.kafka.partitions, topics));
     if (created.length) logger.info({ topics: created }, 'created topics');
   }
-  const producer = createFanoutProducer(kafka);
+  const producer = kafka.publisher();
   await producer.connect();
   await adoptLegacyGroupOffsets(kafka, { groupId: settings.kafka.groupId, legacyGroupId: settings.kafka.legacyGroupId, topics: [topics.events], logger });
-  const { consumer, health } = superviseConsumer(kafka, { groupId: settings.kafka.groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 }, { name: 'events consumer', logger });
+  const { consumer, health } = superviseConsumer(kafka, { groupId: settings.kafka.groupId, sessionTimeoutMs: 30000, heartbeatIntervalMs: 3000 }, { name: 'events consumer', logger });
   await consumer.connect();
   await runEventsConsumer({
     consumer,

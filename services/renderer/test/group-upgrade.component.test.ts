@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { BusPublisher as Producer } from '@gateway/bus';
 import { allTopics, channelMessageSchema, loadExample, withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
-import { createTopics, kafkaBrokers, readAllMessages, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, testBus, uniqueName } from '../../../tests/support/infra';
 import { loadRendererSettings } from '../src/settings';
 import { rendererTestEnv } from './support';
 import { startRenderer, type RunningRenderer } from '../src/main';
@@ -20,12 +20,12 @@ describe('renderer upgraded to a prefixed consumer group id', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-renderer-upgrade-'));
   let renderer: RunningRenderer | undefined;
   let producer: Producer;
-  const kafka = new Kafka({ clientId: 'test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const kafka = testBus();
 
   beforeAll(async () => {
     await createTopics(kafkaBrokers(), allTopics(topics), 1);
     writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ name: 'danh-ba', sha256: hashKey(generateKey()), scopes: ['directory:write'] }] }));
-    producer = kafka.producer();
+    producer = kafka.publisher();
     await producer.connect();
   });
 
@@ -43,12 +43,12 @@ describe('renderer upgraded to a prefixed consumer group id', () => {
   it('when the old group had rendered an event, then the new group does not render it again and renders what came after', async () => {
     const first = meeting(1);
     // One partition: were the first event rendered again, its SMS would come before the second's.
-    await producer.send({ topic: topics.events, acks: -1, messages: [{ key: 'k', value: JSON.stringify(first) }] });
+    await producer.publish([{ topic: topics.events, key: 'k', value: JSON.stringify(first) }]);
     // What the renderer of before the upgrade left: the old group id committed past the first event.
     const admin = kafka.admin();
     await admin.connect();
-    const end = await admin.fetchTopicOffsets(topics.events);
-    await admin.setOffsets({ groupId: 'gateway-renderer', topic: topics.events, partitions: end.map(({ partition, offset }) => ({ partition, offset })) });
+    const end = await admin.topicOffsets(topics.events);
+    await admin.setGroupOffsets('gateway-renderer', topics.events, end.map(({ partition, high }) => ({ partition, offset: high })));
     await admin.disconnect();
 
     const settings = loadRendererSettings(rendererTestEnv(prefix, join(dir, 'keys.json')));
@@ -56,7 +56,7 @@ describe('renderer upgraded to a prefixed consumer group id', () => {
     renderer = await startRenderer(settings, { logger: createLogger({ name: 'renderer-upgrade-test', level: 'silent' }) });
 
     const second = meeting(2);
-    await producer.send({ topic: topics.events, acks: -1, messages: [{ key: 'k', value: JSON.stringify(second) }] });
+    await producer.publish([{ topic: topics.events, key: 'k', value: JSON.stringify(second) }]);
     const sms = (await readAllMessages(kafkaBrokers(), topics.sms, { expected: 1, timeoutMs: 30_000 })).map((r) => channelMessageSchema.parse(JSON.parse(r.value)));
     expect(sms.map((m) => m.eventId)).toEqual([second.id]);
   });

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { BusPublisher as Producer } from '@gateway/bus';
 import { allTopics, channelMessageSchema, deadLetterSchema, deliveryStatusSchema, loadExample, withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
-import { createTopics, kafkaBrokers, readAllMessages, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, testBus, uniqueName } from '../../../tests/support/infra';
 import { loadRendererSettings } from '../src/settings';
 import { rendererTestEnv } from './support';
 import { startRenderer, type RunningRenderer } from '../src/main';
@@ -25,7 +25,7 @@ describe('renderer through a real broker and Redis', () => {
     writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ name: 'danh-ba', sha256: hashKey(key), scopes: ['directory:write'] }] }));
     const settings = loadRendererSettings(rendererTestEnv(prefix, join(dir, 'keys.json'), { RENDERER_GROUP_ID: `${prefix}-renderer` }));
     renderer = await startRenderer(settings, { logger: createLogger({ name: 'renderer-test', level: 'silent' }) });
-    producer = new Kafka({ clientId: 'test', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+    producer = testBus().publisher();
     await producer.connect();
 
     // A group of 3: one of them is also invited inline (reached twice, messaged once).
@@ -61,7 +61,7 @@ describe('renderer through a real broker and Redis', () => {
     };
   };
 
-  const send = (value: string, key = 'k') => producer.send({ topic: topics.events, acks: -1, messages: [{ key, value }] });
+  const send = (value: string, key = 'k') => producer.publish([{ topic: topics.events, key, value }]);
 
   it('when a meeting names inline people and a group of 3, then each channel topic gets exactly the expected messages, and a replay adds no new ids', async () => {
     const event = meeting();
@@ -125,7 +125,7 @@ describe('renderer through a real broker and Redis', () => {
     const base = meeting();
     const of = (source: string) => ({ ...base, id, source, data: { ...base.data, meetingId, participants: [{ id: 'nguyen-van-an', name: 'Nguyễn Văn An', phone: '+84905000001', email: 'nvan@danang.gov.vn' }] } });
     const stamped = (event: ReturnType<typeof of>, sender: string) =>
-      producer.send({ topic: topics.events, acks: -1, messages: [{ key: meetingId, value: JSON.stringify(event), headers: { 'authenticated-source': sender } }] });
+      producer.publish([{ topic: topics.events, key: meetingId, value: JSON.stringify(event), headers: { 'authenticated-source': sender } }]);
     await stamped(of('he-thong-a'), 'he-thong-a');
     await stamped(of('he-thong-b'), 'he-thong-b');
     await stamped(of('he-thong-c'), 'he-thong-a');

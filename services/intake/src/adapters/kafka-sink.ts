@@ -1,5 +1,5 @@
 import type { GatewayEvent } from '@gateway/contracts';
-import type { BatchingPublisher } from '@gateway/common';
+import type { BatchingPublisher } from '@gateway/bus';
 import { partitionKeyOf, type EventSink } from '../domain/accept-event';
 
 /** Writes the event, unchanged, as the record value; who sent it and when go into headers. */

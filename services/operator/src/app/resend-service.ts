@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { channelMessageSchema, emailSchema, normalizePhone, type ChannelMessage, type DeliveryState, type DeliveryStatus, type MessageSummary, type Topics } from '@gateway/contracts';
 import type { FailedRecord } from '@gateway/delivery-ledger';
-import type { OutgoingMessage } from '@gateway/common';
+import type { OutgoingRecord } from '@gateway/bus';
 import { ReaddressError, readdressMessage } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendRecord, TakeInFlight } from '../data-access/resend-store';
@@ -261,7 +261,7 @@ export class ResendService {
    * be built (an invitation that does not name the address it was sent to) is a refusal, naming
    * the corrected email when the request gave one.
    */
-  private compose(resend: ResendRecord, original: FailedRecord, record: NotificationRecord | undefined, emailCorrected: boolean): { kind: 'built'; records: OutgoingMessage[] } | Extract<ResendResult, { kind: 'invalid' | 'conflict' }> {
+  private compose(resend: ResendRecord, original: FailedRecord, record: NotificationRecord | undefined, emailCorrected: boolean): { kind: 'built'; records: OutgoingRecord[] } | Extract<ResendResult, { kind: 'invalid' | 'conflict' }> {
     const { topics } = this.deps;
     const recipient = { ...original.message.recipient, ...latestContact(original.message.recipient, [resend]) };
     let message: ChannelMessage;
@@ -290,7 +290,7 @@ export class ResendService {
   }
 
   /** The first status is acknowledged before the message itself, so the worker's statuses always come after it. */
-  private async publish(resend: ResendRecord, records: OutgoingMessage[]): Promise<void> {
+  private async publish(resend: ResendRecord, records: OutgoingRecord[]): Promise<void> {
     await this.deps.publisher.publish(records);
     await this.deps.stores.resends.markPublished(resend.resendId);
   }

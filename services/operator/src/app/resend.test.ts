@@ -1,5 +1,5 @@
 import { withPrefix, type ChannelMessage, type DeliveryStatus, type EmailMessage } from '@gateway/contracts';
-import type { OutgoingMessage } from '@gateway/common';
+import type { OutgoingRecord } from '@gateway/bus';
 import { createLogger } from '@gateway/common';
 import { createMemoryOperatorStores, type MemoryOperatorStores } from '../data-access/stores';
 import { failedRecord, status, summary } from '../../test/store-conformance';
@@ -9,16 +9,16 @@ import type { Publisher } from './publisher';
 
 const topics = withPrefix('t');
 
-function recordingPublisher(): Publisher & { records: OutgoingMessage[]; failNext: number } {
+function recordingPublisher(): Publisher & { records: Array<OutgoingRecord & { value: string }>; failNext: number } {
   const p = {
-    records: [] as OutgoingMessage[],
+    records: [] as Array<OutgoingRecord & { value: string }>,
     failNext: 0,
-    async publish(records: readonly OutgoingMessage[]) {
+    async publish(records: readonly OutgoingRecord[]) {
       if (p.failNext > 0) {
         p.failNext -= 1;
         throw new Error('broker unreachable');
       }
-      p.records.push(...records);
+      p.records.push(...records.map((r) => ({ ...r, value: r.value.toString() })));
     },
   };
   return p;

@@ -1,5 +1,6 @@
 import { deliveryStatusSchema, type DeadLetter, type DeliveryStatus, type Topics } from '@gateway/contracts';
-import type { BusConsumer, Logger, OutgoingMessage } from '@gateway/common';
+import type { BusConsumer, OutgoingRecord } from '@gateway/bus';
+import type { Logger } from '@gateway/common';
 import { deadLetterRecord, toIncomingRecord, type IncomingRecord } from '@gateway/worker-core';
 import type { NotificationStore } from '../data-access/notification-store';
 import type { Publisher } from '../app/publisher';
@@ -46,18 +47,18 @@ export async function runStatusProjection(deps: StatusProjectionDeps): Promise<v
   const service = deps.service ?? 'operator';
   await deps.consumer.subscribe({ topics: [deps.topics.status], fromBeginning: true });
   await deps.consumer.run({
-    partitionsConsumedConcurrently: 3,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
+    partitionsConcurrently: 3,
+    eachBatch: async (batch, { resolve, heartbeat, commit }) => {
       const statuses: DeliveryStatus[] = [];
       const sources: IncomingRecord[] = [];
-      const letters: OutgoingMessage[] = [];
+      const letters: OutgoingRecord[] = [];
       const deadLetter = (record: IncomingRecord, refusal: Refusal) => {
         letters.push(deadLetterRecord(deps.topics, service, record, refusal.reason, refusal.issues));
         // The label only: a parser's message quotes the record, which names a person.
         deps.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason: refusal.kind }, 'status record dead-lettered');
       };
-      for (const message of batch.messages) {
-        const record = toIncomingRecord(batch.topic, batch.partition, message);
+      for (const message of batch.records) {
+        const record = toIncomingRecord(message);
         const decoded = decode(record);
         if ('status' in decoded) {
           statuses.push(decoded.status);
@@ -67,9 +68,9 @@ export async function runStatusProjection(deps: StatusProjectionDeps): Promise<v
       const { rejected } = await deps.store.apply(statuses);
       for (const { status, reason } of rejected) deadLetter(sources[statuses.indexOf(status)] as IncomingRecord, { kind: 'refused by the read model', reason: `the read model could not store it: ${reason}` });
       if (letters.length) await deps.publisher.publish(letters);
-      const last = batch.messages[batch.messages.length - 1];
-      if (last) resolveOffset(last.offset);
-      await commitOffsetsIfNecessary();
+      const last = batch.records[batch.records.length - 1];
+      if (last) resolve(last.offset);
+      await commit();
       await heartbeat();
     },
   });

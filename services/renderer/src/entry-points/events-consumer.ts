@@ -1,12 +1,12 @@
-import type { KafkaMessage } from 'kafkajs';
 import { parseEvent, type DeadLetter, type Topics } from '@gateway/contracts';
-import { sendChunked, type BusConsumer, type BusProducer, type Logger } from '@gateway/common';
+import { eachRecord, sendChunked, type BusConsumer, type BusPublisher, type BusRecord } from '@gateway/bus';
+import type { Logger } from '@gateway/common';
 import { TemplateError, InvalidDateError } from '../domain';
 import { processEvent, type ProcessorDeps } from '../pipeline/process-event';
 
 export interface EventsConsumerDeps {
   consumer: BusConsumer;
-  producer: BusProducer;
+  producer: BusPublisher;
   processor: Omit<ProcessorDeps, 'topics'>;
   topics: Topics;
   logger: Logger;
@@ -27,41 +27,36 @@ function isPoison(err: unknown): boolean {
   return err instanceof TemplateError || err instanceof InvalidDateError || err instanceof RangeError || err instanceof TypeError;
 }
 
-function headerString(message: KafkaMessage, name: string): string | undefined {
-  const h = message.headers?.[name];
-  if (h === undefined) return undefined;
-  return Buffer.isBuffer(h) ? h.toString('utf8') : Array.isArray(h) ? String(h[0]) : String(h);
-}
-
 /**
  * consume → publish → commit. Offsets are committed only after everything an event produced was
  * acknowledged, so a crash anywhere re-processes the event; its message ids are deterministic, so
  * the copies are recognised downstream. Poison events go to the dead-letter topic and are committed;
- * infrastructure errors are thrown, and kafkajs retries the same offset.
+ * infrastructure errors are thrown, and the bus retries the same offset.
  */
 export async function runEventsConsumer(deps: EventsConsumerDeps): Promise<void> {
   const { consumer, producer, topics, logger } = deps;
   await consumer.subscribe({ topics: [topics.events], fromBeginning: true });
 
-  const deadLetter = async (topic: string, partition: number, message: KafkaMessage, reason: string, issues?: DeadLetter['issues']) => {
+  const deadLetter = async (topic: string, partition: number, message: BusRecord, reason: string, issues?: DeadLetter['issues']) => {
     const record: DeadLetter = {
       sourceTopic: topic,
       partition,
       offset: message.offset,
-      ...(message.key ? { key: message.key.toString('utf8') } : {}),
+      ...(message.key ? { key: message.key } : {}),
       value: message.value?.toString('utf8') ?? '',
       reason,
       ...(issues ? { issues } : {}),
       service: deps.service,
       at: new Date().toISOString(),
     };
-    await producer.send({ topic: topics.deadLetter, acks: -1, messages: [{ key: record.key ?? null, value: JSON.stringify(record), headers: { 'source-topic': topic, reason: reason.slice(0, 200) } }] });
+    await producer.publish([{ topic: topics.deadLetter, key: record.key ?? null, value: JSON.stringify(record), headers: { 'source-topic': topic, reason: reason.slice(0, 200) } }]);
     logger.warn({ topic, partition, offset: message.offset, reason }, 'event dead-lettered');
   };
 
   await consumer.run({
-    partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 3,
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+    partitionsConcurrently: deps.partitionsConsumedConcurrently ?? 3,
+    eachBatch: eachRecord(async (message, { heartbeat }) => {
+      const { topic, partition } = message;
       const started = Date.now();
       let json: unknown;
       try {
@@ -83,12 +78,12 @@ export async function runEventsConsumer(deps: EventsConsumerDeps): Promise<void>
       // Every id is scoped by the source (the sender): a record whose source is not the one the
       // intake checked against the key was not written by the intake. Records from before the
       // stamp existed carry none.
-      const stamped = headerString(message, 'authenticated-source');
+      const stamped = message.headers['authenticated-source'];
       if (stamped !== undefined && stamped !== event.source) {
         await deadLetter(topic, partition, message, `the event's source "${event.source}" is not the one the intake authenticated ("${stamped}")`);
         return;
       }
-      const correlationId = headerString(message, 'correlation-id') ?? event.id;
+      const correlationId = message.headers['correlation-id'] ?? event.id;
       let result;
       try {
         result = await processEvent(event, correlationId, { ...deps.processor, topics });
@@ -106,6 +101,6 @@ export async function runEventsConsumer(deps: EventsConsumerDeps): Promise<void>
       const ms = Date.now() - started;
       logger.info({ eventId: event.id, type: event.type, recipients: result.recipients, rendered: result.rendered, skipped: result.skipped, ms, renderMs: rendered - started, publishMs: Date.now() - rendered }, 'event rendered');
       deps.onProcessed?.({ eventId: event.id, rendered: result.rendered, skipped: result.skipped, ms });
-    },
+    }),
   });
 }

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
-import { adoptLegacyGroupOffsets, BatchingPublisher, closeOnce, createDurableProducer, createKafka, ensureTopics, superviseConsumer, type BusClient, type Embedded, type Logger, type OutgoingMessage, createRedisClient } from '@gateway/common';
+import { adoptLegacyGroupOffsets, BatchingPublisher, createKafkaBus, ensureTopics, type Bus, type OutgoingRecord } from '@gateway/bus';
+import { closeOnce, superviseConsumer, type Embedded, type Logger, createRedisClient } from '@gateway/common';
 import { createMemoryLedger, createRedisLedger, type DeliveryLedger, type OnUnreadable, type SharedLedger, type WorkerLedgerOptions } from '@gateway/delivery-ledger';
 import type { ChannelSender } from './ports';
 import { DelayQueue, type Delays } from './data-access/delay-queue';
@@ -74,7 +75,7 @@ export interface RunningChannelWorker {
   /** This worker's port on the delivery ledger (a provider's late "undelivered" goes through it). */
   readonly ledger: DeliveryLedger;
   /** Publishes a record (e.g. a status from a provider callback) with the worker's durable producer; resolves when acknowledged. */
-  publish(record: OutgoingMessage): Promise<void>;
+  publish(record: OutgoingRecord): Promise<void>;
   /** Stop fetching, finish what is in flight, flush, close; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -106,7 +107,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
   }
   const sender: ChannelSender<MessageOf<C>> = settings.rateLimit ? rateLimited(options.sender, limiter, settings.rateLimit, `${channel}:${options.sender.name}`) : options.sender;
 
-  const kafka: BusClient = options.embedded?.bus ?? createKafka({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const kafka: Bus = options.embedded?.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const cleanups: Array<[string, () => Promise<unknown> | unknown]> = [];
   const stopping = { aborted: false };
   const counters: WorkerCounters = { sent: 0, duplicate: 0, retrying: 0, deferred: 0, failed: 0, dead: 0, invalid: 0, moved: 0 };
@@ -122,7 +123,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
         await admin.disconnect();
       }
     }
-    const producer = createDurableProducer(kafka);
+    const producer = kafka.publisher({ idempotent: true });
     await producer.connect();
     cleanups.push(['disconnect producer', () => producer.disconnect()]);
     // Statuses trickle in one per message step: a 5 ms linger batches them (a commit waits for them).
@@ -141,15 +142,14 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
       kafka,
       {
         groupId: settings.kafka.groupId,
-        allowAutoTopicCreation: false,
-        sessionTimeout: settings.kafka.sessionTimeoutMs,
-        heartbeatInterval: settings.kafka.heartbeatIntervalMs,
-        rebalanceTimeout: Math.max(60_000, settings.kafka.sessionTimeoutMs),
-        maxWaitTimeInMs: 500,
+        sessionTimeoutMs: settings.kafka.sessionTimeoutMs,
+        heartbeatIntervalMs: settings.kafka.heartbeatIntervalMs,
+        rebalanceTimeoutMs: Math.max(60_000, settings.kafka.sessionTimeoutMs),
+        maxWaitMs: 500,
       },
       { name: `${channel} consumer`, logger },
     );
-    consumer.on(consumer.events.GROUP_JOIN, (e) => logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined the consumer group'));
+    consumer.on('joined', (e) => logger.info({ memberId: e.memberId, assignment: e.assignment }, 'joined the consumer group'));
     await consumer.connect();
     cleanups.unshift(['stop consumer (finishes in-flight messages, commits)', () => consumer.disconnect()]);
     const consumed = [topics[channel], topics.retry[channel]];
@@ -180,7 +180,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
           keepSentCopy: options.keepSentCopy,
         }),
     });
-    await consumer.run({ partitionsConsumedConcurrently: settings.partitionsConcurrently, eachBatchAutoResolve: false, eachBatch: handle });
+    await consumer.run({ partitionsConcurrently: settings.partitionsConcurrently, eachBatch: handle });
     mover.start();
 
     // After the consumer (its in-flight batches publish and commit first), before the producer.

@@ -1,5 +1,7 @@
 import { withPrefix, type DeadLetter, type SmsMessage, type Topics } from '@gateway/contracts';
-import { createLogger, MemoryBus, MemoryRegistry, type BusClient, type BusProducer, type Embedded } from '@gateway/common';
+import type { Bus, BusPublisher } from '@gateway/bus';
+import { MemoryBus } from '@gateway/memory-bus';
+import { createLogger, MemoryRegistry, type Embedded } from '@gateway/common';
 import { uniqueName, waitFor } from '../../../../tests/support/infra';
 import { ProviderError, type ChannelSender, type SendResult } from '../src/ports';
 import { loadWorkerSettings } from '../src/settings';
@@ -28,7 +30,7 @@ function fakeSender(script: Script = async () => ({ provider: 'fake', providerMe
  * The worker's conformance suite: retry delays, dead letters and claims behave the same on Kafka
  * and Redis (production) and on the embedded mode's in-process bus and in-memory stores.
  */
-const INFRA: Array<[string, () => { bus: BusClient; embedded?: Embedded }]> = [
+const INFRA: Array<[string, () => { bus: Bus; embedded?: Embedded }]> = [
   ['a real broker and Redis', () => ({ bus: testKafka('worker-test') })],
   [
     'the embedded bus and store',
@@ -40,8 +42,8 @@ const INFRA: Array<[string, () => { bus: BusClient; embedded?: Embedded }]> = [
 ];
 
 describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, makeInfra) => {
-  let producer: BusProducer;
-  let bus: BusClient;
+  let producer: BusPublisher;
+  let bus: Bus;
   let embedded: Embedded | undefined;
   const cleanups: Array<() => Promise<unknown>> = [];
   const logger = createLogger({ name: 'core-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -90,16 +92,12 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     const valid = smsMessage(t.prefix, 1);
     const { text: _text, encoding: _encoding, segments: _segments, diacritics: _diacritics, ...common } = smsMessage(t.prefix, 2) as SmsMessage;
     const wrongChannel = { ...common, channel: 'email', subject: 'Giấy mời họp', html: '<p>Kính mời</p>', text: 'Kính mời' };
-    await producer.send({
-      topic: t.topics.sms,
-      acks: -1,
-      messages: [
-        { key: 'k1', value: 'không phải JSON' },
-        { key: 'k1', value: JSON.stringify({ ...smsMessage(t.prefix, 3), encoding: 'UTF-8' }) },
-        { key: 'k1', value: JSON.stringify(wrongChannel) },
-        { key: 'k1', value: JSON.stringify(valid) },
-      ],
-    });
+    await producer.publish([
+      { topic: t.topics.sms, key: 'k1', value: 'không phải JSON' },
+      { topic: t.topics.sms, key: 'k1', value: JSON.stringify({ ...smsMessage(t.prefix, 3), encoding: 'UTF-8' }) },
+      { topic: t.topics.sms, key: 'k1', value: JSON.stringify(wrongChannel) },
+      { topic: t.topics.sms, key: 'k1', value: JSON.stringify(valid) },
+    ]);
     await waitFor(() => t.deadLetters.records.length >= 3 && sender.calls.get(valid.id) === 1, { timeoutMs: 30_000, message: 'three dead letters and the valid message sent' });
     const letters = t.deadLetters.json<DeadLetter>();
     expect(letters.map((l) => l.reason)).toEqual([expect.stringMatching(/^not JSON/), 'the message does not match the contracts', expect.stringMatching(/email message on the sms worker/)]);

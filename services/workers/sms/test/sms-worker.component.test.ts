@@ -1,4 +1,4 @@
-import type { BusProducer as Producer } from '@gateway/common';
+import type { BusPublisher as Producer } from '@gateway/bus';
 import type { DeliveryStatus, DeadLetter } from '@gateway/contracts';
 import { waitFor } from '../../../../tests/support/infra';
 import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '../../core/test/support/kafka';

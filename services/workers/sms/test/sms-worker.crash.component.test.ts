@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { BusProducer as Producer } from '@gateway/common';
+import type { BusPublisher as Producer } from '@gateway/bus';
 import { guardChild } from '@gateway/infra';
 import { waitFor } from '../../../../tests/support/infra';
 import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '../../core/test/support/kafka';

@@ -1,4 +1,4 @@
-import type { BusProducer as Producer } from '@gateway/common';
+import type { BusPublisher as Producer } from '@gateway/bus';
 import { waitFor } from '../../../../tests/support/infra';
 import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '../../core/test/support/kafka';
 import { startLoopbackTwilio, twilioAccount } from './support/loopback-providers';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createKafka, createLogger, maskForLog } from '@gateway/common';
+import { createKafkaBus, eachRecord } from '@gateway/bus';
+import { createLogger, maskForLog } from '@gateway/common';
 import { parseCommandArgs, type Command } from '../command';
 import { CliError, EXIT, UsageError } from '../errors';
 
@@ -40,19 +41,19 @@ export const consumeCommand: Command = {
       throw new CliError('Không biết Kafka ở đâu / no brokers: pass --brokers host:port, set KAFKA_BROKERS, or start the gateway with `npm start` (its local broker is found in .gateway/kafka).');
     }
 
-    const kafka = createKafka({ brokers, clientId: 'gateway-cli-consume' }, createLogger({ name: 'consume', level: 'silent' }));
+    const kafka = createKafkaBus({ brokers, clientId: 'gateway-cli-consume' }, createLogger({ name: 'consume', level: 'silent' }));
     const admin = kafka.admin();
     await admin.connect();
     let ends: Map<number, bigint>;
     try {
       if (!(await admin.listTopics()).includes(topic)) throw new CliError(`Không có topic / no topic "${topic}" on ${brokers.join(',')}`, EXIT.failure);
-      ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
+      ends = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
     } finally {
       await admin.disconnect();
     }
     // Partitions still to read up to the end they had when we started (not with --follow).
     const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
-    const consumer = kafka.consumer({ groupId: `gateway-cli-consume-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 200 });
+    const consumer = kafka.consumer({ groupId: `gateway-cli-consume-${randomBytes(6).toString('hex')}`, maxWaitMs: 200 });
     let printed = 0;
     let finish: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -63,16 +64,17 @@ export const consumeCommand: Command = {
       const atEnd = () => !values.follow && pending.size === 0;
       if (atEnd()) finish();
       await consumer.run({
-        eachMessage: async ({ partition, message }) => {
+        eachBatch: eachRecord(async (message) => {
+          const { partition } = message;
           if (printed >= max || atEnd()) return;
-          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : v === undefined ? null : String(v)]));
+          const headers = message.headers;
           ctx.out(
             JSON.stringify({
               topic,
               partition,
               offset: message.offset,
               timestamp: new Date(Number(message.timestamp)).toISOString(),
-              key: message.key ? maskForLog(message.key.toString()) : null,
+              key: message.key ? maskForLog(message.key) : null,
               headers: maskForLog(headers),
               value: maskForLog(parsedValue(message.value?.toString())),
             }),
@@ -80,7 +82,7 @@ export const consumeCommand: Command = {
           printed += 1;
           if (BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n)) pending.delete(partition);
           if (printed >= max || atEnd()) finish();
-        },
+        }),
       });
       await finished;
     } finally {

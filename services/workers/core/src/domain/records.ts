@@ -1,5 +1,5 @@
 import type { ChannelMessage, DeadLetter, DeliveryState, DeliveryStatus, Topics } from '@gateway/contracts';
-import type { OutgoingMessage } from '@gateway/common';
+import type { OutgoingRecord } from '@gateway/bus';
 import type { ProviderError } from '../ports';
 
 /** A consumed Kafka record, decoded; what the pipeline works on. */
@@ -41,7 +41,7 @@ export function deliveryStatus(message: ChannelMessage, status: DeliveryState, e
 }
 
 /** Status records are keyed by message id, so one message's history stays in order on one partition. */
-export function statusRecord(topics: Topics, status: DeliveryStatus, correlationId: string): OutgoingMessage {
+export function statusRecord(topics: Topics, status: DeliveryStatus, correlationId: string): OutgoingRecord {
   return {
     topic: topics.status,
     key: status.messageId,
@@ -50,7 +50,7 @@ export function statusRecord(topics: Topics, status: DeliveryStatus, correlation
   };
 }
 
-export function deadLetterRecord(topics: Topics, service: string, source: IncomingRecord, reason: string, issues?: DeadLetter['issues']): OutgoingMessage {
+export function deadLetterRecord(topics: Topics, service: string, source: IncomingRecord, reason: string, issues?: DeadLetter['issues']): OutgoingRecord {
   const letter: DeadLetter = {
     sourceTopic: source.topic,
     partition: source.partition,

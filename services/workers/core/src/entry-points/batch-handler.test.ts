@@ -1,4 +1,4 @@
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { BatchControl, RecordBatch } from '@gateway/bus';
 import { createLogger } from '@gateway/common';
 import type { IncomingRecord } from '../domain/records';
 import { createBatchHandler } from './batch-handler';
@@ -6,24 +6,22 @@ import { createBatchHandler } from './batch-handler';
 const logger = createLogger({ name: 'batch-test', level: 'silent' });
 
 function payload(keys: Array<string | null>, options: { running?: () => boolean } = {}) {
-  const messages = keys.map((key, i) => ({ key: key === null ? null : Buffer.from(key), value: Buffer.from(`v${i}`), offset: String(100 + i), headers: {}, timestamp: '0', attributes: 0 }) as unknown as KafkaMessage);
+  const records = keys.map((key, i) => ({ topic: 't', partition: 0, key, value: Buffer.from(`v${i}`), offset: String(100 + i), headers: {}, timestamp: '0' }));
   const resolved: string[] = [];
   const events: string[] = [];
-  const p = {
-    batch: { topic: 't', partition: 0, messages, highWatermark: '0', isEmpty: () => false, firstOffset: () => '100', lastOffset: () => String(100 + keys.length - 1), offsetLag: () => '0', offsetLagLow: () => '0' },
-    resolveOffset: (o: string) => {
+  const control: BatchControl = {
+    resolve: (o: string) => {
       resolved.push(o);
       events.push(`resolve ${o}`);
     },
     heartbeat: async () => undefined,
-    pause: () => () => undefined,
-    commitOffsetsIfNecessary: async () => {
+    commit: async () => {
       events.push('commit');
     },
-    uncommittedOffsets: () => ({ topics: [] }),
     isRunning: options.running ?? (() => true),
     isStale: () => false,
-  } as unknown as EachBatchPayload;
+  };
+  const p: [RecordBatch, BatchControl] = [{ topic: 't', partition: 0, records }, control];
   return { p, resolved, events };
 }
 
@@ -48,7 +46,7 @@ describe('batch handler', () => {
       },
     });
     const { p, resolved } = payload(['a', 'b', 'a', 'c', 'b', 'a', 'c']);
-    await handler(p);
+    await handler(...p);
     expect(peak).toBe(2);
     expect(order.filter((o) => o.startsWith('a:'))).toEqual(['a:100', 'a:102', 'a:105']);
     expect(order.filter((o) => o.startsWith('b:'))).toEqual(['b:101', 'b:104']);
@@ -70,7 +68,7 @@ describe('batch handler', () => {
         return 'sent';
       },
     });
-    await handler(p);
+    await handler(...p);
     expect(events).toEqual(['acked 100', 'acked 101', 'resolve 101', 'commit']);
   });
 
@@ -85,7 +83,7 @@ describe('batch handler', () => {
         return 'sent';
       },
     });
-    await expect(handler(p)).rejects.toThrow('broker down');
+    await expect(handler(...p)).rejects.toThrow('broker down');
     expect(events).toEqual([]);
   });
 
@@ -102,7 +100,7 @@ describe('batch handler', () => {
       },
     });
     const { p, resolved } = payload(['a', 'a', 'a', 'a']);
-    await expect(handler(p)).rejects.toThrow('redis down');
+    await expect(handler(...p)).rejects.toThrow('redis down');
     expect(seen).toEqual(['100', '101', '102']);
     expect(resolved).toEqual(['101']);
   });
@@ -119,7 +117,7 @@ describe('batch handler', () => {
       },
     });
     const { p, resolved } = payload(['a', 'b', 'c', 'd'], { running: () => running });
-    await handler(p);
+    await handler(...p);
     expect(resolved).toEqual(['101']);
   });
 
@@ -138,7 +136,7 @@ describe('batch handler', () => {
         return 'sent';
       },
     });
-    await handler(payload([null, null, null, null]).p);
+    await handler(...payload([null, null, null, null]).p);
     expect(peak).toBe(4);
   });
 });

@@ -1,5 +1,5 @@
-import type { EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
-import type { Logger, OutgoingMessage } from '@gateway/common';
+import type { BatchHandler, BusRecord, OutgoingRecord } from '@gateway/bus';
+import type { Logger } from '@gateway/common';
 import type { IncomingRecord } from '../domain/records';
 import type { Outcome } from '../pipeline/deliver';
 
@@ -7,59 +7,50 @@ export interface BatchHandlerOptions {
   /** Messages of one batch in flight at once (distinct keys; one key's messages go one after another). */
   concurrency: number;
   /** Settles one record; throws only when it could not (infrastructure), which stops the batch uncommitted from there. */
-  handle: (record: IncomingRecord, publish: (out: OutgoingMessage) => void) => Promise<Outcome>;
+  handle: (record: IncomingRecord, publish: (out: OutgoingRecord) => void) => Promise<Outcome>;
   /** Sends to Kafka and resolves once acknowledged (acks=all). */
-  publish: (out: OutgoingMessage) => Promise<void>;
+  publish: (out: OutgoingRecord) => Promise<void>;
   logger: Logger;
   heartbeatEveryMs?: number;
   onSettled?: (outcome: Outcome, record: IncomingRecord) => void;
 }
 
-function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-    if (value !== undefined) out[name] = value.toString();
-  }
-  return out;
-}
-
-/** A consumed Kafka message as the pipelines (and dead letters) take it. */
-export function toRecord(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+/** A consumed record as the pipelines (and dead letters) take it. */
+export function toRecord(record: BusRecord): IncomingRecord {
   return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key ? message.key.toString('utf8') : null,
-    value: message.value ? message.value.toString('utf8') : '',
-    headers: decodeHeaders(message.headers),
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: record.key,
+    value: record.value ? record.value.toString('utf8') : '',
+    headers: record.headers,
   };
 }
 
 /**
- * eachBatch: the batch's messages grouped by Kafka key (the recipient); each key's messages in
+ * The batch handler: the batch's messages grouped by Kafka key (the recipient); each key's messages in
  * offset order, up to `concurrency` keys at once. Statuses and dead letters are queued while the
  * batch runs and acknowledged before any offset is committed; the committed offset is the end of
  * the longest settled prefix, so a stop or an error in the middle gives back exactly the unsettled
  * rest. While stopping (or after a rebalance took the partition) no new message starts.
  */
-export function createBatchHandler(options: BatchHandlerOptions): (payload: EachBatchPayload) => Promise<void> {
+export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
   const heartbeatEveryMs = options.heartbeatEveryMs ?? 1000;
-  return async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-    const messages = batch.messages;
+  return async (batch, { resolve, heartbeat, commit, isRunning, isStale }) => {
+    const messages = batch.records;
     if (messages.length === 0) return;
     const settled = new Array<boolean>(messages.length).fill(false);
     const groups = new Map<string, number[]>();
     messages.forEach((message, index) => {
       // A message without a key has no order to keep with anything.
-      const key = message.key ? `k:${message.key.toString('utf8')}` : `i:${index}`;
+      const key = message.key ? `k:${message.key}` : `i:${index}`;
       const group = groups.get(key);
       if (group) group.push(index);
       else groups.set(key, [index]);
     });
     const queue = [...groups.values()];
     const acks: Array<Promise<void>> = [];
-    const publish = (out: OutgoingMessage) => {
+    const publish = (out: OutgoingRecord) => {
       const ack = options.publish(out);
       ack.catch(() => undefined);
       acks.push(ack);
@@ -71,7 +62,7 @@ export function createBatchHandler(options: BatchHandlerOptions): (payload: Each
       for (let group = queue.shift(); group && mayStart(); group = queue.shift()) {
         for (const index of group) {
           if (!mayStart()) return;
-          const record = toRecord(batch.topic, batch.partition, messages[index] as KafkaMessage);
+          const record = toRecord(messages[index] as BusRecord);
           try {
             const outcome = await options.handle(record, publish);
             settled[index] = true;
@@ -98,8 +89,8 @@ export function createBatchHandler(options: BatchHandlerOptions): (payload: Each
     let prefix = -1;
     while (prefix + 1 < messages.length && settled[prefix + 1]) prefix += 1;
     if (prefix >= 0) {
-      resolveOffset((messages[prefix] as KafkaMessage).offset);
-      await commitOffsetsIfNecessary();
+      resolve((messages[prefix] as BusRecord).offset);
+      await commit();
     }
     if (failure !== undefined) {
       options.logger.error({ topic: batch.topic, partition: batch.partition, err: (failure as Error).message, settled: prefix + 1, of: messages.length }, 'batch stopped by an infrastructure error; the rest comes back');

@@ -1,10 +1,10 @@
-import { sendChunked, type Logger, type OutgoingMessage } from '@gateway/common';
+import { sendChunked, type BusPublisher, type OutgoingRecord } from '@gateway/bus';
+import type { Logger } from '@gateway/common';
 import type { Delays } from '../data-access/delay-queue';
-import type { BusProducer } from '@gateway/common';
 
 export interface RetryMoverOptions {
   delay: Delays;
-  producer: BusProducer;
+  producer: BusPublisher;
   retryTopic: string;
   logger: Logger;
   /** Longest sleep between two looks at the delay (a retry scheduled by another replica is seen within this). */
@@ -59,7 +59,7 @@ export class RetryMover {
     while (!this.stopped) {
       const taken = await delay.take(Date.now(), leaseMs, batchSize);
       if (taken.length === 0) break;
-      const records: OutgoingMessage[] = taken.map(({ item }) => ({
+      const records: OutgoingRecord[] = taken.map(({ item }) => ({
         topic: this.options.retryTopic,
         key: item.key ?? item.message.recipient.id,
         value: JSON.stringify(item.message),

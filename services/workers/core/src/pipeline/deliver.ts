@@ -1,5 +1,6 @@
 import { channelMessageSchema, type Channel, type ChannelMessage, type Topics } from '@gateway/contracts';
-import { withTimeout, type Logger, type OutgoingMessage } from '@gateway/common';
+import type { OutgoingRecord } from '@gateway/bus';
+import { withTimeout, type Logger } from '@gateway/common';
 import type { ChannelSender, SendResult } from '../ports';
 import { ProviderError } from '../ports';
 import { retryDelay, type RetryPolicy } from '../domain/backoff';
@@ -37,7 +38,7 @@ export interface DeliverDeps {
   busyRetryMs: number;
   logger: Logger;
   /** Queues a record for the status / dead-letter topics; the batch waits for its acknowledgement before committing. */
-  publish: (record: OutgoingMessage) => void;
+  publish: (record: OutgoingRecord) => void;
   /** Told when something was scheduled, so the mover can wake up early for it. */
   onScheduled?: (dueAt: number) => void;
   random?: () => number;

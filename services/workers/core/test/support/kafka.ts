@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
-import type { BusClient, BusProducer } from '@gateway/common';
+import { createKafkaBus, eachRecord, type Bus, type BusPublisher } from '@gateway/bus';
+import { createLogger } from '@gateway/common';
 import type { ChannelMessageInput, DeadLetter, DeliveryStatus } from '@gateway/contracts';
 import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../../../tests/support/infra';
 
@@ -23,8 +24,9 @@ export function workerTestEnv(prefix: string, extra: Record<string, string> = {}
   };
 }
 
-export function testKafka(clientId = 'worker-test'): Kafka {
-  return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+/** The test's broker through the bus port, as the services see it. */
+export function testKafka(clientId = 'worker-test'): Bus {
+  return createKafkaBus({ brokers: kafkaBrokers(), clientId }, createLogger({ name: clientId, level: 'silent' }));
 }
 
 /**
@@ -32,14 +34,15 @@ export function testKafka(clientId = 'worker-test'): Kafka {
  * answers while it is still settling ("does not host this topic-partition" right after a create),
  * which would otherwise fail a test on a loaded machine for a reason unrelated to it.
  */
-export async function createTestTopics(topics: string[], partitions: number, bus?: BusClient): Promise<void> {
+export async function createTestTopics(topics: string[], partitions: number, bus?: Bus): Promise<void> {
   if (bus) {
     // Another bus (the embedded one): no broker to settle.
     const busAdmin = bus.admin();
-    await busAdmin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    await busAdmin.createTopics(topics.map((topic) => ({ topic, partitions })));
     return;
   }
-  const admin = testKafka('worker-test-admin').admin();
+  // kafkajs itself: the topic metadata the wait below reads is no part of the bus port.
+  const admin = new Kafka({ clientId: 'worker-test-admin', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     for (let attempt = 1; ; attempt += 1) {
@@ -64,8 +67,8 @@ export async function createTestTopics(topics: string[], partitions: number, bus
   }
 }
 
-export async function connectedProducer(bus: BusClient = testKafka('worker-test-producer')): Promise<BusProducer> {
-  const producer = bus.producer({ allowAutoTopicCreation: false });
+export async function connectedProducer(bus: Bus = testKafka('worker-test-producer')): Promise<BusPublisher> {
+  const producer = bus.publisher();
   await producer.connect();
   return producer;
 }
@@ -82,20 +85,15 @@ export interface Collected {
  * Reads a topic from the beginning, for as long as the test runs, into an array a test polls with
  * waitFor. Unlike readAllMessages it does not stop at a count, so "nothing more arrived" can be checked too.
  */
-export async function collectTopic(topic: string, bus: BusClient = testKafka('worker-test-collector')): Promise<{ records: Collected[]; json<T>(): T[]; stop: () => Promise<void> }> {
-  const consumer = bus.consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 200 });
+export async function collectTopic(topic: string, bus: Bus = testKafka('worker-test-collector')): Promise<{ records: Collected[]; json<T>(): T[]; stop: () => Promise<void> }> {
+  const consumer = bus.consumer({ groupId: uniqueName('collector'), maxWaitMs: 200 });
   const records: Collected[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      const headers: Record<string, string> = {};
-      for (const [name, raw] of Object.entries(message.headers ?? {})) {
-        const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-        if (v !== undefined) headers[name] = v.toString();
-      }
-      records.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers, partition, offset: message.offset });
-    },
+    eachBatch: eachRecord(async (message) => {
+      records.push({ key: message.key, value: message.value?.toString() ?? '', headers: { ...message.headers }, partition: message.partition, offset: message.offset });
+    }),
   });
   return {
     records,
@@ -116,13 +114,9 @@ export function deadLettersOf(records: Collected[]): DeadLetter[] {
 export { smsMessage } from '../../../../../tests/support/messages';
 
 /** Produces messages keyed by recipient id (as the renderer does), in chunks, acks=all. */
-export async function produceMessages(producer: BusProducer, topic: string, messages: ChannelMessageInput[], keyOf: (m: ChannelMessageInput, i: number) => string = (m) => m.recipient.id): Promise<void> {
+export async function produceMessages(producer: BusPublisher, topic: string, messages: ChannelMessageInput[], keyOf: (m: ChannelMessageInput, i: number) => string = (m) => m.recipient.id): Promise<void> {
   for (let i = 0; i < messages.length; i += 500) {
     const chunk = messages.slice(i, i + 500);
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: chunk.map((m, j) => ({ key: keyOf(m, i + j), value: JSON.stringify(m), headers: { 'message-id': m.id, 'event-id': m.eventId, 'correlation-id': m.correlationId } })),
-    });
+    await producer.publish(chunk.map((m, j) => ({ topic, key: keyOf(m, i + j), value: JSON.stringify(m), headers: { 'message-id': m.id, 'event-id': m.eventId, 'correlation-id': m.correlationId } })));
   }
 }

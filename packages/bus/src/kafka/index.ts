@@ -1,0 +1,1 @@
+export { createKafkaBus, KafkaBus, type KafkaSettings } from './client';

@@ -1,2 +1,0 @@
-export * from './port';
-export { MemoryBus } from './memory-bus';
