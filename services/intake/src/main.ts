@@ -1,13 +1,13 @@
 import cluster from 'node:cluster';
 import { BatchingPublisher, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
 import { closeOnce, ConfigError, KeysFileError, watchKeyRing, createLogger, withTimeout, type Embedded, type Logger, probe, listenHttp, createRedisClient, busCheck, storeCheck } from '@gateway/common';
-import { createEventAcceptor } from './domain/accept-event';
-import { createRedisIdempotencyStore } from './adapters/redis-idempotency';
-import { createMemoryIdempotencyStore } from './adapters/memory-idempotency';
+import { createEventAcceptor } from './app/accept-event';
+import { createRedisIdempotencyStore } from './data-access/redis-idempotency';
+import { createMemoryIdempotencyStore } from './data-access/memory-idempotency';
 import type { IdempotencyStore } from './domain/idempotency';
 import { createKafkaEventSink } from './adapters/kafka-sink';
 import { createIntakeHandler, type ReadinessReport } from './entry-points/http';
-import { createIntakeMetrics } from './metrics';
+import { createIntakeMetrics } from './adapters/metrics';
 import { loadIntakeSettings, type IntakeSettings } from './settings';
 
 export interface RunningIntake {

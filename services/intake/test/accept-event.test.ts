@@ -1,5 +1,5 @@
 import { loadExample, type GatewayEvent } from '@gateway/contracts';
-import { createEventAcceptor, type EventSink } from '../src/domain/accept-event';
+import { createEventAcceptor, type EventSink } from '../src/app/accept-event';
 import type { BeginResult, IdempotencyStore, StoredAnswer } from '../src/domain/idempotency';
 import { fingerprint } from '../src/domain/idempotency';
 import { KeyRing, hashKey } from '@gateway/common';

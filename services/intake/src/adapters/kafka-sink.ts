@@ -1,6 +1,6 @@
 import type { GatewayEvent } from '@gateway/contracts';
 import type { BatchingPublisher } from '@gateway/bus';
-import { partitionKeyOf, type EventSink } from '../domain/accept-event';
+import { partitionKeyOf, type EventSink } from '../app/accept-event';
 
 /** Writes the event, unchanged, as the record value; who sent it and when go into headers. */
 export function createKafkaEventSink(publisher: BatchingPublisher, topic: string): EventSink {

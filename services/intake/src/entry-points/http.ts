@@ -1,8 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authorize, bodyErrorProblem, healthRoutes, type InfraCheck, isJsonContentType, noRoute, PROBLEM_BASE, requireScope as requireScopeWith, sendInvalidFields, sendProblem, type AuthedRequest, type KeyRing, type Logger, type Principal, type Scope } from '@gateway/common';
-import type { EventAcceptor, AcceptOutcome } from '../domain/accept-event';
-import type { IntakeMetrics } from '../metrics';
+import type { EventAcceptor, AcceptOutcome } from '../app/accept-event';
+import type { IntakeMetrics } from '../adapters/metrics';
 
 /** The bus (Kafka, or the embedded mode's in-process bus) and the idempotency store (Redis, or in memory). */
 export interface ReadinessReport {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseEvent, type GatewayEvent } from '@gateway/contracts';
 import { ownsSource, type Principal } from '@gateway/common';
-import { withholdingClassifiedContent } from './classified';
-import { fingerprint, type IdempotencyStore, type StoredAnswer } from './idempotency';
+import { withholdingClassifiedContent } from '../domain/classified';
+import { fingerprint, type IdempotencyStore, type StoredAnswer } from '../domain/idempotency';
 
 /** Port: stores one event durably (for us: acknowledged by every in-sync Kafka replica). */
 export interface EventSink {
