@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { topicSpecs } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
 import { closeOnce, createLogger, superviseConsumer, watchKeyRing, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
-import { runStatusProjection } from './projection/status-consumer';
+import { runStatusProjection } from './entry-points/status-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './settings';
 import { createRedisOperatorStores, type OperatorStores } from './data-access/stores';
