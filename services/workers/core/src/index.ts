@@ -1,4 +1,4 @@
-export * from './ports';
+export * from './domain/ports';
 export { DEFAULT_RETRY_POLICY, backoffCeiling, checkRetryPolicy, longestSchedule, retryDelay, type RetryPolicy } from './domain/backoff';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './domain/circuit-breaker';
 export { ThrottledError, asProviderError } from './domain/errors';
@@ -12,6 +12,6 @@ export type { DeliveryLedger, FailedRecord, UndeliveredReport } from '@gateway/d
 export { RedisRateLimiter, rateLimited, type RateLimit, type RateLimiter } from './data-access/rate-limiter';
 export { RetryMover } from './entry-points/retry-mover';
 export { toRecord as toIncomingRecord } from './entry-points/batch-handler';
-export type { Outcome } from './pipeline/deliver';
+export type { Outcome } from './app/deliver';
 export { channelSettingNames, SettingsProblems, loadWorkerSettings, workerChannelSettingsSchema, workerCommonSettingsSchema, type WorkerSettings } from './settings';
 export { embeddedLedger, embeddedRateLimiter, startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';

@@ -5,14 +5,14 @@ import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topi
 import { adoptLegacyGroupOffsets, BatchingPublisher, createKafkaBus, ensureTopics, type Bus, type OutgoingRecord } from '@gateway/bus';
 import { closeOnce, superviseConsumer, type Embedded, type Logger, createRedisClient } from '@gateway/common';
 import { createMemoryLedger, createRedisLedger, type DeliveryLedger, type OnUnreadable, type SharedLedger, type WorkerLedgerOptions } from '@gateway/delivery-ledger';
-import type { ChannelSender } from './ports';
+import type { ChannelSender } from './domain/ports';
 import { DelayQueue, type Delays } from './data-access/delay-queue';
 import { MemoryDelayQueue, MemoryRateLimiter } from './data-access/memory';
 import { workerKeys, type WorkerKeys } from './data-access/keys';
 import { rateLimited, RedisRateLimiter, type RateLimiter } from './data-access/rate-limiter';
 import { createBatchHandler } from './entry-points/batch-handler';
 import { RetryMover } from './entry-points/retry-mover';
-import { deliver, type Outcome } from './pipeline/deliver';
+import { deliver, type Outcome } from './app/deliver';
 import type { WorkerSettings } from './settings';
 
 export type WorkerCounters = Record<Outcome, number> & { moved: number };

@@ -3,7 +3,7 @@ import type { Bus, BusPublisher } from '@gateway/bus';
 import { MemoryBus } from '@gateway/memory-bus';
 import { createLogger, MemoryRegistry, type Embedded } from '@gateway/common';
 import { uniqueName, waitFor } from '../../../../tests/support/infra';
-import { ProviderError, type ChannelSender, type SendResult } from '../src/ports';
+import { ProviderError, type ChannelSender, type SendResult } from '../src/domain/ports';
 import { loadWorkerSettings } from '../src/settings';
 import { startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker } from '../src/worker';
 import { collectTopic, connectedProducer, createTestTopics, produceMessages, smsMessage, statusesOf, testKafka, workerTestEnv } from './support/kafka';

@@ -5,7 +5,7 @@
 import { withPrefix, type SmsMessage } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
 import { uniqueName, waitFor } from '../../../../tests/support/infra';
-import type { ChannelSender } from '../src/ports';
+import type { ChannelSender } from '../src/domain/ports';
 import { loadWorkerSettings } from '../src/settings';
 import { startChannelWorker, type RunningChannelWorker } from '../src/worker';
 import { connectedProducer, createTestTopics, produceMessages, smsMessage, workerTestEnv } from './support/kafka';

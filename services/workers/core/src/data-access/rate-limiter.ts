@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ChannelMessage } from '@gateway/contracts';
-import type { ChannelSender, SendResult } from '../ports';
+import type { ChannelSender, SendResult } from '../domain/ports';
 import { ThrottledError } from '../domain/errors';
 import { LuaScript } from '@gateway/common';
 

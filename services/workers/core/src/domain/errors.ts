@@ -1,4 +1,4 @@
-import { ProviderError } from '../ports';
+import { ProviderError } from './ports';
 
 /**
  * The send did not happen because this replica could not get a turn under the provider's rate limit

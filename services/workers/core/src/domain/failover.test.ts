@@ -1,5 +1,5 @@
 import type { SmsMessage } from '@gateway/contracts';
-import { ProviderError, type ChannelSender } from '../ports';
+import { ProviderError, type ChannelSender } from './ports';
 import { ThrottledError } from './errors';
 import { createFailoverSender } from './failover';
 

@@ -1,5 +1,5 @@
 import type { ChannelMessage } from '@gateway/contracts';
-import { ProviderError, type ChannelSender, type SendResult } from '../ports';
+import { ProviderError, type ChannelSender, type SendResult } from './ports';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker';
 import { asProviderError, ThrottledError } from './errors';
 

@@ -1,6 +1,6 @@
 import type { ChannelMessage, DeadLetter, DeliveryState, DeliveryStatus, Topics } from '@gateway/contracts';
 import type { OutgoingRecord } from '@gateway/bus';
-import type { ProviderError } from '../ports';
+import type { ProviderError } from './ports';
 
 /** A consumed Kafka record, decoded; what the pipeline works on. */
 export interface IncomingRecord {

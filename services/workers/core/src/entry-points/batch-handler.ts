@@ -1,7 +1,7 @@
 import type { BatchHandler, BusRecord, OutgoingRecord } from '@gateway/bus';
 import type { Logger } from '@gateway/common';
 import type { IncomingRecord } from '../domain/records';
-import type { Outcome } from '../pipeline/deliver';
+import type { Outcome } from '../app/deliver';
 
 export interface BatchHandlerOptions {
   /** Messages of one batch in flight at once (distinct keys; one key's messages go one after another). */

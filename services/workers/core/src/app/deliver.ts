@@ -1,8 +1,8 @@
 import { channelMessageSchema, type Channel, type ChannelMessage, type Topics } from '@gateway/contracts';
 import type { OutgoingRecord } from '@gateway/bus';
 import { withTimeout, type Logger } from '@gateway/common';
-import type { ChannelSender, SendResult } from '../ports';
-import { ProviderError } from '../ports';
+import type { ChannelSender, SendResult } from '../domain/ports';
+import { ProviderError } from '../domain/ports';
 import { retryDelay, type RetryPolicy } from '../domain/backoff';
 import { asProviderError, SendTimeoutError, ThrottledError } from '../domain/errors';
 import { deadLetterRecord, deliveryStatus, statusRecord, type IncomingRecord } from '../domain/records';
