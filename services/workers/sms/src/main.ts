@@ -3,8 +3,8 @@ import { closeOnce, createLogger, healthRoutes, storeCheck, noRoute, type Embedd
 import { createFailoverSender, embeddedRateLimiter, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './settings';
-import { EsmsSmsSender } from './providers/esms';
-import { TWILIO_PROVIDER, TwilioSmsSender, type SmsSender } from './providers/twilio';
+import { EsmsSmsSender } from './adapters/esms';
+import { TWILIO_PROVIDER, TwilioSmsSender, type SmsSender } from './adapters/twilio';
 import { createTwilioCallbackRouter } from './entry-points/twilio-callbacks';
 
 export interface RunningSmsWorker {

@@ -1,8 +1,8 @@
 import { channelMessageSchema, type SmsMessage } from '@gateway/contracts';
 import { describeChannelSenderConformance, type SenderRig } from '../../core/test/support/channel-sender-conformance';
 import { smsMessage } from '../../core/test/support/kafka';
-import { EsmsSmsSender, type EsmsSenderOptions } from '../src/providers/esms';
-import { TwilioSmsSender, type TwilioSenderOptions } from '../src/providers/twilio';
+import { EsmsSmsSender, type EsmsSenderOptions } from '../src/adapters/esms';
+import { TwilioSmsSender, type TwilioSenderOptions } from '../src/adapters/twilio';
 import { ESMS_CREDENTIALS } from './support/harness';
 import { startLoopbackEsms, startLoopbackTwilio, twilioAccount, type LoopbackEsms, type LoopbackTwilio } from './support/loopback-providers';
 

@@ -4,7 +4,7 @@ import { waitFor } from '../../../../tests/support/infra';
 import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '../../core/test/support/kafka';
 import { startLoopbackEsms, startLoopbackTwilio, twilioAccount, type LoopbackEsms, type LoopbackTwilio } from './support/loopback-providers';
 import { ESMS_CREDENTIALS, esmsEnv, smsTestBed, twilioEnv, type SmsTestBed } from './support/harness';
-import { twilioSignature } from '../src/providers/twilio-signature';
+import { twilioSignature } from '../src/adapters/twilio-signature';
 
 jest.setTimeout(120_000);
 

@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { withPrefix, type DeliveryStatus } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
-import { twilioSignature } from '../providers/twilio-signature';
+import { twilioSignature } from '../adapters/twilio-signature';
 import { createTwilioCallbackRouter, type TwilioCallbackOptions } from './twilio-callbacks';
 
 const PUBLIC_URL = 'https://thongbao.example.gov.vn/v1/callbacks/twilio';

@@ -2,8 +2,8 @@ import express, { type Router } from 'express';
 import { deliveryStatusSchema, type DeliveryStatus, type Topics } from '@gateway/contracts';
 import { PROBLEM_BASE, sendProblem, type Logger } from '@gateway/common';
 import type { UndeliveredReport } from '@gateway/worker-core';
-import { validateTwilioRequest } from '../providers/twilio-signature';
-import { TWILIO_PROVIDER } from '../providers/twilio';
+import { validateTwilioRequest } from '../adapters/twilio-signature';
+import { TWILIO_PROVIDER } from '../adapters/twilio';
 
 export interface TwilioCallbackOptions {
   authToken: string;
