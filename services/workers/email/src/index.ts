@@ -1,4 +1,4 @@
-export { createSmtpSender, type SmtpSender, type SmtpSenderSettings } from './smtp-sender';
-export { classifySmtpError, SMTP_PROVIDER } from './classify';
-export { messageIdHeader } from './message-id';
+export { createSmtpSender, type SmtpSender, type SmtpSenderSettings } from './adapters/smtp-sender';
+export { classifySmtpError, SMTP_PROVIDER } from './adapters/classify';
+export { messageIdHeader } from './domain/message-id';
 export { emailSettingsSchema, loadEmailWorkerSettings, toSmtpSenderSettings, type EmailSettings, type EmailWorkerSettings } from './settings';

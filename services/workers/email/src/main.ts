@@ -1,7 +1,7 @@
 import express from 'express';
 import { allReady, closeOnce, createLogger, listenHttp, healthRoutes, noRoute, type Embedded, type Logger, runMain } from '@gateway/common';
 import { startChannelWorker, type RunningChannelWorker } from '@gateway/worker-core';
-import { createSmtpSender } from './smtp-sender';
+import { createSmtpSender } from './adapters/smtp-sender';
 import { loadEmailWorkerSettings, toSmtpSenderSettings, type EmailWorkerSettings } from './settings';
 
 export interface RunningEmailWorker {

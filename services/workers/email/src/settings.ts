@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseSettings, setting } from '@gateway/common';
 import { loadWorkerSettings, SettingsProblems, type WorkerSettings } from '@gateway/worker-core';
-import type { SmtpSenderSettings } from './smtp-sender';
+import type { SmtpSenderSettings } from './adapters/smtp-sender';
 
 const optionalText = z
   .string()

@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { composeMime, type ComposedMail } from '../src/mime';
+import { composeMime, type ComposedMail } from '../src/adapters/mime';
 
 const mail: ComposedMail = {
   from: { name: 'Văn phòng Thành ủy', address: 'thongbao@danang.gov.vn' },

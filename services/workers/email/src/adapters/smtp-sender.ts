@@ -4,7 +4,7 @@ import type { EmailMessage, Urgency } from '@gateway/contracts';
 import type { Logger } from '@gateway/common';
 import { ProviderError, type ChannelSender, type SendResult } from '@gateway/worker-core';
 import { classifySmtpError, SMTP_PROVIDER } from './classify';
-import { isMailDomain, messageIdHeader } from './message-id';
+import { isMailDomain, messageIdHeader } from '../domain/message-id';
 import { composeMime, type ComposedMail, type Mailbox } from './mime';
 
 export interface SmtpSenderSettings {
