@@ -2,14 +2,14 @@ import express from 'express';
 import { closeOnce, createLogger, firstFailure, healthRoutes, noRoute, watchKeyRing, type Embedded, type ListeningHttp, type Logger, runMain, listenHttp, createRedisClient } from '@gateway/common';
 import { deliveryStatusSchema, type PushMessage } from '@gateway/contracts';
 import { startChannelWorker, type ChannelSender, type RunningChannelWorker } from '@gateway/worker-core';
-import { createWebPushSender } from './web-push-sender';
-import { createRedisSubscriptionStore, type SubscriptionStore } from './subscriptions/store';
-import { createMemorySubscriptionStore } from './subscriptions/memory-store';
-import { createPushRouter } from './subscriptions/http';
-import { createRedisInboxStore, type InboxStore } from './inbox/store';
-import { createMemoryInboxStore } from './inbox/memory-store';
-import { createInboxSender } from './inbox/sender';
-import { createInboxRouter } from './inbox/http';
+import { createWebPushSender } from './adapters/web-push-sender';
+import { createRedisSubscriptionStore, type SubscriptionStore } from './data-access/subscription-store';
+import { createMemorySubscriptionStore } from './data-access/memory-subscription-store';
+import { createPushRouter } from './entry-points/subscriptions-http';
+import { createRedisInboxStore, type InboxStore } from './data-access/inbox-store';
+import { createMemoryInboxStore } from './data-access/memory-inbox-store';
+import { createInboxSender } from './adapters/inbox-sender';
+import { createInboxRouter } from './entry-points/inbox-http';
 import { loadPushWorkerSettings, type PushWorkerSettings } from './settings';
 
 export interface RunningPushWorker {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseSettings, setting } from '@gateway/common';
 import { loadWorkerSettings, SettingsProblems, type WorkerSettings } from '@gateway/worker-core';
-import { DEFAULT_PUSH_ENDPOINT_HOSTS } from './subscriptions/schema';
-import { MAX_PUSH_PAYLOAD_BYTES } from './web-push-sender';
+import { DEFAULT_PUSH_ENDPOINT_HOSTS } from './domain/subscription-schema';
+import { MAX_PUSH_PAYLOAD_BYTES } from './adapters/web-push-sender';
 
 const base64urlKey = (bytes: number, what: string) =>
   z

@@ -1,8 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { PROBLEM_BASE, requireScope, sendInvalidFields, sendProblem, type KeyRing, type Logger } from '@gateway/common';
-import { routerErrors, STORE_RETRY_AFTER_SECONDS, userIdFromQuery } from '../http-support';
-import { serveInboxStream } from './sse';
-import { isInboxItemId, type InboxStore } from './store';
+import { routerErrors, STORE_RETRY_AFTER_SECONDS, userIdFromQuery } from './http-support';
+import { serveInboxStream } from './inbox-sse';
+import { isInboxItemId, type InboxStore } from '../data-access/inbox-store';
 
 /** A user read an in-app item; the service records it as the message's `read` status. */
 export interface ReadReceipt {

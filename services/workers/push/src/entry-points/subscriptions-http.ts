@@ -1,9 +1,9 @@
 import express, { type Router } from 'express';
 import { parseContract } from '@gateway/contracts';
 import { PROBLEM_BASE, requireScope, sendInvalidFields, sendProblem, type KeyRing, type Logger } from '@gateway/common';
-import { jsonBody, routerErrors } from '../http-support';
-import { DEFAULT_PUSH_ENDPOINT_HOSTS, subscriptionBodySchema, unsubscribeBodySchema } from './schema';
-import type { SubscriptionStore } from './store';
+import { jsonBody, routerErrors } from './http-support';
+import { DEFAULT_PUSH_ENDPOINT_HOSTS, subscriptionBodySchema, unsubscribeBodySchema } from '../domain/subscription-schema';
+import type { SubscriptionStore } from '../data-access/subscription-store';
 
 export interface PushRouterDeps {
   store: SubscriptionStore;

@@ -1,4 +1,4 @@
-import type { StoredSubscription, SubscriptionStore } from './store';
+import type { StoredSubscription, SubscriptionStore } from './subscription-store';
 
 /** Push subscriptions in this process's memory (embedded mode), with the Redis store's rules: one per endpoint, the oldest evicted past the cap. */
 export function createMemorySubscriptionStore(options: { maxPerUser: number }): SubscriptionStore {

@@ -1,6 +1,6 @@
 import type { InappMessage } from '@gateway/contracts';
 import { ProviderError, type ChannelSender, type SendResult } from '@gateway/worker-core';
-import type { InboxStore, NewInboxItem } from './store';
+import type { InboxStore, NewInboxItem } from '../data-access/inbox-store';
 
 const INBOX_PROVIDER = 'inbox';
 

@@ -3,7 +3,7 @@ import webpush, { WebPushError, type RequestOptions, type Urgency as PushUrgency
 import type { PushMessage, Urgency } from '@gateway/contracts';
 import type { Logger } from '@gateway/common';
 import { ProviderError, type ChannelSender, type SendResult } from '@gateway/worker-core';
-import type { StoredSubscription, SubscriptionStore } from './subscriptions/store';
+import type { StoredSubscription, SubscriptionStore } from '../data-access/subscription-store';
 
 const WEB_PUSH_PROVIDER = 'web-push';
 

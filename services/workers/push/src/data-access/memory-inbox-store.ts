@@ -1,5 +1,5 @@
-import type { InboxEntry, InboxListItem, InboxListener, InboxStore, NewInboxItem } from './store';
-import { compareItemIds, isInboxItemId } from './store';
+import type { InboxEntry, InboxListItem, InboxListener, InboxStore, NewInboxItem } from './inbox-store';
+import { compareItemIds, isInboxItemId } from './inbox-store';
 
 interface UserInbox {
   /** Oldest first. */

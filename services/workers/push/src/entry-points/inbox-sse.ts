@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { Logger } from '@gateway/common';
-import { compareItemIds, type InboxEntry, type InboxListener, type InboxStore } from './store';
+import { compareItemIds, type InboxEntry, type InboxListener, type InboxStore } from '../data-access/inbox-store';
 
 export interface InboxStreamOptions {
   store: InboxStore;
