@@ -22,7 +22,7 @@ import { allTopics, loadExample, withPrefix } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
 import { cpuSecondsOf, freePort, provideKafka, provideRedis } from '@gateway/infra';
 import { createRedisDirectoryStore } from '../../packages/directory/src';
-import { messageIdFor } from '../../services/renderer/src/pipeline/process-event';
+import { messageIdFor } from '../../services/renderer/src/app/process-event';
 import { chooseServices } from '../../services/gateway/src/main';
 
 interface Received {

@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { allTopics, loadExample, withPrefix, type ExampleName } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
 import { cpuSecondsOf, provideKafka, provideRedis } from '@gateway/infra';
-import { measureRenderThroughput } from '../src/render';
+import { measureRenderThroughput } from './throughput';
 import { createRedisDirectoryStore } from '@gateway/directory';
 import { loadRendererSettings } from '../src/settings';
 import { startRenderer } from '../src/main';

@@ -9,8 +9,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadExample, parseEvent, type GatewayEvent } from '@gateway/contracts';
-import { createTemplateEngine } from '../src/domain';
-import { createRenderer, loadTemplates, type RecipientPerson } from '../src/render';
+import { createTemplateEngine } from '../src/adapters/handlebars-engine';
+import { loadTemplates } from '../src/adapters/template-files';
+import { createRenderer, type RecipientPerson } from '../src/app/render';
 
 const TEMPLATES = resolve(__dirname, '../../../templates');
 const AGENCY = { name: 'Văn phòng Thành ủy Đà Nẵng', emailFrom: 'thongbao@danang.gov.vn', calendarDomain: 'lichhop.danang.gov.vn' };

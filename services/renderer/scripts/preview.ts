@@ -9,18 +9,19 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CHANNELS, isMeetingEvent, isRecipientRef, parseEvent, type Channel, type GatewayEvent, type InlinePerson } from '@gateway/contracts';
-import { applySmsPolicy, createTemplateEngine, type SmsPart } from '../src/domain';
+import { applySmsPolicy, type SmsPart } from '../src/domain';
+import { createTemplateEngine } from '../src/adapters/handlebars-engine';
+import { loadTemplates } from '../src/adapters/template-files';
 import {
   buildViewModel,
   createRenderer,
   isSkipped,
-  loadTemplates,
   smsView,
   type AgencyInfo,
   type RecipientPerson,
   type Renderer,
   type TemplateRegistry,
-} from '../src/render';
+} from '../src/app/render';
 
 const TEMPLATES_DIR = resolve(__dirname, '..', '..', '..', 'templates');
 

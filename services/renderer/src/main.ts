@@ -3,10 +3,11 @@ import { topicSpecs, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
 import { closeOnce, createLogger, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
-import { createTemplateEngine } from './domain';
-import { loadTemplates, createRenderer } from './render';
+import { createTemplateEngine } from './adapters/handlebars-engine';
+import { loadTemplates } from './adapters/template-files';
+import { createRenderer } from './app/render';
 import { createDirectoryRouter } from './entry-points/directory-http';
-import { createMemorySequenceStore, createRedisSequenceStore, type SequenceStore } from './pipeline/sequence-store';
+import { createMemorySequenceStore, createRedisSequenceStore, type SequenceStore } from './data-access/sequence-store';
 import { runEventsConsumer } from './entry-points/events-consumer';
 import { loadRendererSettings, type RendererSettings } from './settings';
 

@@ -11,10 +11,11 @@ import {
   type GatewayEvent,
   type InlinePerson,
 } from '@gateway/contracts';
-import { createTemplateEngine } from '../src/domain';
-import { createRenderer, type RenderContext, type Renderer } from '../src/render/render';
-import { loadTemplates, type TemplateRegistry } from '../src/render/templates';
-import type { AgencyInfo, RecipientPerson } from '../src/render/view-model';
+import { createTemplateEngine } from '../src/adapters/handlebars-engine';
+import { loadTemplates } from '../src/adapters/template-files';
+import { createRenderer, type RenderContext, type Renderer } from '../src/app/render/render';
+import type { TemplateRegistry } from '../src/app/render/templates';
+import type { AgencyInfo, RecipientPerson } from '../src/app/render/view-model';
 
 /** Shared by the render tests: the real templates folder, the contracts' examples, one agency. */
 

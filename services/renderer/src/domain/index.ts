@@ -13,13 +13,12 @@ export {
   secrecyLabel,
   urgencyLabel,
 } from './vn-format';
+export { meetingUid } from './meeting-uid';
 export { chooseChannels, SKIP_REASONS, type ChannelChoice, type ChannelContact } from './channel-choice';
-export { buildMeetingCalendar, meetingUid, type CalendarMethod, type MeetingCalendarInput } from './calendar';
 export {
-  createTemplateEngine,
   TemplateError,
   type CompiledTemplate,
   type CompileTemplateOptions,
   type TemplateEngine,
   type TemplateMode,
-} from './handlebars-engine';
+} from './template-engine';

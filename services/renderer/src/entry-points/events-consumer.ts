@@ -2,7 +2,7 @@ import { parseEvent, type DeadLetter, type Topics } from '@gateway/contracts';
 import { eachRecord, sendChunked, type BusConsumer, type BusPublisher, type BusRecord } from '@gateway/bus';
 import type { Logger } from '@gateway/common';
 import { TemplateError, InvalidDateError } from '../domain';
-import { processEvent, type ProcessorDeps } from '../pipeline/process-event';
+import { processEvent, type ProcessorDeps } from '../app/process-event';
 
 export interface EventsConsumerDeps {
   consumer: BusConsumer;

@@ -1,7 +1,7 @@
 import { SECRECY_LEVELS, WITHHELD_WHEN_CLASSIFIED, isClassified, type ExampleName, type Secrecy } from '@gateway/contracts';
-import { stripDiacritics } from '../domain';
+import { stripDiacritics } from '../../domain';
 import { isSkipped, type RenderResult } from './render';
-import { AGENCY, ALL_CHANNELS, contextFor, realRenderer, realTemplates, variant } from '../../test/render-support';
+import { AGENCY, ALL_CHANNELS, contextFor, realRenderer, realTemplates, variant } from '../../../test/render-support';
 import { buildEventView } from './view-model';
 
 /**

@@ -1,6 +1,7 @@
 import { createEvent } from 'ics';
 import { sync as ical, type VEvent } from 'node-ical';
-import { buildMeetingCalendar, meetingUid, type MeetingCalendarInput } from './calendar';
+import { meetingUid } from '../domain';
+import { buildMeetingCalendar, type MeetingCalendarInput } from './calendar';
 
 const UID = meetingUid('HOP-2025/0929', 'thanhuy.example.vn');
 const TITLE = 'Hội nghị Ban Chấp hành Đảng bộ thành phố lần thứ nhất, nhiệm kỳ 2025–2030; quán triệt Nghị quyết số 18-NQ/TW';

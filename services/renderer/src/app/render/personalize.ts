@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
-import type { CompiledTemplate, TemplateMode } from '../domain';
+import type { CompiledTemplate, TemplateMode } from '../../domain';
 import type { RecipientView } from './view-model';
 
 /**

@@ -1,9 +1,9 @@
 import { sync as ical, type VEvent } from 'node-ical';
 import type { EmailMessage, GatewayEvent } from '@gateway/contracts';
-import { buildMeetingCalendar } from '../domain';
+import { buildMeetingCalendar } from '../../adapters/calendar';
 import { prepareEventCalendar, type EventCalendarInput } from './calendar-part';
 import { isSkipped } from './render';
-import { AGENCY, contextFor, person, realRenderer, variant } from '../../test/render-support';
+import { AGENCY, contextFor, person, realRenderer, variant } from '../../../test/render-support';
 
 /** The iCalendar part of meeting emails, read back with a real parser (node-ical). */
 

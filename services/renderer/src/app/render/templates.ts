@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { EVENT_TYPES, type EventType } from '@gateway/contracts';
-import { TemplateError, type CompiledTemplate, type SmsPolicy, type TemplateEngine, type TemplateMode } from '../domain';
+import { TemplateError, type CompiledTemplate, type SmsPolicy, type TemplateEngine, type TemplateMode } from '../../domain';
 import { analyzeRecipientUse, type Part } from './personalize';
 
 /**
- * Loads `templates/` once, at start. Everything that can be checked without an event is checked
+ * Compiles `templates/` once, at start, from the files adapters/template-files.ts has read (no
+ * I/O here). Everything that can be checked without an event is checked
  * here, so a broken template stops the service before it consumes anything instead of
  * dead-lettering every event that reaches it: missing or unknown files, Handlebars syntax,
  * unknown helpers, unknown partials, text partials inside HTML (they would skip escaping) and
@@ -59,6 +58,19 @@ export interface EventTemplates {
   secret: PartSet | null;
   /** Meetings only. */
   calendarDescription: CompiledTemplate | null;
+}
+
+/** One read from the templates folder: the value, or why it failed (`missing`: it does not exist). */
+export type FolderRead<T> = { ok: true; value: T } | { ok: false; missing: boolean; error?: unknown };
+
+/** The templates folder as read: paths are relative to it, "/"-separated, "" is the top. */
+export interface TemplateFiles {
+  /** Where the files were read from, shown in TemplateRegistry.dir. */
+  readonly dir: string;
+  /** A folder's entry names, in no particular order. */
+  list(folder: string): FolderRead<readonly string[]>;
+  text(file: string): FolderRead<string>;
+  isFolder(path: string): boolean;
 }
 
 export interface TemplateRegistry {
@@ -123,25 +135,18 @@ function withoutFinalNewline(source: string): string {
   return source.replace(/\r?\n$/, '');
 }
 
-function readText(dir: string, file: string): string {
-  try {
-    return readFileSync(join(dir, file), 'utf8');
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new TemplateLoadError(file, missing ? 'missing' : `cannot be read: ${String(err)}`, { cause: err });
-  }
+function readText(files: TemplateFiles, file: string): string {
+  const read = files.text(file);
+  if (read.ok) return read.value;
+  throw new TemplateLoadError(file, read.missing ? 'missing' : `cannot be read: ${String(read.error)}`, { cause: read.error });
 }
 
-function entries(dir: string, folder: string): string[] {
-  try {
-    return readdirSync(join(dir, folder)).sort();
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new TemplateLoadError(folder || '.', missing ? 'folder missing' : `cannot be read: ${String(err)}`, { cause: err });
-  }
+function entries(files: TemplateFiles, folder: string): string[] {
+  const read = files.list(folder);
+  if (read.ok) return [...read.value].sort();
+  throw new TemplateLoadError(folder || '.', read.missing ? 'folder missing' : `cannot be read: ${String(read.error)}`, { cause: read.error });
 }
 
-const isFolder = (path: string): boolean => statSync(path).isDirectory();
 const rel = (...segments: string[]): string => segments.filter(Boolean).join('/');
 
 /** Partials named `*-html` are compiled with HTML escaping and may only be used from HTML parts. */
@@ -184,7 +189,7 @@ function checkPartials(ast: hbs.AST.Program, mode: TemplateMode, file: string, k
 
 interface Loader {
   engine: TemplateEngine;
-  dir: string;
+  files: TemplateFiles;
   /** Parsed bodies of the registered partials, by name. */
   partials: ReadonlyMap<string, hbs.AST.Program>;
 }
@@ -205,12 +210,12 @@ function compile(loader: Loader, file: string, source: string, mode: TemplateMod
 
 function loadPart(loader: Loader, folder: string, part: string, mode: TemplateMode): Part {
   const file = rel(folder, `${part}.hbs`);
-  return compile(loader, file, withoutFinalNewline(readText(loader.dir, file)), mode);
+  return compile(loader, file, withoutFinalNewline(readText(loader.files, file)), mode);
 }
 
 function loadSms(loader: Loader, folder: string): SmsTemplatePart[] {
   const file = rel(folder, 'sms.hbs');
-  const pieces = splitSmsSource(withoutFinalNewline(readText(loader.dir, file)), file);
+  const pieces = splitSmsSource(withoutFinalNewline(readText(loader.files, file)), file);
   return pieces.map((piece, index) => ({
     optional: piece.optional,
     ...compile(loader, pieces.length === 1 ? file : `${file}#${index + 1}`, piece.source, 'text'),
@@ -218,7 +223,7 @@ function loadSms(loader: Loader, folder: string): SmsTemplatePart[] {
 }
 
 function expectOnly(loader: Loader, folder: string, allowed: ReadonlySet<string>): void {
-  for (const name of entries(loader.dir, folder)) {
+  for (const name of entries(loader.files, folder)) {
     if (!allowed.has(name) && !name.endsWith('.md')) {
       throw new TemplateLoadError(rel(folder, name), `unexpected here; a folder holds only: ${[...allowed].join(', ')}`);
     }
@@ -245,7 +250,7 @@ function loadPolicy(loader: Loader, folder: string): Required<SmsPolicy> {
   const file = rel(folder, POLICY_FILE);
   let json: unknown;
   try {
-    json = JSON.parse(readText(loader.dir, file));
+    json = JSON.parse(readText(loader.files, file));
   } catch (err) {
     if (err instanceof TemplateLoadError) throw err;
     throw new TemplateLoadError(file, `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -262,7 +267,7 @@ function loadEventType(loader: Loader, type: EventType): EventTemplates {
   const document = DOCUMENT_TYPES.has(type);
   const extra = [POLICY_FILE, ...(meeting ? [`${CALENDAR_DESCRIPTION}.hbs`] : []), ...(document ? [SECRET_FOLDER] : [])];
   const standard = loadPartSet(loader, type, extra);
-  if (document && !statSafe(join(loader.dir, type, SECRET_FOLDER))) {
+  if (document && !loader.files.isFolder(rel(type, SECRET_FOLDER))) {
     throw new TemplateLoadError(rel(type, SECRET_FOLDER), 'must be a folder of notice-only templates for classified documents');
   }
   return {
@@ -274,15 +279,14 @@ function loadEventType(loader: Loader, type: EventType): EventTemplates {
   };
 }
 
-function registerPartials(engine: TemplateEngine, dir: string): Map<string, hbs.AST.Program> {
+function registerPartials(engine: TemplateEngine, files: TemplateFiles): Map<string, hbs.AST.Program> {
   const parsed = new Map<string, hbs.AST.Program>();
-  let names: string[] = [];
-  try {
-    names = readdirSync(join(dir, PARTIALS_FOLDER)).sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parsed;
-    throw err;
+  const listed = files.list(PARTIALS_FOLDER);
+  if (!listed.ok) {
+    if (listed.missing) return parsed;
+    throw listed.error;
   }
+  const names = [...listed.value].sort();
   const partials: string[] = [];
   const sources = new Map<string, string>();
   for (const file of names) {
@@ -291,7 +295,7 @@ function registerPartials(engine: TemplateEngine, dir: string): Map<string, hbs.
     if (!file.endsWith('.hbs')) throw new TemplateLoadError(path, 'unexpected here; partials are .hbs files');
     const name = file.slice(0, -'.hbs'.length);
     // Kept as written: a partial on a line of its own relies on its final newline.
-    sources.set(name, readText(dir, path));
+    sources.set(name, readText(files, path));
     partials.push(name);
   }
   const known = new Set(partials);
@@ -311,24 +315,24 @@ function registerPartials(engine: TemplateEngine, dir: string): Map<string, hbs.
 }
 
 /**
- * Reads and compiles every template under `dir` with `engine` (one engine per registry: partials
- * are registered on it). Throws TemplateLoadError naming the file on the first problem.
+ * Compiles every template in `files` with `engine` (one engine per registry: partials are
+ * registered on it). Throws TemplateLoadError naming the file on the first problem.
  */
-export function loadTemplates(dir: string, engine: TemplateEngine): TemplateRegistry {
+export function compileTemplates(files: TemplateFiles, engine: TemplateEngine): TemplateRegistry {
   const top = new Set<string>([...EVENT_TYPES, PARTIALS_FOLDER]);
-  for (const name of entries(dir, '')) {
+  for (const name of entries(files, '')) {
     if (top.has(name) || name.endsWith('.md')) continue;
     throw new TemplateLoadError(name, `unexpected here; templates/ holds one folder per event type (${EVENT_TYPES.join(', ')}) and partials/`);
   }
-  const partials = registerPartials(engine, dir);
-  const loader: Loader = { engine, dir, partials };
+  const partials = registerPartials(engine, files);
+  const loader: Loader = { engine, files, partials };
   const byType = new Map<EventType, EventTemplates>();
   for (const type of EVENT_TYPES) {
-    if (!statSafe(join(dir, type))) throw new TemplateLoadError(type, 'folder missing: every event type needs its templates');
+    if (!files.isFolder(type)) throw new TemplateLoadError(type, 'folder missing: every event type needs its templates');
     byType.set(type, loadEventType(loader, type));
   }
   return {
-    dir,
+    dir: files.dir,
     partials: [...partials.keys()],
     forType(type) {
       const found = byType.get(type);
@@ -336,13 +340,5 @@ export function loadTemplates(dir: string, engine: TemplateEngine): TemplateRegi
       return found;
     },
   };
-}
-
-function statSafe(path: string): boolean {
-  try {
-    return isFolder(path);
-  } catch {
-    return false;
-  }
 }
 

@@ -1,8 +1,8 @@
 import { CHANNELS, loadExample, parseEvent, type Channel, type ExampleName, type GatewayEvent } from '@gateway/contracts';
-import { createTemplateEngine } from '../domain';
-import { createRenderer } from './render';
-import { loadTemplates } from './templates';
-import type { AgencyInfo, RecipientPerson } from './view-model';
+import { createTemplateEngine } from '../src/adapters/handlebars-engine';
+import { loadTemplates } from '../src/adapters/template-files';
+import { createRenderer } from '../src/app/render/render';
+import type { AgencyInfo, RecipientPerson } from '../src/app/render/view-model';
 
 /**
  * Render-only throughput: one event to many recipients, on the calling thread (one core). For

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_TYPES } from '@gateway/contracts';
-import { createTemplateEngine } from '../domain';
-import { loadTemplates, PART_NAMES, TemplateLoadError } from './templates';
-import { realTemplates, templatesCopy } from '../../test/render-support';
+import { createTemplateEngine } from '../../adapters/handlebars-engine';
+import { loadTemplates } from '../../adapters/template-files';
+import { PART_NAMES, TemplateLoadError } from './templates';
+import { realTemplates, templatesCopy } from '../../../test/render-support';
 
 function loadFails(dir: string): TemplateLoadError {
   try {

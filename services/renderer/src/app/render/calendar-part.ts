@@ -1,5 +1,5 @@
 import { foldLine } from '@gateway/contracts';
-import { buildMeetingCalendar, type CalendarMethod, type MeetingCalendarInput } from '../domain';
+import { buildMeetingCalendar, type CalendarMethod, type MeetingCalendarInput } from '../../adapters/calendar';
 
 /**
  * The iCalendar part of one meeting event, made for each recipient in turn. Every email lists

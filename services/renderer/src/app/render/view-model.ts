@@ -10,7 +10,7 @@ import {
   type Secrecy,
   type Urgency,
 } from '@gateway/contracts';
-import { formatVnDate, formatVnDateShort, formatVnDateTime, formatVnTime, formatVnTimeRange } from '../domain';
+import { formatVnDate, formatVnDateShort, formatVnDateTime, formatVnTime, formatVnTimeRange } from '../../domain';
 
 /**
  * View models for the templates. Templates are compiled in strict mode, where `{{x}}` on a missing

@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { GatewayEvent } from '@gateway/contracts';
 import { isSkipped, type RenderResult } from './render';
-import { ALL_CHANNELS, contextFor, example, person, realRenderer, variant } from '../../test/render-support';
+import { ALL_CHANNELS, contextFor, example, person, realRenderer, variant } from '../../../test/render-support';
 import type { RecipientPerson } from './view-model';
 
 /**
  * Every template and channel, pinned byte for byte. Per fixture: `<name>.txt` (SMS with its
  * encoding and segments, subjects, plain text, push, in-app), `<name>.email.html` and, for
  * meetings, `<name>.email.ics`. After a deliberate template change, regenerate with
- *   UPDATE_GOLDEN=1 npx jest services/renderer/src/render/golden
+ *   UPDATE_GOLDEN=1 npx jest services/renderer/src/app/render/golden
  * and read the diff before committing it.
  */
 

@@ -1,7 +1,7 @@
 import { EXAMPLE_NAMES, type ExampleName, type GatewayEvent, type SmsMessage } from '@gateway/contracts';
-import { analyzeSms, cleanSmsText, isGsm7, stripDiacritics } from '../domain';
+import { analyzeSms, cleanSmsText, isGsm7, stripDiacritics } from '../../domain';
 import { isSkipped, type Renderer, type RenderResult } from './render';
-import { AGENCY, contextFor, inlinePeople, realRenderer, rendererWithSmsCap, variant } from '../../test/render-support';
+import { AGENCY, contextFor, inlinePeople, realRenderer, rendererWithSmsCap, variant } from '../../../test/render-support';
 import { buildEventView, type RecipientPerson } from './view-model';
 
 /** Every real template's cap (template.json) is 3 segments. */

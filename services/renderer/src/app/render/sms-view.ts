@@ -1,4 +1,4 @@
-import { markShortenable, markWhole, type ShortenTier } from '../domain';
+import { markShortenable, markWhole, type ShortenTier } from '../../domain';
 import type { DocumentView, EventView, MeetingView, SecretDocumentView } from './view-model';
 
 /**

@@ -2,8 +2,8 @@ import { hash } from 'node:crypto';
 import { isMeetingEvent, type Channel, type DeliveryStatus, type GatewayEvent, type MessageSummary, type Topics } from '@gateway/contracts';
 import { resolveRecipients, type DirectoryReader, type ResolvedPerson, type UnresolvedRecipient } from '@gateway/directory';
 import { chooseChannels } from '../domain';
-import { isSkipped, type Renderer } from '../render';
-import type { SequenceStore } from './sequence-store';
+import { isSkipped, type Renderer } from './render';
+import type { SequenceStore } from '../data-access/sequence-store';
 
 export interface OutputRecord {
   topic: string;

@@ -1,4 +1,5 @@
-import { createTemplateEngine, TemplateError, type TemplateEngine } from './handlebars-engine';
+import { TemplateError, type TemplateEngine } from '../domain';
+import { createTemplateEngine } from './handlebars-engine';
 
 function caught(fn: () => unknown): TemplateError {
   try {

@@ -10,7 +10,7 @@ import {
   type SmsMessage,
   type Urgency,
 } from '@gateway/contracts';
-import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult, SmsPolicyMemo } from '../domain';
+import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult, SmsPolicyMemo } from '../../domain';
 import { prepareEventCalendar, type EventCalendar } from './calendar-part';
 import { PartRenderer, type Part } from './personalize';
 import { smsView } from './sms-view';

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelMessageSchema, EXAMPLE_NAMES, type Channel, type GatewayEvent, type PushMessage, type SmsMessage } from '@gateway/contracts';
-import { analyzeSms, createTemplateEngine, stripDiacritics, TemplateError } from '../domain';
+import { analyzeSms, stripDiacritics, TemplateError } from '../../domain';
+import { createTemplateEngine } from '../../adapters/handlebars-engine';
+import { loadTemplates } from '../../adapters/template-files';
 import { createRenderer, isSkipped, type RenderResult, type SkippedMessage } from './render';
-import { loadTemplates } from './templates';
-import { AGENCY, ALL_CHANNELS, contextFor, example, inlinePeople, person, realRenderer, realTemplates, templatesCopy, variant } from '../../test/render-support';
+import { AGENCY, ALL_CHANNELS, contextFor, example, inlinePeople, person, realRenderer, realTemplates, templatesCopy, variant } from '../../../test/render-support';
 import { recipientView, type RecipientPerson } from './view-model';
 
 const SAMPLE: RecipientPerson = {

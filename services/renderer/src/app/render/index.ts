@@ -1,4 +1,4 @@
-export { loadTemplates, PART_NAMES, TemplateLoadError, type EventTemplates, type PartSet, type SmsTemplatePart, type TemplateRegistry } from './templates';
+export { compileTemplates, PART_NAMES, TemplateLoadError, type EventTemplates, type PartSet, type SmsTemplatePart, type TemplateRegistry } from './templates';
 export {
   buildEventView,
   buildViewModel,
@@ -25,5 +25,4 @@ export {
 } from './render';
 export { prepareEventCalendar, type EventCalendar } from './calendar-part';
 export { analyzeRecipientUse, PartRenderer, type Part, type RecipientUse } from './personalize';
-export { measureRenderThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';
 export { smsView } from './sms-view';

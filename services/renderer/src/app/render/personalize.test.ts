@@ -1,7 +1,8 @@
 import Handlebars from 'handlebars';
-import { createTemplateEngine, type TemplateMode } from '../domain';
+import type { TemplateMode } from '../../domain';
+import { createTemplateEngine } from '../../adapters/handlebars-engine';
 import { analyzeRecipientUse, PartRenderer, type Part } from './personalize';
-import { realTemplates } from '../../test/render-support';
+import { realTemplates } from '../../../test/render-support';
 import type { RecipientView } from './view-model';
 
 const PARTIALS = new Map([
