@@ -2,3 +2,4 @@ export { createSmtpSender, type SmtpSender, type SmtpSenderSettings } from './sm
 export { classifySmtpError, SMTP_PROVIDER } from './classify';
 export { messageIdHeader } from './message-id';
 export { emailSettingsSchema, loadEmailWorkerSettings, toSmtpSenderSettings, type EmailSettings, type EmailWorkerSettings } from './settings';
+export { startEmailWorker, type RunningEmailWorker } from './main';
