@@ -17,7 +17,7 @@ const envRule = {
 };
 
 /** Test and tooling code: it runs only with the full (development) install. */
-const TOOLING = ['**/*.test.ts', '**/test/**', '**/bench/**', '**/scripts/**', '**/test-support.ts', '**/*-conformance.ts', 'tests/**'];
+const TOOLING = ['**/*.test.ts', '**/test/**', '**/bench/**', '**/scripts/**', 'tests/**'];
 
 /**
  * Every package a file imports is declared where `npm ci --omit=dev` (the Dockerfile) will install it:
@@ -42,10 +42,22 @@ module.exports = tseslint.config(
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },
-    // TypeScript sources resolve too: a deep import of a workspace (`@gateway/intake/src/config`) is checked, not skipped.
+    // TypeScript sources resolve too, through each workspace's `exports` map.
     settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.json', '.node'] })] },
   },
   ...dependencyRules,
+  {
+    // Packages meet only through their `exports` maps: no path into another package's folders,
+    // neither by name (`@gateway/renderer/src/...`) nor relatively (`../../renderer/src/...`).
+    files: ['**/*.{ts,js}'],
+    rules: {
+      'import-x/no-relative-packages': 'error',
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^@gateway/[^/]+/src(/|$)', message: "Import the package's entry or a subpath its package.json `exports` names; another package's src/ is private." }] },
+      ],
+    },
+  },
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { waitFor } from '../../tests/support/infra';
+import { waitFor } from '@gateway/tests/support/infra';
 import { redisCommand } from './redis-local';
 
 const CLI = path.join(__dirname, 'cli.ts');

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { redisCommand } from './redis-local';
 
 // Uses the shared Kafka and Redis that globalSetup started, as every component test does.

@@ -21,9 +21,9 @@ import { Redis } from 'ioredis';
 import { allTopics, loadExample, withPrefix } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
 import { cpuSecondsOf, freePort, provideKafka, provideRedis } from '@gateway/infra';
-import { createRedisDirectoryStore } from '../../packages/directory/src';
-import { messageIdFor } from '../../services/renderer/src/app/process-event';
-import { chooseServices } from '../../services/gateway/src/main';
+import { createRedisDirectoryStore } from '@gateway/directory';
+import { messageIdFor } from '@gateway/renderer';
+import { chooseServices } from '@gateway/gateway';
 
 interface Received {
   channel: 'sms' | 'email';

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allTopics, withPrefix } from '@gateway/contracts';
 import { freePort } from '@gateway/infra';
-import { containerEnv, readCompose, type ComposeService } from '../../infra/test/compose-support';
-import { produceRendered } from '../../services/operator/test/support';
-import { connectedProducer, produceMessages, smsMessage } from '../../services/workers/core/test/support/kafka';
-import { startSmtpServer, type TestSmtpServer } from '../../services/workers/email/test/smtp-test-server';
-import { twilioEnv } from '../../services/workers/sms/test/support/harness';
-import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '../../services/workers/sms/test/support/loopback-providers';
+import { containerEnv, readCompose, type ComposeService } from '@gateway/infra/test/compose-support';
+import { produceRendered } from '@gateway/operator/test/support';
+import { connectedProducer, produceMessages, smsMessage } from '@gateway/worker-core/test/support/kafka';
+import { startSmtpServer, type TestSmtpServer } from '@gateway/worker-email/test/smtp-test-server';
+import { twilioEnv } from '@gateway/worker-sms/test/support/harness';
+import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '@gateway/worker-sms/test/support/loopback-providers';
 import { buildImageCopy, type ImageCopy } from '../support/image-copy';
 import { createTopics, kafkaBrokers, redisUrl, uniqueName, waitFor } from '../support/infra';
 

@@ -1,4 +1,4 @@
-import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '../../infra/src';
+import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
 import { setInfraState } from './infra-state';
 
 /**

@@ -1,4 +1,4 @@
-import type { ProvidedKafka, ProvidedRedis } from '../../infra/src';
+import type { ProvidedKafka, ProvidedRedis } from '@gateway/infra';
 
 /** What globalSetup started, kept on globalThis for globalTeardown (jest runs both in one process). */
 export interface InfraState {

@@ -1,5 +1,5 @@
 import { readdressAttendee } from './readdress';
-import { icsAttendees as attendees } from '../../../tests/support/ical';
+import { icsAttendees as attendees } from '@gateway/tests/support/ical';
 
 describe('readdressMessage (a resend to a corrected address)', () => {
   it('when the calendar names someone else, or the new address cannot be written as a calendar address, then it throws instead of sending a wrong invitation', () => {

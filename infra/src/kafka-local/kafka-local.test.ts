@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
-import { createTopics, readAllMessages, uniqueName } from '../../../tests/support/infra';
+import { createTopics, readAllMessages, uniqueName } from '@gateway/tests/support/infra';
 import { startLocalKafka, type LocalKafka } from '.';
 
 function processAlive(pid: number): boolean {

@@ -1,5 +1,5 @@
 import { channelMessageSchema, type ChannelMessage } from '@gateway/contracts';
-import { smsMessage as smsMessageInput } from '../../../tests/support/messages';
+import { smsMessage as smsMessageInput } from '@gateway/tests/support/messages';
 
 /** A parsed SMS message: `<prefix>-sms-<n>`, one phone per `n`. */
 export function smsMessage(prefix: string, n: number): ChannelMessage {

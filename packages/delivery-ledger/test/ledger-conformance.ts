@@ -1,4 +1,4 @@
-import { waitFor } from '../../../tests/support/infra';
+import { waitFor } from '@gateway/tests/support/infra';
 import type { ClaimOptions, DeliveryLedger, SharedLedger, UnreadableFailedRecord } from '../src';
 import { smsMessage } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { redisUrl, uniqueName } from '../../../tests/support/infra';
+import { redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { createRedisLedger, ledgerKeys, type UnreadableFailedRecord } from '../src';
 import { describeDeliveryLedgerConformance } from './ledger-conformance';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
-import { parseRedisTarget } from './redis';
+import { parseRedisTarget } from './redis-target';
 
 /** Thrown by a composition root when settings are wrong; the message names every bad setting. */
 export class ConfigError extends Error {

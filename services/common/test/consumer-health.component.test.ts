@@ -6,7 +6,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { createKafkaBus, eachRecord, type Bus } from '@gateway/bus';
 import { MemoryBus } from '@gateway/memory-bus';
-import { kafkaBrokers, uniqueName, waitFor } from '../../../tests/support/infra';
+import { kafkaBrokers, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { ConsumerFailedError, superviseConsumer } from '../src/consumer-health';
 import { createLogger } from '../src/log';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../../../tests/support/infra';
+import { waitFor } from '@gateway/tests/support/infra';
 import { createLogger } from '../src/log';
 import { hashKey, KeyRing, parseKeysFile } from '../src/keys';
 import { createKey, loadKeys, setKeySources, watchKeyRing } from '../src/keys-file';

@@ -10,12 +10,9 @@ import { loadIntakeSettings, startIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer } from '@gateway/renderer';
 import { createMemoryOperatorStores, loadOperatorSettings, startOperator, type OperatorStores } from '@gateway/operator';
 import { embeddedDirectory } from '@gateway/renderer';
-import { startSmsWorker } from '@gateway/worker-sms/src/main';
-import { loadSmsWorkerSettings } from '@gateway/worker-sms/src/settings';
-import { startEmailWorker } from '@gateway/worker-email/src/main';
-import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
-import { startPushWorker } from '@gateway/worker-push/src/main';
-import { loadPushWorkerSettings } from '@gateway/worker-push/src/settings';
+import { loadSmsWorkerSettings, startSmsWorker } from '@gateway/worker-sms';
+import { loadEmailWorkerSettings, startEmailWorker } from '@gateway/worker-email';
+import { loadPushWorkerSettings, startPushWorker } from '@gateway/worker-push';
 
 export const SERVICES = ['intake', 'renderer', 'operator', 'sms', 'email', 'push'] as const;
 export type ServiceName = (typeof SERVICES)[number];

@@ -7,7 +7,7 @@ import { createLogger } from '@gateway/common';
 import { loadIntakeSettings, startIntake, type RunningIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer, type RunningRenderer } from '@gateway/renderer';
 import { loadOperatorSettings, startOperator, type RunningOperator } from '@gateway/operator';
-import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { gateway, ROOT } from './cli-support';
 
 /** A loopback port nothing listens on (taken, then released). */

@@ -2,7 +2,7 @@
  * `npm run gateway -- consume <topic>`: the project's own way to look at a topic (the Kafka jars
  * it fetches hold no console tools), as an operator would run it.
  */
-import { createTopics, kafkaBrokers, testBus, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, testBus, uniqueName } from '@gateway/tests/support/infra';
 import { gateway } from './cli-support';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 import { loadExample } from '@gateway/contracts';
-import { startMailPipeline, type MailPipeline } from '../../operator/test/mail-pipeline';
-import { waitFor } from '../../../tests/support/infra';
+import { startMailPipeline, type MailPipeline } from '@gateway/operator/test/mail-pipeline';
+import { waitFor } from '@gateway/tests/support/infra';
 import { gateway } from './cli-support';
 
 describe('admin CLI resend: emails a relay refused, resent by filter through the operator (real Kafka, Redis, SMTP)', () => {

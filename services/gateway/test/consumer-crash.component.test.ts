@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { generateVapidKeys } from '@gateway/worker-push';
 import { createKey } from '@gateway/common';
-import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
+import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { startServices, stopServices, type RunningService } from '../src/main';
 import { createDevSinks } from '../src/dev-sinks';
 

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
+import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { localInfraDirs, startDevGateway, type DevGateway } from '../src/dev';
 
 jest.setTimeout(240_000);

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { waitFor } from '../../../tests/support/infra';
+import { waitFor } from '@gateway/tests/support/infra';
 import { startDevGateway, type DevGateway } from '../src/dev';
 import { runDemo, formatReport, FAILING_PERSON } from '../src/demo';
 

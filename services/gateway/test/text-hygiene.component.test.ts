@@ -5,7 +5,7 @@ import { allTopics, loadExample, withPrefix, type Topics } from '@gateway/contra
 import { createLogger, generateKey, hashKey } from '@gateway/common';
 import { loadIntakeSettings, startIntake, type RunningIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer, type RunningRenderer } from '@gateway/renderer';
-import { createTopics, kafkaBrokers, readAllMessages, readEveryTopic, redisUrl, uniqueName, type ReadMessage } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, readEveryTopic, redisUrl, uniqueName, type ReadMessage } from '@gateway/tests/support/infra';
 
 /**
  * What reaches the brokers, end to end: intake and renderer on a real Kafka and Redis, each test

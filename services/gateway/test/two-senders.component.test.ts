@@ -13,12 +13,11 @@ import { createKey, createLogger } from '@gateway/common';
 import { loadIntakeSettings, startIntake, type RunningIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer, type RunningRenderer } from '@gateway/renderer';
 import { loadOperatorSettings, startOperator, type RunningOperator } from '@gateway/operator';
-import { startEmailWorker, type RunningEmailWorker } from '@gateway/worker-email/src/main';
-import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
-import { startSmtpServer, type TestSmtpServer } from '../../workers/email/test/smtp-test-server';
-import { startLoopbackEsms, type LoopbackEsms } from '../../workers/sms/test/support/loopback-providers';
-import { ESMS_CREDENTIALS, esmsEnv, smsTestBed, type SmsTestBed } from '../../workers/sms/test/support/harness';
-import { createTopics, kafkaBrokers, redisUrl, waitFor } from '../../../tests/support/infra';
+import { loadEmailWorkerSettings, startEmailWorker, type RunningEmailWorker } from '@gateway/worker-email';
+import { startSmtpServer, type TestSmtpServer } from '@gateway/worker-email/test/smtp-test-server';
+import { startLoopbackEsms, type LoopbackEsms } from '@gateway/worker-sms/test/support/loopback-providers';
+import { ESMS_CREDENTIALS, esmsEnv, smsTestBed, type SmsTestBed } from '@gateway/worker-sms/test/support/harness';
+import { createTopics, kafkaBrokers, redisUrl, waitFor } from '@gateway/tests/support/infra';
 
 jest.setTimeout(150_000);
 

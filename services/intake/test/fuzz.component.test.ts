@@ -1,5 +1,5 @@
 import { loadExample } from '@gateway/contracts';
-import { createTopics, kafkaBrokers, redisUrl, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { startTestIntake, type TestIntake } from './support';
 
 /** A small deterministic PRNG so a failing case can be reproduced from its seed. */

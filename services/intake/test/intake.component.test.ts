@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { loadExample, WITHHELD_WHEN_CLASSIFIED } from '@gateway/contracts';
-import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { startTestIntake, type TestIntake } from './support';
 
 const EXAMPLES = [

@@ -1,6 +1,6 @@
 import { startLocalKafka, type LocalKafka } from '@gateway/infra';
 import { loadExample } from '@gateway/contracts';
-import { createTopics, readAllMessages, redisUrl, uniqueName, waitFor } from '../../../tests/support/infra';
+import { createTopics, readAllMessages, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { startTestIntake, type TestIntake } from './support';
 
 // This test stops and restarts a broker, so it runs its own, never the shared one.

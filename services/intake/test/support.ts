@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createKey, createLogger } from '@gateway/common';
 import { startIntake, type RunningIntake } from '../src/main';
 import { loadIntakeSettings } from '../src/settings';
-import { waitFor } from '../../../tests/support/infra';
+import { waitFor } from '@gateway/tests/support/infra';
 
 export interface TestIntake extends RunningIntake {
   keys: { writer: string; reader: string; admin: string };

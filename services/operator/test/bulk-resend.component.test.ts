@@ -1,7 +1,7 @@
-import { waitFor } from '../../../tests/support/infra';
-import { produceMessages, smsMessage } from '../../workers/core/test/support/kafka';
-import type { SmsTestBed } from '../../workers/sms/test/support/harness';
-import type { LoopbackTwilio } from '../../workers/sms/test/support/loopback-providers';
+import { waitFor } from '@gateway/tests/support/infra';
+import { produceMessages, smsMessage } from '@gateway/worker-core/test/support/kafka';
+import type { SmsTestBed } from '@gateway/worker-sms/test/support/harness';
+import type { LoopbackTwilio } from '@gateway/worker-sms/test/support/loopback-providers';
 import type { RunningOperator } from '../src/main';
 import { startSmsPipeline, type SmsPipeline } from './sms-pipeline';
 import { client, produceRendered, startTestOperator, type TestKeys } from './support';

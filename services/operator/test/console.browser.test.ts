@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { CapturedEmail, CapturedSms, DevOutbox } from '@gateway/common';
-import { launchTestBrowser } from '../../../tests/support/browser';
-import { waitFor } from '../../../tests/support/infra';
-import { connectedProducer, produceMessages, smsMessage } from '../../workers/core/test/support/kafka';
-import { smsTestBed, twilioEnv, type SmsTestBed } from '../../workers/sms/test/support/harness';
-import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '../../workers/sms/test/support/loopback-providers';
+import { launchTestBrowser } from '@gateway/tests/support/browser';
+import { waitFor } from '@gateway/tests/support/infra';
+import { connectedProducer, produceMessages, smsMessage } from '@gateway/worker-core/test/support/kafka';
+import { smsTestBed, twilioEnv, type SmsTestBed } from '@gateway/worker-sms/test/support/harness';
+import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '@gateway/worker-sms/test/support/loopback-providers';
 import type { RunningOperator } from '../src/main';
 import { client, produceRendered, removeKeys, startTestOperator, writeKeys, type TestKeys } from './support';
 

@@ -5,10 +5,9 @@ import { allTopics, withPrefix, type Topics } from '@gateway/contracts';
 import { createKey, createLogger } from '@gateway/common';
 import { loadIntakeSettings, startIntake, type RunningIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer, type RunningRenderer } from '@gateway/renderer';
-import { startEmailWorker, type RunningEmailWorker } from '@gateway/worker-email/src/main';
-import { loadEmailWorkerSettings } from '@gateway/worker-email/src/settings';
-import { startSmtpServer, type TestSmtpServer } from '../../workers/email/test/smtp-test-server';
-import { createTopics, kafkaBrokers, redisUrl, uniqueName } from '../../../tests/support/infra';
+import { loadEmailWorkerSettings, startEmailWorker, type RunningEmailWorker } from '@gateway/worker-email';
+import { startSmtpServer, type TestSmtpServer } from '@gateway/worker-email/test/smtp-test-server';
+import { createTopics, kafkaBrokers, redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { loadOperatorSettings } from '../src/settings';
 import { startOperator, type RunningOperator } from '../src/main';
 

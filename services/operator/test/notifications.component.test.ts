@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BusPublisher as Producer } from '@gateway/bus';
 import { withPrefix, type DeliveryStatus } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
-import { createTopics, kafkaBrokers, redisUrl, testBus, uniqueName, waitFor } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, redisUrl, testBus, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { loadOperatorSettings } from '../src/settings';
 import { startOperator, type RunningOperator } from '../src/main';
 

@@ -4,8 +4,8 @@ import { withPrefix, type ChannelMessage, type ChannelMessageInput, type Deliver
 import type { CapturedEmail, CapturedSms, DevOutbox } from '@gateway/common';
 import { createRedisLedger, type FailedRecord } from '@gateway/delivery-ledger';
 import { createRedisDirectoryStore } from '@gateway/directory';
-import { createTopics, kafkaBrokers, readAllMessages, redisUrl, testBus, uniqueName, waitFor } from '../../../tests/support/infra';
-import { smsMessage } from '../../workers/core/test/support/kafka';
+import { createTopics, kafkaBrokers, readAllMessages, redisUrl, testBus, uniqueName, waitFor } from '@gateway/tests/support/infra';
+import { smsMessage } from '@gateway/worker-core/test/support/kafka';
 import type { RunningOperator } from '../src/main';
 import { client, produceRendered, removeKeys, startTestOperator, writeKeys, type TestKeys } from './support';
 

@@ -1,7 +1,7 @@
 import { simpleParser, type Attachment } from 'mailparser';
 import { sync as ical, type VEvent } from 'node-ical';
 import { loadExample, type EmailMessage } from '@gateway/contracts';
-import { kafkaBrokers, readAllMessages, waitFor } from '../../../tests/support/infra';
+import { kafkaBrokers, readAllMessages, waitFor } from '@gateway/tests/support/infra';
 import { startMailPipeline, type MailPipeline } from './mail-pipeline';
 
 jest.setTimeout(150_000);

@@ -1,7 +1,7 @@
 import type { ChannelMessage, ChannelMessageInput, DeliveryStatus } from '@gateway/contracts';
 import { createRedisLedger, type FailedRecord } from '@gateway/delivery-ledger';
-import { kafkaBrokers, readAllMessages, waitFor } from '../../../tests/support/infra';
-import { smsMessage } from '../../workers/core/test/support/kafka';
+import { kafkaBrokers, readAllMessages, waitFor } from '@gateway/tests/support/infra';
+import { smsMessage } from '@gateway/worker-core/test/support/kafka';
 import { operatorBed, produceRendered, type client, type OperatorBed } from './support';
 
 jest.setTimeout(90_000);

@@ -1,6 +1,6 @@
-import { connectedProducer } from '../../workers/core/test/support/kafka';
-import { smsTestBed, twilioEnv, type SmsTestBed } from '../../workers/sms/test/support/harness';
-import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '../../workers/sms/test/support/loopback-providers';
+import { connectedProducer } from '@gateway/worker-core/test/support/kafka';
+import { smsTestBed, twilioEnv, type SmsTestBed } from '@gateway/worker-sms/test/support/harness';
+import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '@gateway/worker-sms/test/support/loopback-providers';
 import { removeKeys, writeKeys, type TestKeys } from './support';
 
 /** A real SMS worker sending to a loopback Twilio that answers as told, a producer, and the operator's keys. */

@@ -1,5 +1,5 @@
 import { deadLetterSchema, type DeliveryStatus } from '@gateway/contracts';
-import { kafkaBrokers, readAllMessages, waitFor } from '../../../tests/support/infra';
+import { kafkaBrokers, readAllMessages, waitFor } from '@gateway/tests/support/infra';
 import { operatorBed, type OperatorBed } from './support';
 
 jest.setTimeout(90_000);

@@ -5,7 +5,7 @@ import type { BusPublisher } from '@gateway/bus';
 import { Redis } from 'ioredis';
 import { withPrefix, type ChannelMessageInput, type DeliveryStatus, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey, type DevOutbox } from '@gateway/common';
-import { createTopics, kafkaBrokers, redisUrl, testBus, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, redisUrl, testBus, uniqueName } from '@gateway/tests/support/infra';
 import { loadOperatorSettings } from '../src/settings';
 import { startOperator, type RunningOperator } from '../src/main';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BusPublisher as Producer } from '@gateway/bus';
 import { allTopics, channelMessageSchema, loadExample, withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey } from '@gateway/common';
-import { createTopics, kafkaBrokers, readAllMessages, testBus, uniqueName } from '../../../tests/support/infra';
+import { createTopics, kafkaBrokers, readAllMessages, testBus, uniqueName } from '@gateway/tests/support/infra';
 import { loadRendererSettings } from '../src/settings';
 import { rendererTestEnv } from './support';
 import { startRenderer, type RunningRenderer } from '../src/main';

@@ -1,4 +1,4 @@
-import { kafkaBrokers, redisUrl } from '../../../tests/support/infra';
+import { kafkaBrokers, redisUrl } from '@gateway/tests/support/infra';
 
 /** The settings a renderer test starts from: the test's broker and Redis, its own prefixes, its keys file, topics made by the test. */
 export function rendererTestEnv(prefix: string, keysFile: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createRedisLedger } from '@gateway/delivery-ledger';
-import { redisUrl, uniqueName } from '../../../../tests/support/infra';
+import { redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { createRedisOperatorStores } from './stores';
 import { describeOperatorStores } from '../../test/store-conformance';
 

@@ -1,7 +1,7 @@
 import { deliveryStatusSchema, type DeadLetter, type DeliveryStatus, type Topics } from '@gateway/contracts';
 import type { BusConsumer, OutgoingRecord } from '@gateway/bus';
 import type { Logger } from '@gateway/common';
-import { deadLetterRecord, toIncomingRecord, type IncomingRecord } from '@gateway/worker-core';
+import { deadLetterRecord, decodeRecord, type IncomingRecord } from '@gateway/bus';
 import type { NotificationStore } from '../data-access/notification-store';
 import type { Publisher } from '../app/publisher';
 
@@ -58,7 +58,7 @@ export async function runStatusProjection(deps: StatusProjectionDeps): Promise<v
         deps.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason: refusal.kind }, 'status record dead-lettered');
       };
       for (const message of batch.records) {
-        const record = toIncomingRecord(message);
+        const record = decodeRecord(message);
         const decoded = decode(record);
         if ('status' in decoded) {
           statuses.push(decoded.status);

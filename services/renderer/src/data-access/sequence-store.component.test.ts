@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { redisUrl, uniqueName } from '../../../../tests/support/infra';
+import { redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { createMemorySequenceStore, createRedisSequenceStore, type SequenceStore } from './sequence-store';
 
 let redis: Redis;

@@ -1,5 +1,5 @@
 import { parseEvent, type DeadLetter, type Topics } from '@gateway/contracts';
-import { eachRecord, sendChunked, type BusConsumer, type BusPublisher, type BusRecord } from '@gateway/bus';
+import { deadLetterRecord, decodeRecord, eachRecord, sendChunked, type BusConsumer, type BusPublisher, type BusRecord } from '@gateway/bus';
 import type { Logger } from '@gateway/common';
 import { TemplateError, InvalidDateError } from '../domain';
 import { processEvent, type ProcessorDeps } from '../app/process-event';
@@ -38,18 +38,7 @@ export async function runEventsConsumer(deps: EventsConsumerDeps): Promise<void>
   await consumer.subscribe({ topics: [topics.events], fromBeginning: true });
 
   const deadLetter = async (topic: string, partition: number, message: BusRecord, reason: string, issues?: DeadLetter['issues']) => {
-    const record: DeadLetter = {
-      sourceTopic: topic,
-      partition,
-      offset: message.offset,
-      ...(message.key ? { key: message.key } : {}),
-      value: message.value?.toString('utf8') ?? '',
-      reason,
-      ...(issues ? { issues } : {}),
-      service: deps.service,
-      at: new Date().toISOString(),
-    };
-    await producer.publish([{ topic: topics.deadLetter, key: record.key ?? null, value: JSON.stringify(record), headers: { 'source-topic': topic, reason: reason.slice(0, 200) } }]);
+    await producer.publish([deadLetterRecord(topics, deps.service, decodeRecord(message), reason, issues)]);
     logger.warn({ topic, partition, offset: message.offset, reason }, 'event dead-lettered');
   };
 

@@ -3,7 +3,7 @@ export { DEFAULT_RETRY_POLICY, backoffCeiling, checkRetryPolicy, longestSchedule
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './domain/circuit-breaker';
 export { ThrottledError, asProviderError } from './domain/errors';
 export { createFailoverSender, type FailoverSender } from './domain/failover';
-export { deadLetterRecord, deliveryStatus, type IncomingRecord } from './domain/records';
+export { deliveryStatus } from './domain/records';
 export { DelayQueue, type DelayedItem, type Delays } from './data-access/delay-queue';
 export { MemoryDelayQueue, MemoryRateLimiter } from './data-access/memory';
 export { workerKeys, type WorkerKeys } from './data-access/keys';
@@ -11,7 +11,6 @@ export { workerKeys, type WorkerKeys } from './data-access/keys';
 export type { DeliveryLedger, FailedRecord, UndeliveredReport } from '@gateway/delivery-ledger';
 export { RedisRateLimiter, rateLimited, type RateLimit, type RateLimiter } from './data-access/rate-limiter';
 export { RetryMover } from './entry-points/retry-mover';
-export { toRecord as toIncomingRecord } from './entry-points/batch-handler';
 export type { Outcome } from './app/deliver';
 export { channelSettingNames, SettingsProblems, loadWorkerSettings, workerChannelSettingsSchema, workerCommonSettingsSchema, type WorkerSettings } from './settings';
 export { embeddedLedger, embeddedRateLimiter, startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';

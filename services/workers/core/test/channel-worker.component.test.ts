@@ -2,7 +2,7 @@ import { withPrefix, type DeadLetter, type SmsMessage, type Topics } from '@gate
 import type { Bus, BusPublisher } from '@gateway/bus';
 import { MemoryBus } from '@gateway/memory-bus';
 import { createLogger, MemoryRegistry, type Embedded } from '@gateway/common';
-import { uniqueName, waitFor } from '../../../../tests/support/infra';
+import { uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { ProviderError, type ChannelSender, type SendResult } from '../src/domain/ports';
 import { loadWorkerSettings } from '../src/settings';
 import { startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker } from '../src/worker';

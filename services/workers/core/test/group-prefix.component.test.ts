@@ -4,7 +4,7 @@
  */
 import { withPrefix, type SmsMessage } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
-import { uniqueName, waitFor } from '../../../../tests/support/infra';
+import { uniqueName, waitFor } from '@gateway/tests/support/infra';
 import type { ChannelSender } from '../src/domain/ports';
 import { loadWorkerSettings } from '../src/settings';
 import { startChannelWorker, type RunningChannelWorker } from '../src/worker';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { ChannelMessage } from '@gateway/contracts';
 import { channelMessageSchema } from '@gateway/contracts';
-import { redisUrl, uniqueName } from '../../../../tests/support/infra';
+import { redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { DelayQueue, type DelayedItem, type Delays } from '../src/data-access/delay-queue';
 import { MemoryDelayQueue, MemoryRateLimiter } from '../src/data-access/memory';
 import { workerKeys, type WorkerKeys } from '../src/data-access/keys';

@@ -1,5 +1,5 @@
 import type { EmailMessage } from '@gateway/contracts';
-import { uniqueName } from '../../../../tests/support/infra';
+import { uniqueName } from '@gateway/tests/support/infra';
 import type { SmtpSenderSettings } from '../src';
 import type { TestSmtpServer } from './smtp-test-server';
 

@@ -1,5 +1,5 @@
 import type { EmailMessage } from '@gateway/contracts';
-import { closedPort, describeChannelSenderConformance, type SenderRig } from '../../core/test/support/channel-sender-conformance';
+import { closedPort, describeChannelSenderConformance, type SenderRig } from '@gateway/worker-core/test/support/channel-sender-conformance';
 import { createSmtpSender, type SmtpSenderSettings } from '../src';
 import { emailMessage, settingsFor } from './mail-fixtures';
 import { startSmtpServer, type TestSmtpServer } from './smtp-test-server';

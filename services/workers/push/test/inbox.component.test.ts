@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ProviderError, type ChannelSender } from '@gateway/worker-core';
 import type { InappMessage } from '@gateway/contracts';
-import { waitFor } from '../../../../tests/support/infra';
+import { waitFor } from '@gateway/tests/support/infra';
 import { compareItemIds, createInboxRouter, createInboxSender, createRedisInboxStore, type InboxPage, type InboxStore, type ReadReceipt } from '../src';
 import { connectSse, type SseClient } from './sse-client';
 import { dropPrefix, inappMessage, redisClient, serve, silentLogger, testKeys, uniqueName, type TestHttp, type TestKeys } from './support';

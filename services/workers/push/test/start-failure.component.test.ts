@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { createKey } from '@gateway/common';
-import { kafkaBrokers, redisUrl, uniqueName } from '../../../../tests/support/infra';
+import { kafkaBrokers, redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { generateVapidKeys } from '../src';
 import { startPushWorker } from '../src/main';
 import { loadPushWorkerSettings } from '../src/settings';

@@ -4,7 +4,7 @@ import express, { type Router } from 'express';
 import { Redis } from 'ioredis';
 import type { InappMessage, PushMessage } from '@gateway/contracts';
 import { createLogger, generateKey, hashKey, KeyRing, type Scope } from '@gateway/common';
-import { redisUrl, uniqueName } from '../../../../tests/support/infra';
+import { redisUrl, uniqueName } from '@gateway/tests/support/infra';
 
 export const silentLogger = createLogger({ name: 'push-test', level: 'silent' });
 

@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { PushMessage } from '@gateway/contracts';
-import { closedPort, describeChannelSenderConformance, type SenderRig } from '../../core/test/support/channel-sender-conformance';
+import { closedPort, describeChannelSenderConformance, type SenderRig } from '@gateway/worker-core/test/support/channel-sender-conformance';
 import { createMemorySubscriptionStore, createWebPushSender, type SubscriptionStore } from '../src';
 import { browserFor, startPushService, type TestBrowser, type TestPushService } from './push-service';
 import { pushMessage } from './support';

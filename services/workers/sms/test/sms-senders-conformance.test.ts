@@ -1,6 +1,6 @@
 import { channelMessageSchema, type SmsMessage } from '@gateway/contracts';
-import { describeChannelSenderConformance, type SenderRig } from '../../core/test/support/channel-sender-conformance';
-import { smsMessage } from '../../core/test/support/kafka';
+import { describeChannelSenderConformance, type SenderRig } from '@gateway/worker-core/test/support/channel-sender-conformance';
+import { smsMessage } from '@gateway/worker-core/test/support/kafka';
 import { EsmsSmsSender, type EsmsSenderOptions } from '../src/adapters/esms';
 import { TwilioSmsSender, type TwilioSenderOptions } from '../src/adapters/twilio';
 import { ESMS_CREDENTIALS } from './support/harness';

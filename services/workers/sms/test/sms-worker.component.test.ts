@@ -1,7 +1,7 @@
 import type { BusPublisher as Producer } from '@gateway/bus';
 import type { DeliveryStatus, DeadLetter } from '@gateway/contracts';
-import { waitFor } from '../../../../tests/support/infra';
-import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '../../core/test/support/kafka';
+import { waitFor } from '@gateway/tests/support/infra';
+import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '@gateway/worker-core/test/support/kafka';
 import { startLoopbackEsms, startLoopbackTwilio, twilioAccount, type LoopbackEsms, type LoopbackTwilio } from './support/loopback-providers';
 import { ESMS_CREDENTIALS, esmsEnv, smsTestBed, twilioEnv, type SmsTestBed } from './support/harness';
 import { twilioSignature } from '../src/adapters/twilio-signature';

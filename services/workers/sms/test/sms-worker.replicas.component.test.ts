@@ -1,6 +1,6 @@
 import type { BusPublisher as Producer } from '@gateway/bus';
-import { waitFor } from '../../../../tests/support/infra';
-import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '../../core/test/support/kafka';
+import { waitFor } from '@gateway/tests/support/infra';
+import { collectTopic, connectedProducer, produceMessages, smsMessage, statusesOf } from '@gateway/worker-core/test/support/kafka';
 import { startLoopbackTwilio, twilioAccount } from './support/loopback-providers';
 import { smsTestBed, twilioEnv } from './support/harness';
 

@@ -2,7 +2,7 @@ import { readdressMessage, type ChannelMessage, type EmailMessage } from '@gatew
 import { isSkipped } from './render';
 import { contextFor, person, realRenderer, variant } from '../../../test/render-support';
 import { recipientView } from './view-model';
-import { icsAttendees as attendees } from '../../../../../tests/support/ical';
+import { icsAttendees as attendees } from '@gateway/tests/support/ical';
 
 // readdressMessage (contracts) on what this renderer writes: a folded ATTENDEE, and bodies without an address.
 const event = variant('meeting-scheduled-hoi-nghi-bch', () => undefined);

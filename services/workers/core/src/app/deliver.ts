@@ -5,7 +5,8 @@ import type { ChannelSender, SendResult } from '../domain/ports';
 import { ProviderError } from '../domain/ports';
 import { retryDelay, type RetryPolicy } from '../domain/backoff';
 import { asProviderError, SendTimeoutError, ThrottledError } from '../domain/errors';
-import { deadLetterRecord, deliveryStatus, statusRecord, type IncomingRecord } from '../domain/records';
+import { deadLetterRecord, type IncomingRecord } from '@gateway/bus';
+import { deliveryStatus, statusRecord } from '../domain/records';
 import type { DeliveryLedger, FailedRecord, FinalClaim } from '@gateway/delivery-ledger';
 import type { Delays } from '../data-access/delay-queue';
 

@@ -1,16 +1,6 @@
-import type { ChannelMessage, DeadLetter, DeliveryState, DeliveryStatus, Topics } from '@gateway/contracts';
+import type { ChannelMessage, DeliveryState, DeliveryStatus, Topics } from '@gateway/contracts';
 import type { OutgoingRecord } from '@gateway/bus';
 import type { ProviderError } from './ports';
-
-/** A consumed Kafka record, decoded; what the pipeline works on. */
-export interface IncomingRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: string;
-  headers: Record<string, string>;
-}
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -48,24 +38,4 @@ export function statusRecord(topics: Topics, status: DeliveryStatus, correlation
     value: JSON.stringify(status),
     headers: { 'event-id': status.eventId, 'correlation-id': correlationId, 'message-status': status.status, 'message-id': status.messageId },
   };
-}
-
-export function deadLetterRecord(topics: Topics, service: string, source: IncomingRecord, reason: string, issues?: DeadLetter['issues']): OutgoingRecord {
-  const letter: DeadLetter = {
-    sourceTopic: source.topic,
-    partition: source.partition,
-    offset: source.offset,
-    key: source.key,
-    value: source.value,
-    reason: cut(reason, 2000),
-    ...(issues && issues.length > 0 ? { issues: issues.slice(0, 100) } : {}),
-    service,
-    at: new Date().toISOString(),
-  };
-  const headers: Record<string, string> = { 'source-topic': source.topic, reason: cut(reason, 200) };
-  for (const name of ['message-id', 'event-id', 'correlation-id']) {
-    const value = source.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  return { topic: topics.deadLetter, key: source.key ?? '', value: JSON.stringify(letter), headers };
 }

@@ -1,6 +1,6 @@
 import type { BatchControl, RecordBatch } from '@gateway/bus';
 import { createLogger } from '@gateway/common';
-import type { IncomingRecord } from '../domain/records';
+import type { IncomingRecord } from '@gateway/bus';
 import { createBatchHandler } from './batch-handler';
 
 const logger = createLogger({ name: 'batch-test', level: 'silent' });

@@ -1,6 +1,5 @@
-import type { BatchHandler, BusRecord, OutgoingRecord } from '@gateway/bus';
+import { decodeRecord, type BatchHandler, type BusRecord, type IncomingRecord, type OutgoingRecord } from '@gateway/bus';
 import type { Logger } from '@gateway/common';
-import type { IncomingRecord } from '../domain/records';
 import type { Outcome } from '../app/deliver';
 
 export interface BatchHandlerOptions {
@@ -16,16 +15,6 @@ export interface BatchHandlerOptions {
 }
 
 /** A consumed record as the pipelines (and dead letters) take it. */
-export function toRecord(record: BusRecord): IncomingRecord {
-  return {
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    key: record.key,
-    value: record.value ? record.value.toString('utf8') : '',
-    headers: record.headers,
-  };
-}
 
 /**
  * The batch handler: the batch's messages grouped by Kafka key (the recipient); each key's messages in
@@ -62,7 +51,7 @@ export function createBatchHandler(options: BatchHandlerOptions): BatchHandler {
       for (let group = queue.shift(); group && mayStart(); group = queue.shift()) {
         for (const index of group) {
           if (!mayStart()) return;
-          const record = toRecord(messages[index] as BusRecord);
+          const record = decodeRecord(messages[index] as BusRecord);
           try {
             const outcome = await options.handle(record, publish);
             settled[index] = true;

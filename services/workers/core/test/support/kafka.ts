@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createKafkaBus, eachRecord, type Bus, type BusPublisher } from '@gateway/bus';
 import { createLogger } from '@gateway/common';
 import type { ChannelMessageInput, DeadLetter, DeliveryStatus } from '@gateway/contracts';
-import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '../../../../../tests/support/infra';
+import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 
 /** Test helpers shared by the worker core and channel worker tests. */
 
@@ -111,7 +111,7 @@ export function deadLettersOf(records: Collected[]): DeadLetter[] {
 }
 
 // Shared with the packages' tests (the delivery ledger's): one fixture for every test of an SMS.
-export { smsMessage } from '../../../../../tests/support/messages';
+export { smsMessage } from '@gateway/tests/support/messages';
 
 /** Produces messages keyed by recipient id (as the renderer does), in chunks, acks=all. */
 export async function produceMessages(producer: BusPublisher, topic: string, messages: ChannelMessageInput[], keyOf: (m: ChannelMessageInput, i: number) => string = (m) => m.recipient.id): Promise<void> {

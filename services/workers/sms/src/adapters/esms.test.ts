@@ -1,5 +1,5 @@
 import { channelMessageSchema, type SmsMessage } from '@gateway/contracts';
-import { smsMessage } from '../../../core/test/support/kafka';
+import { smsMessage } from '@gateway/worker-core/test/support/kafka';
 import { startLoopbackEsms, type LoopbackEsms } from '../../test/support/loopback-providers';
 import { ESMS_CREDENTIALS } from '../../test/support/harness';
 import { classifyEsmsResult, EsmsSmsSender, toEsmsPhone, toRequestId } from './esms';

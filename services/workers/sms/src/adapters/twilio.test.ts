@@ -1,5 +1,5 @@
 import { channelMessageSchema, type SmsMessage } from '@gateway/contracts';
-import { smsMessage } from '../../../core/test/support/kafka';
+import { smsMessage } from '@gateway/worker-core/test/support/kafka';
 import { startLoopbackTwilio, twilioAccount, type LoopbackTwilio } from '../../test/support/loopback-providers';
 import { classifyTwilioError, formEncode, TwilioSmsSender } from './twilio';
 

@@ -1,7 +1,7 @@
 import { withPrefix, type Topics } from '@gateway/contracts';
 import { createLogger } from '@gateway/common';
-import { uniqueName } from '../../../../../tests/support/infra';
-import { createTestTopics, workerTestEnv } from '../../../core/test/support/kafka';
+import { uniqueName } from '@gateway/tests/support/infra';
+import { createTestTopics, workerTestEnv } from '@gateway/worker-core/test/support/kafka';
 import { loadSmsWorkerSettings } from '../../src/settings';
 import { startSmsWorker, type RunningSmsWorker } from '../../src/main';
 

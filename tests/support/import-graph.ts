@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '../..');
 const TOOLING = /(^|\/)(test|tests|bench|scripts)\/|\.test\.ts$|(^|\/)test-support\.ts$|-conformance\.ts$/;
 
 interface Workspace {
