@@ -1,3 +1,2 @@
-export { startRenderer, type RunningRenderer } from './main';
-export { embeddedDirectory } from './main';
+export { createMemoryRendererStores, startRenderer, type RendererDeps, type RendererStores, type RunningRenderer } from './main';
 export { loadRendererSettings, type RendererSettings } from './settings';

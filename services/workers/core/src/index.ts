@@ -14,4 +14,4 @@ export { RetryMover } from './entry-points/retry-mover';
 export { toRecord as toIncomingRecord } from './entry-points/batch-handler';
 export type { Outcome } from './pipeline/deliver';
 export { channelSettingNames, SettingsProblems, loadWorkerSettings, workerChannelSettingsSchema, workerCommonSettingsSchema, type WorkerSettings } from './settings';
-export { embeddedLedger, embeddedRateLimiter, startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';
+export { redisWorkerStores, startChannelWorker, workerLedgerOptions, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters, type WorkerStores } from './worker';
