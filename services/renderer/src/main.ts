@@ -18,6 +18,7 @@ export interface RunningRenderer {
   failed: Promise<Error>;
 }
 
+/** What the renderer keeps: the directory it resolves recipients in, and each meeting's calendar SEQUENCE. */
 export interface RendererStores {
   directory: DirectoryStore;
   sequences: SequenceStore;
