@@ -10,7 +10,7 @@ export { serveInboxStream, type InboxStreamOptions } from './inbox/sse';
 export { loadPushWorkerSettings, pushSettingsSchema, type PushSettings, type PushWorkerSettings } from './settings';
 export { createMemorySubscriptionStore } from './subscriptions/memory-store';
 export { createMemoryInboxStore } from './inbox/memory-store';
-export { embeddedInbox, startPushWorker, type PushWorkerOptions } from './main';
+export { startPushWorker, type PushStores, type PushWorkerOptions } from './main';
 
 /** A fresh VAPID key pair (base64url), e.g. for a development run. */
 export function generateVapidKeys(): { publicKey: string; privateKey: string } {
