@@ -7,7 +7,6 @@ export * from './http';
 export * from './health';
 export * from './run-main';
 export * from './dev-outbox';
-export * from './embedded';
 export * from './consumer-health';
 export * from './memory-kv';
 export { createRedisClient, parseRedisTarget, type RedisTarget } from './redis';

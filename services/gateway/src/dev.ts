@@ -12,13 +12,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { embeddedInbox, generateVapidKeys } from '@gateway/worker-push';
+import { generateVapidKeys } from '@gateway/worker-push';
 import { provideKafka, provideRedis, type ProvidedKafka, type ProvidedRedis } from '@gateway/infra';
 import { createKafkaBus, type Bus } from '@gateway/bus';
-import { MemoryBus } from '@gateway/memory-bus';
-import { ConfigError, exitOnFailure, readKeyRing, createKey, createLogger, MemoryRegistry, type Embedded, type Scope } from '@gateway/common';
+import { ConfigError, exitOnFailure, readKeyRing, createKey, createLogger, type Scope } from '@gateway/common';
 import { TOPICS, withPrefix, type Topics } from '@gateway/contracts';
-import { chooseServices, firstServiceFailure, SERVICES, startServices, stopServices, type RunningService } from './main';
+import { chooseServices, firstServiceFailure, loadServiceSettings, SERVICES, startConfiguredServices, startServices, stopServices, type RunningService } from './main';
+import { createEmbeddedInfra } from './embedded-infra';
 import { createDevSinks, DEFAULT_REJECTED_PHONES, type DevSinks } from './dev-sinks';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -121,9 +121,6 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
   try {
     if (embeddedMode) {
       say('• Embedded mode: in-process bus and in-memory store (no Kafka, no Redis); development sinks for SMS, email and web push.');
-      const embedded: Embedded = { bus: new MemoryBus(), stores: new MemoryRegistry() };
-      bus = embedded.bus;
-      sinks = createDevSinks({ inbox: embeddedInbox(embedded), rejectPhones });
       const serviceEnv = {
         LOG_LEVEL: 'error',
         // Unused in embedded mode (nothing connects to them); the settings require a value.
@@ -133,7 +130,12 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
         ...env,
         GATEWAY_KEYS_FILE: keysFile,
       };
-      services = await startServices(names, serviceEnv, { embedded, sinks, devPush: devChannels.includes('push') });
+      const settings = loadServiceSettings(names, serviceEnv, { devSinks: true });
+      const infra = createEmbeddedInfra({ intake: settings.intake, push: settings.push });
+      bus = infra.bus;
+      // The development sink of web push writes to the same inbox the push worker serves.
+      sinks = createDevSinks({ inbox: infra.inbox, rejectPhones });
+      services = await startConfiguredServices(settings, { infra, sinks, devPush: devChannels.includes('push') });
     } else {
       const dirs = localInfraDirs(stateDir);
       if (options.fresh) {

@@ -3,13 +3,13 @@
  * GATEWAY_SERVICES picks them (comma-separated); by default: intake, renderer and operator, plus
  * each channel worker whose provider is configured (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_PUBLIC_KEY).
  */
-import { ConfigError, createLogger, exitOnFailure, firstFailure, type Embedded } from '@gateway/common';
-import { embeddedLedger, loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
+import { ConfigError, createLogger, exitOnFailure, firstFailure } from '@gateway/common';
+import { loadWorkerSettings, startChannelWorker } from '@gateway/worker-core';
 import type { DevSinks } from './dev-sinks';
+import { pushStores, workerStores, type EmbeddedInfra } from './embedded-infra';
 import { loadIntakeSettings, startIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer } from '@gateway/renderer';
-import { createMemoryOperatorStores, loadOperatorSettings, startOperator, type OperatorStores } from '@gateway/operator';
-import { embeddedDirectory } from '@gateway/renderer';
+import { loadOperatorSettings, startOperator } from '@gateway/operator';
 import { loadSmsWorkerSettings, startSmsWorker } from '@gateway/worker-sms';
 import { loadEmailWorkerSettings, startEmailWorker } from '@gateway/worker-email';
 import { loadPushWorkerSettings, startPushWorker } from '@gateway/worker-push';
@@ -49,20 +49,22 @@ export function chooseServices(env: Record<string, string | undefined>): Service
 
 export interface StartOptions {
   /** The in-process bus and in-memory stores (embedded mode) instead of Kafka and Redis. */
-  embedded?: Embedded;
+  infra?: EmbeddedInfra;
   /** Development sinks for the channels whose provider is not configured (embedded mode). */
   sinks?: DevSinks;
   /** Web push to the development sink too (the VAPID keys are throwaway ones). */
   devPush?: boolean;
 }
 
-/** Validates every chosen service's settings first, so one run reports every bad setting. */
-export async function startServices(names: ServiceName[], env: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningService[]> {
-  const { embedded, sinks } = options;
-  // With development sinks, a channel without provider settings runs the bare channel worker.
-  const devSms = sinks && !env.SMS_PROVIDERS;
-  const devEmail = sinks && !env.SMTP_HOST;
-  const level = env.LOG_LEVEL ?? 'info';
+export type ServiceSettings = ReturnType<typeof loadServiceSettings>;
+
+/**
+ * Validates every chosen service's settings first, so one run reports every bad setting. With
+ * `devSinks`, a channel without provider settings runs the bare channel worker.
+ */
+export function loadServiceSettings(names: ServiceName[], env: Record<string, string | undefined>, options: { devSinks: boolean }) {
+  const devSms = options.devSinks && !env.SMS_PROVIDERS;
+  const devEmail = options.devSinks && !env.SMTP_HOST;
   const problems: string[] = [];
   const load = <T>(fn: () => T): T | undefined => {
     try {
@@ -74,6 +76,7 @@ export async function startServices(names: ServiceName[], env: Record<string, st
     }
   };
   const settings = {
+    logLevel: env.LOG_LEVEL ?? 'info',
     intake: names.includes('intake') ? load(() => loadIntakeSettings(env)) : undefined,
     renderer: names.includes('renderer') ? load(() => loadRendererSettings(env)) : undefined,
     operator: names.includes('operator') ? load(() => loadOperatorSettings(env)) : undefined,
@@ -84,30 +87,35 @@ export async function startServices(names: ServiceName[], env: Record<string, st
     push: names.includes('push') ? load(() => loadPushWorkerSettings(env)) : undefined,
   };
   if (problems.length) throw new ConfigError('gateway', problems);
+  return settings;
+}
 
+export async function startServices(names: ServiceName[], env: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningService[]> {
+  return startConfiguredServices(loadServiceSettings(names, env, { devSinks: Boolean(options.sinks) }), options);
+}
+
+export async function startConfiguredServices(settings: ServiceSettings, options: StartOptions = {}): Promise<RunningService[]> {
+  const { infra, sinks } = options;
+  // Each service gets the bus and its stores from the embedded infrastructure, or connects itself.
+  const bus = infra?.bus;
   const running: RunningService[] = [];
   try {
     // The renderer first (it creates every topic when KAFKA_CREATE_TOPICS is on), then the other
     // consumers, the intake last, so that accepted events are picked up at once.
-    const logger = (name: string) => createLogger({ name, level });
-    if (settings.renderer) running.push({ name: 'renderer', ...(await startRenderer(settings.renderer, { logger: logger('renderer'), embedded })) });
-    if (settings.operator) {
-      // Embedded: the operator reads the same in-memory directory and failed records as the renderer and workers.
-      const stores: OperatorStores | undefined = embedded
-        ? embedded.stores.get('operator', () => ({ ...createMemoryOperatorStores({ directory: embeddedDirectory(embedded) }), failed: embeddedLedger(embedded) }))
-        : undefined;
-      running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: logger('operator'), stores, bus: embedded?.bus, devOutbox: sinks?.outbox })) });
-    }
-    if (settings.sms) running.push({ name: 'sms', ...(await startSmsWorker(settings.sms, { logger: logger('worker-sms'), embedded })) });
-    if (settings.devSms && sinks) running.push({ name: 'sms', ...(await startChannelWorker({ channel: 'sms', sender: sinks.sms, settings: settings.devSms, logger: logger('worker-sms'), embedded })) });
-    if (settings.email) running.push({ name: 'email', ...(await startEmailWorker(settings.email, { logger: logger('worker-email'), embedded })) });
-    if (settings.devEmail && sinks) running.push({ name: 'email', ...(await startChannelWorker({ channel: 'email', sender: sinks.email, settings: settings.devEmail, logger: logger('worker-email'), embedded })) });
+    const logger = (name: string) => createLogger({ name, level: settings.logLevel });
+    if (settings.renderer) running.push({ name: 'renderer', ...(await startRenderer(settings.renderer, { logger: logger('renderer'), bus, stores: infra?.renderer })) });
+    // Embedded: the operator reads the same in-memory directory and failed records as the renderer and workers.
+    if (settings.operator) running.push({ name: 'operator', ...(await startOperator(settings.operator, { logger: logger('operator'), stores: infra?.operator, bus, devOutbox: sinks?.outbox })) });
+    if (settings.sms) running.push({ name: 'sms', ...(await startSmsWorker(settings.sms, { logger: logger('worker-sms'), bus, stores: infra && workerStores(infra, settings.sms.core) })) });
+    if (settings.devSms && sinks) running.push({ name: 'sms', ...(await startChannelWorker({ channel: 'sms', sender: sinks.sms, settings: settings.devSms, logger: logger('worker-sms'), bus, stores: infra && workerStores(infra, settings.devSms) })) });
+    if (settings.email) running.push({ name: 'email', ...(await startEmailWorker(settings.email, { logger: logger('worker-email'), bus, stores: infra && workerStores(infra, settings.email.core) })) });
+    if (settings.devEmail && sinks) running.push({ name: 'email', ...(await startChannelWorker({ channel: 'email', sender: sinks.email, settings: settings.devEmail, logger: logger('worker-email'), bus, stores: infra && workerStores(infra, settings.devEmail) })) });
     if (settings.push) {
       // Web push goes to the development sink when the VAPID keys are the embedded mode's throwaway ones.
       const pushSender = sinks && options.devPush ? sinks.push : undefined;
-      running.push({ name: 'push', ...(await startPushWorker(settings.push, { logger: logger('worker-push'), embedded, pushSender })) });
+      running.push({ name: 'push', ...(await startPushWorker(settings.push, { logger: logger('worker-push'), bus, stores: infra && pushStores(infra, settings.push), pushSender })) });
     }
-    if (settings.intake) running.push({ name: 'intake', ...(await startIntake(settings.intake, { logger: logger('intake'), embedded })) });
+    if (settings.intake) running.push({ name: 'intake', ...(await startIntake(settings.intake, { logger: logger('intake'), bus, stores: infra?.intake })) });
   } catch (err) {
     await stopServices(running);
     throw err;

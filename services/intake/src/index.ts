@@ -1,2 +1,2 @@
-export { startIntake, type RunningIntake } from './main';
+export { createMemoryIntakeStores, startIntake, type IntakeDeps, type IntakeStores, type RunningIntake } from './main';
 export { loadIntakeSettings, type IntakeSettings } from './settings';

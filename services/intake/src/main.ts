@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { BatchingPublisher, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
-import { closeOnce, ConfigError, KeysFileError, watchKeyRing, createLogger, withTimeout, type Embedded, type Logger, probe, listenHttp, createRedisClient, busCheck, storeCheck } from '@gateway/common';
+import { closeOnce, ConfigError, KeysFileError, watchKeyRing, createLogger, withTimeout, type Logger, probe, listenHttp, createRedisClient, busCheck, storeCheck } from '@gateway/common';
 import { createEventAcceptor } from './app/accept-event';
 import { createRedisIdempotencyStore } from './data-access/redis-idempotency';
 import { createMemoryIdempotencyStore } from './data-access/memory-idempotency';
@@ -16,28 +16,47 @@ export interface RunningIntake {
   stop: () => Promise<void>;
 }
 
-/**
- * Composition root of the intake service: builds every client and adapter from validated
- * settings. Starts even when Kafka is down (readyz says so, events get 503) and connects as soon
- * as the broker answers.
- */
-interface IntakeStore {
+/** What the intake keeps: the idempotency keys of accepted events. */
+export interface IntakeStores {
   idempotency: IdempotencyStore;
   ping: () => Promise<boolean>;
   close: () => Promise<unknown>;
 }
 
-async function redisStore(settings: IntakeSettings, logger: Logger): Promise<IntakeStore> {
+/** How long an idempotency key is kept, and how long a pending one holds before another may try. */
+function idempotencyRetention(settings: Pick<IntakeSettings, 'idempotency'>): { retentionMs: number; pendingMs: number } {
+  return { retentionMs: settings.idempotency.ttlSeconds * 1000, pendingMs: 60_000 };
+}
+
+async function redisStores(settings: IntakeSettings, logger: Logger): Promise<IntakeStores> {
   const redis = createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable yet; retrying in the background'));
   return {
-    idempotency: createRedisIdempotencyStore(redis, { prefix: settings.redis.keyPrefix, retentionMs: settings.idempotency.ttlSeconds * 1000, pendingMs: 60_000 }),
+    idempotency: createRedisIdempotencyStore(redis, { prefix: settings.redis.keyPrefix, ...idempotencyRetention(settings) }),
     ping: () => probe(() => redis.ping(), 1000),
     close: () => redis.quit().catch(() => redis.disconnect()),
   };
 }
 
-export async function startIntake(settings: IntakeSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningIntake> {
+/** In-process stores (embedded mode), with the settings' retention. */
+export function createMemoryIntakeStores(settings: Pick<IntakeSettings, 'idempotency'>): IntakeStores {
+  return { idempotency: createMemoryIdempotencyStore(idempotencyRetention(settings)), ping: async () => true, close: async () => undefined };
+}
+
+export interface IntakeDeps {
+  logger?: Logger;
+  /** A bus to use instead of connecting to KAFKA_BROKERS (the embedded mode's in-process one; readyz then names it `memory`). */
+  bus?: Bus;
+  /** Stores to use instead of Redis ones (embedded mode: createMemoryIntakeStores()); Redis is then not connected. */
+  stores?: IntakeStores;
+}
+
+/**
+ * Composition root of the intake service: builds every client and adapter from validated
+ * settings. Starts even when Kafka is down (readyz says so, events get 503) and connects as soon
+ * as the broker answers.
+ */
+export async function startIntake(settings: IntakeSettings, options: IntakeDeps = {}): Promise<RunningIntake> {
   const logger = options.logger ?? createLogger({ name: 'intake', level: settings.logLevel });
   const keys = watchKeyRing(settings.keysFile, logger);
   const unbound = keys.current().unbound;
@@ -45,12 +64,9 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     logger.warn({ keys: unbound }, 'these keys have no "sources" in the keys file and may send events of any source; bind each to its own with: npm run gateway -- keys sources <name> --sources <source>');
   }
   const metrics = createIntakeMetrics();
-  const retention = { retentionMs: settings.idempotency.ttlSeconds * 1000, pendingMs: 60_000 };
-  const store: IntakeStore = options.embedded
-    ? { idempotency: options.embedded.stores.get('intake:idempotency', () => createMemoryIdempotencyStore(retention)), ping: async () => true, close: async () => undefined }
-    : await redisStore(settings, logger);
+  const store = options.stores ?? (await redisStores(settings, logger));
 
-  const kafka: Bus = options.embedded?.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const kafka: Bus = options.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const producer = kafka.publisher({ idempotent: true });
   const admin = kafka.admin();
   const publisher = new BatchingPublisher(producer, { maxBatch: settings.publish.maxBatch, ackTimeoutMs: settings.publish.timeoutMs });
@@ -102,7 +118,7 @@ export async function startIntake(settings: IntakeSettings, options: { logger?: 
     if (!lastReadiness || Date.now() - lastReadiness.at > 1000) {
       const check = async (): Promise<ReadinessReport> => {
         const [kafkaUp, redisUp] = await Promise.all([kafkaConnected && probe(() => admin.describeCluster(), 1500), store.ping()]);
-        return { bus: busCheck(Boolean(options.embedded), kafkaUp), store: storeCheck(Boolean(options.embedded), redisUp) };
+        return { bus: busCheck(Boolean(options.bus), kafkaUp), store: storeCheck(Boolean(options.stores), redisUp) };
       };
       lastReadiness = { at: Date.now(), report: check() };
     }

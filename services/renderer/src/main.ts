@@ -1,8 +1,8 @@
 import express from 'express';
 import { topicSpecs, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
-import { closeOnce, createLogger, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type Embedded, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
-import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
+import { closeOnce, createLogger, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
+import { createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { createTemplateEngine } from './adapters/handlebars-engine';
 import { loadTemplates } from './adapters/template-files';
 import { createRenderer } from './app/render';
@@ -19,12 +19,8 @@ export interface RunningRenderer {
   failed: Promise<Error>;
 }
 
-/**
- * Composition root of the templating service: the events consumer (events topic → channel
- * topics) and the directory API. Templates are compiled once here; a broken template stops the
- * start with the file named.
- */
-interface RendererStores {
+/** What the renderer keeps: the directory it resolves recipients in, and each meeting's calendar SEQUENCE. */
+export interface RendererStores {
   directory: DirectoryStore;
   sequences: SequenceStore;
   ping: () => Promise<boolean>;
@@ -41,21 +37,25 @@ function redisStores(settings: RendererSettings, logger: Logger): RendererStores
   };
 }
 
-function memoryStores(embedded: Embedded): RendererStores {
-  return {
-    directory: embedded.stores.get('directory', createMemoryDirectoryStore),
-    sequences: embedded.stores.get('renderer:sequences', createMemorySequenceStore),
-    ping: async () => true,
-    close: async () => undefined,
-  };
+/** In-process stores (embedded mode); pass the directory other services of the process share. */
+export function createMemoryRendererStores(directory: DirectoryStore): RendererStores {
+  return { directory, sequences: createMemorySequenceStore(), ping: async () => true, close: async () => undefined };
 }
 
-/** The directory the renderer uses, for other services of the same embedded process (contact corrections). */
-export function embeddedDirectory(embedded: Embedded): DirectoryStore {
-  return embedded.stores.get('directory', createMemoryDirectoryStore);
+export interface RendererDeps {
+  logger?: Logger;
+  /** A bus to use instead of connecting to KAFKA_BROKERS (the embedded mode's in-process one; readyz then names it `memory`). */
+  bus?: Bus;
+  /** Stores to use instead of Redis ones (the embedded mode's in-memory ones); Redis is then not connected. */
+  stores?: RendererStores;
 }
 
-export async function startRenderer(settings: RendererSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningRenderer> {
+/**
+ * Composition root of the templating service: the events consumer (events topic → channel
+ * topics) and the directory API. Templates are compiled once here; a broken template stops the
+ * start with the file named.
+ */
+export async function startRenderer(settings: RendererSettings, options: RendererDeps = {}): Promise<RunningRenderer> {
   const logger = options.logger ?? createLogger({ name: 'renderer', level: settings.logLevel });
   const { topics } = settings;
   const renderer = createRenderer({
@@ -64,10 +64,10 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   });
   const keys = watchKeyRing(settings.keysFile, logger);
 
-  const stores = options.embedded ? memoryStores(options.embedded) : redisStores(settings, logger);
+  const stores = options.stores ?? redisStores(settings, logger);
   const { directory, sequences } = stores;
 
-  const kafka: Bus = options.embedded?.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const kafka: Bus = options.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const admin = kafka.admin();
   await admin.connect();
   if (settings.kafka.createTopics) {
@@ -94,7 +94,7 @@ export async function startRenderer(settings: RendererSettings, options: { logge
   app.disable('x-powered-by');
   healthRoutes(app, async () => {
     const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), stores.ping()]);
-    return allReady({ bus: busCheck(Boolean(options.embedded), kafkaUp), store: storeCheck(Boolean(options.embedded), redisUp), consuming: health.consuming() });
+    return allReady({ bus: busCheck(Boolean(options.bus), kafkaUp), store: storeCheck(Boolean(options.stores), redisUp), consuming: health.consuming() });
   });
   app.use('/v1/directory', createDirectoryRouter({ store: directory, keys: keys.current, logger }));
   app.use(noRoute());

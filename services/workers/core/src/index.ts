@@ -13,4 +13,4 @@ export { RedisRateLimiter, rateLimited, type RateLimit, type RateLimiter } from 
 export { RetryMover } from './entry-points/retry-mover';
 export type { Outcome } from './app/deliver';
 export { channelSettingNames, SettingsProblems, loadWorkerSettings, workerChannelSettingsSchema, workerCommonSettingsSchema, type WorkerSettings } from './settings';
-export { embeddedLedger, embeddedRateLimiter, startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters } from './worker';
+export { redisWorkerStores, startChannelWorker, workerLedgerOptions, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerCounters, type WorkerStores } from './worker';

@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, BatchingPublisher, createKafkaBus, ensureTopics, type Bus, type OutgoingRecord } from '@gateway/bus';
-import { closeOnce, superviseConsumer, type Embedded, type Logger, createRedisClient } from '@gateway/common';
-import { createMemoryLedger, createRedisLedger, type DeliveryLedger, type OnUnreadable, type SharedLedger, type WorkerLedgerOptions } from '@gateway/delivery-ledger';
+import { closeOnce, superviseConsumer, type Logger, createRedisClient } from '@gateway/common';
+import { createRedisLedger, type DeliveryLedger, type OnUnreadable, type WorkerLedgerOptions } from '@gateway/delivery-ledger';
 import type { ChannelSender } from './domain/ports';
 import { DelayQueue, type Delays } from './data-access/delay-queue';
-import { MemoryDelayQueue, MemoryRateLimiter } from './data-access/memory';
 import { workerKeys, type WorkerKeys } from './data-access/keys';
 import { rateLimited, RedisRateLimiter, type RateLimiter } from './data-access/rate-limiter';
 import { createBatchHandler } from './entry-points/batch-handler';
@@ -24,10 +23,12 @@ export interface ChannelWorkerOptions<C extends Channel> {
   logger: Logger;
   /** Defaults to the settings' TOPIC_PREFIX (or the standard names). */
   topics?: Topics;
-  /** A Redis client to share (not closed by stop); otherwise one is made from the settings. */
+  /** A Redis client to share (not closed by stop); otherwise one is made from the settings. Unused when `stores` are given. */
   redis?: Redis;
-  /** Embedded mode: the in-process bus and in-memory stores instead of Kafka and Redis. */
-  embedded?: Embedded;
+  /** A bus to use instead of connecting to the settings' Kafka (the embedded mode's in-process one). */
+  bus?: Bus;
+  /** Stores to use instead of Redis ones (the embedded mode's in-memory ones); Redis is then not connected. */
+  stores?: WorkerStores;
   /**
    * Keep a copy of every message these providers accept, this long, for providers that report
    * delivery later: a message its carrier reports undelivered can then be corrected and resent.
@@ -35,27 +36,27 @@ export interface ChannelWorkerOptions<C extends Channel> {
   keepSentCopy?: { ttlMs: number; providers: readonly string[] };
 }
 
-/** The delivery ledger of an embedded process: one state for every worker, and the operator reads its failed records. */
-export function embeddedLedger(embedded: Pick<Embedded, 'stores'>): SharedLedger {
-  return embedded.stores.get('ledger', () => createMemoryLedger());
+/** What a channel worker keeps: its port on the delivery ledger, its delayed retries and the rate limits. */
+export interface WorkerStores {
+  /** This worker's own port (`SharedLedger.forWorker`): the owner and lease of its claims are its own. */
+  ledger: DeliveryLedger;
+  delay: Delays;
+  limiter: RateLimiter;
 }
 
-/** A worker's port on the embedded ledger: the shared state, with this worker's own owner and lease. */
-export function embeddedWorkerLedger(embedded: Pick<Embedded, 'stores'>, options: WorkerLedgerOptions): DeliveryLedger {
-  return embeddedLedger(embedded).forWorker(options);
+/** How a worker claims on the ledger: the settings' lease and waits, and an owner unique to this replica. */
+export function workerLedgerOptions(settings: WorkerSettings): WorkerLedgerOptions {
+  return { ...settings.claim, owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, failedRecordTtlMs: settings.failedRecordTtlMs };
 }
 
-/** The rate limiter of an embedded process, shared by its workers (and their providers' limits). */
-export function embeddedRateLimiter(embedded: Embedded): RateLimiter {
-  return embedded.stores.get('worker:rate', () => new MemoryRateLimiter());
-}
-
-/** The stores a worker of the embedded mode uses, shared by every worker (and the operator) of the process. */
-function embeddedWorkerStores(embedded: Embedded, channel: Channel, ledgerOptions: WorkerLedgerOptions) {
+/** The stores of a channel worker on Redis, under the settings' key prefix. */
+export function redisWorkerStores(redis: Redis, settings: WorkerSettings, ledgerOptions: WorkerLedgerOptions, logger: Logger): WorkerStores {
+  const keys = workerKeys(settings.redis.keyPrefix, settings.channel);
+  const onUnreadable: OnUnreadable = (problem) => logger.warn(problem, 'a failed record no longer parses; skipped');
   return {
-    ledger: embeddedWorkerLedger(embedded, ledgerOptions),
-    delay: embedded.stores.get(`worker:delay:${channel}`, () => new MemoryDelayQueue()),
-    limiter: embeddedRateLimiter(embedded),
+    ledger: createRedisLedger(redis, { prefix: settings.redis.keyPrefix, onUnreadable }).forWorker(ledgerOptions),
+    delay: new DelayQueue(redis, keys),
+    limiter: new RedisRateLimiter(redis, keys.rate),
   };
 }
 
@@ -90,24 +91,22 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
   if (settings.channel !== channel) throw new Error(`startChannelWorker: settings are for ${settings.channel}, not ${channel}`);
   const logger = options.logger.child({ component: `worker-${channel}` });
   const topics = options.topics ?? (settings.kafka.topicPrefix ? withPrefix(settings.kafka.topicPrefix) : TOPICS);
-  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const keys = workerKeys(settings.redis.keyPrefix, channel);
 
-  const ownRedis = !options.redis && !options.embedded;
-  const redis = options.embedded ? undefined : (options.redis ?? createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 3 }));
-  const ledgerOptions: WorkerLedgerOptions = { ...settings.claim, owner, failedRecordTtlMs: settings.failedRecordTtlMs };
-  let ledger: DeliveryLedger, delay: Delays, limiter: RateLimiter;
-  if (redis) {
-    const onUnreadable: OnUnreadable = (problem) => logger.warn(problem, 'a failed record no longer parses; skipped');
-    ledger = createRedisLedger(redis, { prefix: settings.redis.keyPrefix, onUnreadable }).forWorker(ledgerOptions);
-    delay = new DelayQueue(redis, keys);
-    limiter = new RedisRateLimiter(redis, keys.rate);
+  const ownRedis = !options.stores && !options.redis;
+  let redis: Redis | undefined, owner: string | undefined, stores: WorkerStores;
+  if (options.stores) {
+    stores = options.stores;
   } else {
-    ({ ledger, delay, limiter } = embeddedWorkerStores(options.embedded as Embedded, channel, ledgerOptions));
+    redis = options.redis ?? createRedisClient(settings.redis.url, logger, { maxRetriesPerRequest: 3 });
+    const ledgerOptions = workerLedgerOptions(settings);
+    owner = ledgerOptions.owner;
+    stores = redisWorkerStores(redis, settings, ledgerOptions, logger);
   }
+  const { ledger, delay, limiter } = stores;
   const sender: ChannelSender<MessageOf<C>> = settings.rateLimit ? rateLimited(options.sender, limiter, settings.rateLimit, `${channel}:${options.sender.name}`) : options.sender;
 
-  const kafka: Bus = options.embedded?.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
+  const kafka: Bus = options.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const cleanups: Array<[string, () => Promise<unknown> | unknown]> = [];
   const stopping = { aborted: false };
   const counters: WorkerCounters = { sent: 0, duplicate: 0, retrying: 0, deferred: 0, failed: 0, dead: 0, invalid: 0, moved: 0 };
@@ -188,7 +187,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
     cleanups.push(['close sender', () => options.sender.close?.()]);
     if (ownRedis && redis) cleanups.push(['close redis', () => redis.quit().catch(() => redis.disconnect())]);
 
-    logger.info({ topics: [topics[channel], topics.retry[channel]], groupId: settings.kafka.groupId, owner, sender: options.sender.name }, 'channel worker started');
+    logger.info({ topics: [topics[channel], topics.retry[channel]], groupId: settings.kafka.groupId, ...(owner ? { owner } : {}), sender: options.sender.name }, 'channel worker started');
 
     const close = closeOnce(
       [['stop new claims', () => (stopping.aborted = true)], ...cleanups],

@@ -1,11 +1,13 @@
 import { withPrefix, type DeadLetter, type SmsMessage, type Topics } from '@gateway/contracts';
 import type { Bus, BusPublisher } from '@gateway/bus';
 import { MemoryBus } from '@gateway/memory-bus';
-import { createLogger, MemoryRegistry, type Embedded } from '@gateway/common';
+import { createLogger } from '@gateway/common';
+import { createMemoryLedger, type SharedLedger } from '@gateway/delivery-ledger';
 import { uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { ProviderError, type ChannelSender, type SendResult } from '../src/domain/ports';
 import { loadWorkerSettings } from '../src/settings';
-import { startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker } from '../src/worker';
+import { MemoryDelayQueue, MemoryRateLimiter, type Delays, type RateLimiter } from '../src';
+import { startChannelWorker, workerLedgerOptions, type ChannelWorkerOptions, type RunningChannelWorker } from '../src/worker';
 import { collectTopic, connectedProducer, createTestTopics, produceMessages, smsMessage, statusesOf, testKafka, workerTestEnv } from './support/kafka';
 
 jest.setTimeout(120_000);
@@ -30,26 +32,26 @@ function fakeSender(script: Script = async () => ({ provider: 'fake', providerMe
  * The worker's conformance suite: retry delays, dead letters and claims behave the same on Kafka
  * and Redis (production) and on the embedded mode's in-process bus and in-memory stores.
  */
-const INFRA: Array<[string, () => { bus: Bus; embedded?: Embedded }]> = [
+interface MemoryState {
+  ledger: SharedLedger;
+  delay: Delays;
+  limiter: RateLimiter;
+}
+
+const INFRA: Array<[string, () => { bus: Bus; memory?: MemoryState }]> = [
   ['a real broker and Redis', () => ({ bus: testKafka('worker-test') })],
-  [
-    'the embedded bus and store',
-    () => {
-      const embedded: Embedded = { bus: new MemoryBus(), stores: new MemoryRegistry() };
-      return { bus: embedded.bus, embedded };
-    },
-  ],
+  ['the embedded bus and store', () => ({ bus: new MemoryBus(), memory: { ledger: createMemoryLedger(), delay: new MemoryDelayQueue(), limiter: new MemoryRateLimiter() } })],
 ];
 
 describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, makeInfra) => {
   let producer: BusPublisher;
   let bus: Bus;
-  let embedded: Embedded | undefined;
+  let memory: MemoryState | undefined;
   const cleanups: Array<() => Promise<unknown>> = [];
   const logger = createLogger({ name: 'core-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
   beforeAll(async () => {
-    ({ bus, embedded } = makeInfra());
+    ({ bus, memory } = makeInfra());
     producer = await connectedProducer(bus);
   });
   afterEach(async () => {
@@ -62,7 +64,7 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
   async function setup(name: string, extra: Record<string, string> = {}) {
     const prefix = uniqueName(name);
     const topics: Topics = withPrefix(prefix);
-    await createTestTopics([topics.sms, topics.retry.sms, topics.status, topics.deadLetter], 2, embedded ? bus : undefined);
+    await createTestTopics([topics.sms, topics.retry.sms, topics.status, topics.deadLetter], 2, memory ? bus : undefined);
     const settings = loadWorkerSettings('sms', workerTestEnv(prefix, {
       SMS_WORKER_GROUP_ID: `${prefix}-group`,
       SMS_RETRY_MAX_ATTEMPTS: '3',
@@ -78,7 +80,9 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     const deadLetters = await collectTopic(topics.deadLetter, bus);
     cleanups.push(statuses.stop, deadLetters.stop);
     const start = async (sender: ChannelSender<SmsMessage>, options: Pick<ChannelWorkerOptions<'sms'>, 'keepSentCopy'> = {}): Promise<RunningChannelWorker> => {
-      const worker = await startChannelWorker({ channel: 'sms', sender, settings, logger, topics, embedded, ...options });
+      // Embedded: the bus and the in-memory stores, the ledger through this worker's own port.
+      const embedded = memory ? { bus, stores: { ledger: memory.ledger.forWorker(workerLedgerOptions(settings)), delay: memory.delay, limiter: memory.limiter } } : {};
+      const worker = await startChannelWorker({ channel: 'sms', sender, settings, logger, topics, ...embedded, ...options });
       cleanups.push(() => worker.stop());
       return worker;
     };

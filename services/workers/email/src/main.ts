@@ -1,6 +1,6 @@
 import express from 'express';
-import { allReady, closeOnce, createLogger, listenHttp, healthRoutes, noRoute, type Embedded, type Logger, runMain } from '@gateway/common';
-import { startChannelWorker, type RunningChannelWorker } from '@gateway/worker-core';
+import { allReady, closeOnce, createLogger, listenHttp, healthRoutes, noRoute, type Logger, runMain } from '@gateway/common';
+import { startChannelWorker, type ChannelWorkerOptions, type RunningChannelWorker } from '@gateway/worker-core';
 import { createSmtpSender } from './adapters/smtp-sender';
 import { loadEmailWorkerSettings, toSmtpSenderSettings, type EmailWorkerSettings } from './settings';
 
@@ -13,13 +13,16 @@ export interface RunningEmailWorker {
   failed: Promise<Error>;
 }
 
+/** `bus` and `stores` (the embedded mode's): used instead of connecting to Kafka and Redis. */
+export type EmailWorkerDeps = { logger?: Logger } & Pick<ChannelWorkerOptions<'email'>, 'bus' | 'stores'>;
+
 /** Composition root of the email worker: the SMTP pool behind the channel worker core. */
-export async function startEmailWorker(settings: EmailWorkerSettings, options: { logger?: Logger; embedded?: Embedded } = {}): Promise<RunningEmailWorker> {
+export async function startEmailWorker(settings: EmailWorkerSettings, options: EmailWorkerDeps = {}): Promise<RunningEmailWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-email', level: settings.core.logLevel });
   const sender = createSmtpSender(toSmtpSenderSettings(settings.email), { logger });
   let worker: RunningChannelWorker;
   try {
-    worker = await startChannelWorker({ channel: 'email', sender, settings: settings.core, logger, embedded: options.embedded });
+    worker = await startChannelWorker({ channel: 'email', sender, settings: settings.core, logger, bus: options.bus, stores: options.stores });
   } catch (err) {
     await sender.close();
     throw err;

@@ -10,7 +10,7 @@ export { serveInboxStream, type InboxStreamOptions } from './entry-points/inbox-
 export { loadPushWorkerSettings, pushSettingsSchema, type PushSettings, type PushWorkerSettings } from './settings';
 export { createMemorySubscriptionStore } from './data-access/memory-subscription-store';
 export { createMemoryInboxStore } from './data-access/memory-inbox-store';
-export { embeddedInbox, startPushWorker, type PushWorkerOptions } from './main';
+export { startPushWorker, type PushStores, type PushWorkerOptions } from './main';
 
 /** A fresh VAPID key pair (base64url), e.g. for a development run. */
 export function generateVapidKeys(): { publicKey: string; privateKey: string } {

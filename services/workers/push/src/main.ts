@@ -1,13 +1,12 @@
 import express from 'express';
-import { closeOnce, createLogger, firstFailure, healthRoutes, noRoute, watchKeyRing, type Embedded, type ListeningHttp, type Logger, runMain, listenHttp, createRedisClient } from '@gateway/common';
+import { closeOnce, createLogger, firstFailure, healthRoutes, noRoute, watchKeyRing, type ListeningHttp, type Logger, runMain, listenHttp, createRedisClient } from '@gateway/common';
 import { deliveryStatusSchema, type PushMessage } from '@gateway/contracts';
-import { startChannelWorker, type ChannelSender, type RunningChannelWorker } from '@gateway/worker-core';
+import type { Redis } from 'ioredis';
+import { startChannelWorker, type ChannelSender, type ChannelWorkerOptions, type RunningChannelWorker, type WorkerStores } from '@gateway/worker-core';
 import { createWebPushSender } from './adapters/web-push-sender';
 import { createRedisSubscriptionStore, type SubscriptionStore } from './data-access/subscription-store';
-import { createMemorySubscriptionStore } from './data-access/memory-subscription-store';
 import { createPushRouter } from './entry-points/subscriptions-http';
 import { createRedisInboxStore, type InboxStore } from './data-access/inbox-store';
-import { createMemoryInboxStore } from './data-access/memory-inbox-store';
 import { createInboxSender } from './adapters/inbox-sender';
 import { createInboxRouter } from './entry-points/inbox-http';
 import { loadPushWorkerSettings, type PushWorkerSettings } from './settings';
@@ -27,32 +26,38 @@ export interface RunningPushWorker {
  */
 export interface PushWorkerOptions {
   logger?: Logger;
-  /** Embedded mode: the in-process bus and in-memory stores instead of Kafka and Redis. */
-  embedded?: Embedded;
+  /** A bus to use instead of connecting to KAFKA_BROKERS (the embedded mode's in-process one). */
+  bus?: ChannelWorkerOptions<'push'>['bus'];
+  /** Stores to use instead of Redis ones (the embedded mode's in-memory ones); Redis is then not connected. */
+  stores?: PushStores;
   /** Replaces web push (the embedded mode's development sink); the inbox is always the real one. */
   pushSender?: ChannelSender<PushMessage>;
 }
 
-/** The inbox of the embedded mode, shared with the rest of the process (the demo reads it). */
-export function embeddedInbox(embedded: Embedded, maxItemsPerUser = 500): InboxStore {
-  return embedded.stores.get('push:inbox', () => createMemoryInboxStore({ maxItemsPerUser }));
+/** What the push process keeps: the subscriptions, the inbox, and the stores of its two channel workers. */
+export interface PushStores {
+  subscriptions: SubscriptionStore;
+  inbox: InboxStore;
+  push: WorkerStores;
+  inapp: WorkerStores;
+}
+
+/** The subscriptions and inbox on Redis (the channel workers make their own stores on the same client). */
+function redisStores(settings: PushWorkerSettings, logger: Logger): Pick<PushStores, 'subscriptions' | 'inbox'> & { redis: Redis } {
+  const redis = createRedisClient(settings.push.redis.url, logger, { maxRetriesPerRequest: 3 });
+  const prefix = settings.push.redis.keyPrefix;
+  return {
+    redis,
+    subscriptions: createRedisSubscriptionStore(redis, { prefix: `${prefix}push:`, maxPerUser: settings.webPush.maxSubscriptionsPerUser }),
+    inbox: createRedisInboxStore(redis, { prefix: `${prefix}inbox:`, maxItemsPerUser: settings.inbox.maxItemsPerUser, retentionSeconds: settings.inbox.retentionDays * 24 * 3600, logger }),
+  };
 }
 
 export async function startPushWorker(settings: PushWorkerSettings, options: PushWorkerOptions = {}): Promise<RunningPushWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-push', level: settings.push.logLevel });
   const keys = watchKeyRing(settings.keysFile, logger);
-  const embedded = options.embedded;
-  const redis = embedded ? undefined : createRedisClient(settings.push.redis.url, logger, { maxRetriesPerRequest: 3 });
-  const prefix = settings.push.redis.keyPrefix;
-  let subscriptions: SubscriptionStore, inbox: InboxStore;
-  if (redis) {
-    subscriptions = createRedisSubscriptionStore(redis, { prefix: `${prefix}push:`, maxPerUser: settings.webPush.maxSubscriptionsPerUser });
-    inbox = createRedisInboxStore(redis, { prefix: `${prefix}inbox:`, maxItemsPerUser: settings.inbox.maxItemsPerUser, retentionSeconds: settings.inbox.retentionDays * 24 * 3600, logger });
-  } else {
-    const e = embedded as Embedded;
-    subscriptions = e.stores.get('push:subscriptions', () => createMemorySubscriptionStore({ maxPerUser: settings.webPush.maxSubscriptionsPerUser }));
-    inbox = embeddedInbox(e, settings.inbox.maxItemsPerUser);
-  }
+  const { bus, stores } = options;
+  const { redis, subscriptions, inbox } = stores ? { redis: undefined, ...stores } : redisStores(settings, logger);
   const pushSender = createWebPushSender({
     store: subscriptions,
     vapid: settings.webPush.vapid,
@@ -73,9 +78,9 @@ export async function startPushWorker(settings: PushWorkerSettings, options: Pus
   };
   let push: RunningChannelWorker, inapp: RunningChannelWorker, http: ListeningHttp;
   try {
-    push = await startChannelWorker({ channel: 'push', sender: options.pushSender ?? pushSender, settings: settings.push, logger, redis, embedded });
+    push = await startChannelWorker({ channel: 'push', sender: options.pushSender ?? pushSender, settings: settings.push, logger, redis, bus, stores: stores?.push });
     started.unshift(['stop push worker', () => push.stop()]);
-    inapp = await startChannelWorker({ channel: 'inapp', sender: createInboxSender(inbox), settings: settings.inapp, logger, redis, embedded });
+    inapp = await startChannelWorker({ channel: 'inapp', sender: createInboxSender(inbox), settings: settings.inapp, logger, redis, bus, stores: stores?.inapp });
     started.unshift(['stop inbox worker', () => inapp.stop()]);
 
     const app = express();

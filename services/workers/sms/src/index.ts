@@ -3,4 +3,4 @@ export { twilioSignature, validateTwilioRequest } from './adapters/twilio-signat
 export { EsmsSmsSender, ESMS_RESULT_CODES, classifyEsmsResult, toEsmsPhone, toRequestId, type EsmsSenderOptions } from './adapters/esms';
 export { createTwilioCallbackRouter, type TwilioCallbackOptions } from './entry-points/twilio-callbacks';
 export { loadSmsWorkerSettings, type SmsProviderSettings, type SmsSettings, type SmsWorkerSettings } from './settings';
-export { startSmsWorker, type RunningSmsWorker } from './main';
+export { startSmsWorker, type RunningSmsWorker, type SmsWorkerDeps } from './main';

@@ -1,6 +1,8 @@
 import express from 'express';
-import { closeOnce, createLogger, healthRoutes, storeCheck, noRoute, type Embedded, type Logger, runMain, probe, listenHttp, type ListeningHttp, createRedisClient } from '@gateway/common';
-import { createFailoverSender, embeddedRateLimiter, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker } from '@gateway/worker-core';
+import type { Redis } from 'ioredis';
+import { closeOnce, createLogger, healthRoutes, storeCheck, noRoute, type Logger, runMain, probe, listenHttp, type ListeningHttp, createRedisClient } from '@gateway/common';
+import type { Bus } from '@gateway/bus';
+import { createFailoverSender, rateLimited, RedisRateLimiter, startChannelWorker, workerKeys, type FailoverSender, type RateLimiter, type RunningChannelWorker, type WorkerStores } from '@gateway/worker-core';
 import type { SmsMessage } from '@gateway/contracts';
 import { loadSmsWorkerSettings, type SmsProviderSettings, type SmsWorkerSettings } from './settings';
 import { EsmsSmsSender } from './adapters/esms';
@@ -38,13 +40,25 @@ function buildProvider(p: SmsProviderSettings, fetchImpl: typeof fetch | undefin
  * own rate limit, shared through Redis), the channel worker core, and the HTTP endpoint for health
  * and Twilio's status callbacks.
  */
-export async function startSmsWorker(settings: SmsWorkerSettings, options: { logger?: Logger; fetch?: typeof fetch; embedded?: Embedded } = {}): Promise<RunningSmsWorker> {
+/** The providers' rate limits on Redis, shared by every replica. */
+function redisLimiter(settings: SmsWorkerSettings, logger: Logger): { redis: Redis; limiter: RateLimiter } {
+  const redis = createRedisClient(settings.core.redis.url, logger, { maxRetriesPerRequest: 3 });
+  return { redis, limiter: new RedisRateLimiter(redis, workerKeys(settings.core.redis.keyPrefix, 'sms').rate) };
+}
+
+export interface SmsWorkerDeps {
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** A bus to use instead of connecting to KAFKA_BROKERS (the embedded mode's in-process one). */
+  bus?: Bus;
+  /** The channel worker's stores instead of Redis ones (embedded mode); the providers' limits use its limiter. Redis is then not connected. */
+  stores?: WorkerStores;
+}
+
+export async function startSmsWorker(settings: SmsWorkerSettings, options: SmsWorkerDeps = {}): Promise<RunningSmsWorker> {
   const logger = options.logger ?? createLogger({ name: 'worker-sms', level: settings.core.logLevel });
-  const embedded = options.embedded;
-  const redis = embedded ? undefined : createRedisClient(settings.core.redis.url, logger, { maxRetriesPerRequest: 3 });
-  const limiter: RateLimiter = redis
-    ? new RedisRateLimiter(redis, workerKeys(settings.core.redis.keyPrefix, 'sms').rate)
-    : embeddedRateLimiter(embedded as Embedded);
+  const { bus, stores } = options;
+  const { redis, limiter } = stores ? { redis: undefined, limiter: stores.limiter } : redisLimiter(settings, logger);
 
   const providers = settings.sms.providers.map((p) => {
     const sender = buildProvider(p, options.fetch);
@@ -58,7 +72,7 @@ export async function startSmsWorker(settings: SmsWorkerSettings, options: { log
   const callbacks = twilio?.kind === 'twilio' && twilio.statusCallbackUrl ? { authToken: twilio.authToken, publicUrl: twilio.statusCallbackUrl } : undefined;
   let worker: RunningChannelWorker;
   try {
-    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, embedded, ...(callbacks ? { keepSentCopy: { ttlMs: settings.sms.sentCopyTtlMs, providers: [TWILIO_PROVIDER] } } : {}) });
+    worker = await startChannelWorker({ channel: 'sms', sender, settings: settings.core, logger, redis, bus, stores, ...(callbacks ? { keepSentCopy: { ttlMs: settings.sms.sentCopyTtlMs, providers: [TWILIO_PROVIDER] } } : {}) });
   } catch (err) {
     redis?.disconnect();
     throw err;
