@@ -65,7 +65,7 @@ module.exports = class Encoder {
    * @param {number} [initialSize] initial size
    */
   constructor(initialSize = 511) {
-    this.buf = Buffer.alloc(Encoder.nextPowerOfTwo(initialSize))
+    this.buf = Buffer.allocUnsafe(Encoder.nextPowerOfTwo(initialSize))
     this.offset = 0
   }
 
@@ -82,7 +82,7 @@ module.exports = class Encoder {
   ensureAvailable(length) {
     if (this.offset + length > this.buf.length) {
       const newLength = Encoder.nextPowerOfTwo(this.offset + length)
-      const newBuffer = Buffer.alloc(newLength)
+      const newBuffer = Buffer.allocUnsafe(newLength)
       this.buf.copy(newBuffer, 0, 0, this.offset)
       this.buf = newBuffer
     }
@@ -264,6 +264,10 @@ module.exports = class Encoder {
       throw new Error('all values should be an instance of Encoder[]')
     }
 
+    // grow once for the whole array (patched in by meeting-doc-notify-gateway)
+    let total = 0
+    for (const v of value) total += v.offset
+    this.ensureAvailable(total)
     value.forEach(v => {
       this.writeBufferInternal(v.buffer)
     })
@@ -313,6 +317,12 @@ module.exports = class Encoder {
           break
       }
     } else {
+      // grow once for the encoders of the array (patched in by meeting-doc-notify-gateway)
+      let total = 0
+      for (const value of array) {
+        if (value != null && typeof value === 'object' && Buffer.isBuffer(value.buf)) total += value.offset
+      }
+      this.ensureAvailable(total)
       array.forEach(value => {
         switch (typeof value) {
           case 'number':

@@ -7,7 +7,24 @@
  */
 const crc32C = buffer => {
   let crc = 0 ^ -1
-  for (let i = 0; i < buffer.length; i++) {
+  const length = buffer.length
+  const end8 = length - (length & 7)
+  let i = 0
+  // slicing-by-8: eight bytes per step through the tables S (patched in by meeting-doc-notify-gateway)
+  for (; i < end8; i += 8) {
+    const one = crc ^ (buffer[i] | (buffer[i + 1] << 8) | (buffer[i + 2] << 16) | (buffer[i + 3] << 24))
+    const two = buffer[i + 4] | (buffer[i + 5] << 8) | (buffer[i + 6] << 16) | (buffer[i + 7] << 24)
+    crc =
+      S[1792 + (one & 0xff)] ^
+      S[1536 + ((one >>> 8) & 0xff)] ^
+      S[1280 + ((one >>> 16) & 0xff)] ^
+      S[1024 + (one >>> 24)] ^
+      S[768 + (two & 0xff)] ^
+      S[512 + ((two >>> 8) & 0xff)] ^
+      S[256 + ((two >>> 16) & 0xff)] ^
+      S[two >>> 24]
+  }
+  for (; i < length; i++) {
     crc = T[(crc ^ buffer[i]) & 0xff] ^ (crc >>> 8)
   }
 
@@ -83,3 +100,13 @@ var T = new Int32Array([
   0x79b737ba, 0x8bdcb4b9, 0x988c474d, 0x6ae7c44e,
   0xbe2da0a5, 0x4c4623a6, 0x5f16d052, 0xad7d5351
 ]);
+
+// S[k * 256 + b]: the CRC of byte b followed by k zero bytes, from T (slicing-by-8)
+var S = new Int32Array(8 * 256)
+for (let b = 0; b < 256; b++) S[b] = T[b]
+for (let k = 1; k < 8; k++) {
+  for (let b = 0; b < 256; b++) {
+    const previous = S[(k - 1) * 256 + b]
+    S[k * 256 + b] = T[previous & 0xff] ^ (previous >>> 8)
+  }
+}

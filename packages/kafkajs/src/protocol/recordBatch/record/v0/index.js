@@ -1,5 +1,4 @@
 const Encoder = require('../../../encoder')
-const Header = require('../../header/v0')
 
 /**
  * v0
@@ -37,14 +36,20 @@ module.exports = ({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {
     Encoder.sizeOfVarIntBytes(value) +
     sizeOfHeaders(headersArray)
 
-  return new Encoder()
+  // One encoder sized for the record, headers written in place (patched in by meeting-doc-notify-gateway):
+  // the same bytes as an encoder per header, without the allocations and the regrowing copies
+  const encoder = new Encoder(Encoder.sizeOfVarInt(sizeOfBody) + sizeOfBody)
     .writeVarInt(sizeOfBody)
     .writeInt8(0) // no used record attributes at the moment
     .writeVarLong(timestampDelta)
     .writeVarInt(offsetDelta)
     .writeVarIntBytes(key)
     .writeVarIntBytes(value)
-    .writeVarIntArray(headersArray.map(Header))
+    .writeVarInt(headersArray.length)
+  for (const header of headersArray) {
+    encoder.writeVarIntString(header.key).writeVarIntBytes(header.value)
+  }
+  return encoder
 }
 
 const sizeOfHeaders = headersArray => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
-// patches/kafkajs+2.2.4.patch (applied by npm's postinstall) makes kafkajs's produce encoding
-// cheaper without changing a byte of it:
+// Our changes to kafkajs 2.2.4 (README.md, marked `patched in by meeting-doc-notify-gateway`) make
+// its produce encoding cheaper without changing a byte of it:
 // - the protocol Encoder takes its buffers from Buffer.allocUnsafe instead of Buffer.alloc (a
 //   big fan-out builds hundreds of thousands of small encoders, and zero-filling a fresh
 //   ArrayBuffer for each was a visible share of the renderer's CPU);
@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 //   and arrays of encoders grow once instead of doubling and copying;
 // - the batch CRC-32C reads eight bytes per step (slicing-by-8) instead of one.
 // Figures and the commands: docs/adr/0001-patched-kafkajs-encoder.md.
-// These tests fail if the patch is missing, show that the bytes kafkajs sends are those of the
-// unpatched kafkajs 2.2.4, and that they never depend on what was in the memory it reused.
-const load = createRequire(require.resolve('kafkajs'));
+// These tests fail if a change is missing, show that the bytes kafkajs sends are those of the
+// unchanged kafkajs 2.2.4, and that they never depend on what was in the memory it reused.
+const load = createRequire(require.resolve('@gateway/kafkajs'));
 const Encoder = load('./src/protocol/encoder') as { new (size?: number): { buffer: Buffer }; prototype: { ensureAvailable: (n: number) => void } };
 const { RecordBatch } = load('./src/protocol/recordBatch/v0') as { RecordBatch: (batch: { records: unknown[]; firstTimestamp: number; maxTimestamp: number }) => Promise<{ buffer: Buffer }> };
 const Record = load('./src/protocol/recordBatch/record/v0') as (record: { offsetDelta: number; key: Buffer; value: Buffer; headers: Record<string, string> }) => unknown;
@@ -32,8 +32,8 @@ function dirtyTheMemory() {
   Buffer.allocUnsafe(1 << 16).fill(0xab);
 }
 
-describe('kafkajs protocol encoder (patched by patch-package)', () => {
-  it('when kafkajs is installed, then its encoder grows into unzeroed buffers (the patch is applied)', () => {
+describe('kafkajs protocol encoder (vendored with our changes)', () => {
+  it('when @gateway/kafkajs is loaded, then its encoder grows into unzeroed buffers (the change is in)', () => {
     expect(Encoder.prototype.ensureAvailable.toString()).toContain('Buffer.allocUnsafe');
     expect(Encoder.toString()).toContain('this.buf = Buffer.allocUnsafe(');
   });
@@ -61,7 +61,7 @@ describe('kafkajs protocol encoder (patched by patch-package)', () => {
     expect([...e.buffer]).toEqual([0, 0, 0, 7, 0, Buffer.byteLength('đồng chí'), ...Buffer.from('đồng chí')]);
   });
 
-  it('when kafkajs is installed, then records are encoded in one piece and the CRC eight bytes at a time (the patch is applied)', () => {
+  it('when @gateway/kafkajs is loaded, then records are encoded in one piece and the CRC eight bytes at a time (the change is in)', () => {
     expect(Record.toString()).not.toContain('.map(Header)');
     expect(Record.toString()).toContain('new Encoder(Encoder.sizeOfVarInt(sizeOfBody) + sizeOfBody)');
     expect(String(load('./src/protocol/recordBatch/crc32C/crc32C'))).toContain('one >>> 24');
