@@ -7,6 +7,7 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY contracts/package.json contracts/
 COPY infra/package.json infra/
 COPY tests/package.json tests/
+COPY packages/kafkajs/package.json packages/kafkajs/
 COPY packages/bus/package.json packages/bus/
 COPY packages/memory-bus/package.json packages/memory-bus/
 COPY packages/directory/package.json packages/directory/
@@ -20,7 +21,7 @@ COPY services/workers/core/package.json services/workers/core/
 COPY services/workers/sms/package.json services/workers/sms/
 COPY services/workers/email/package.json services/workers/email/
 COPY services/workers/push/package.json services/workers/push/
-# npm ci's postinstall applies patches/ (patch-package) to the installed dependencies.
+# npm ci's postinstall applies patches/ (patch-package: nodemailer) to the installed dependencies.
 COPY patches patches
 # tsx runs the sources directly (a dependency of the root package, so --omit=dev keeps it). Every
 # workspace's package.json is copied first so this layer is rebuilt only when dependencies change.

@@ -37,7 +37,7 @@ const dependencyRules = [
 ];
 
 module.exports = tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.tmp/**', 'infra/kafka/**', 'coverage/**', 'test-artifacts/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.tmp/**', 'infra/kafka/**', 'packages/kafkajs/index.js', 'packages/kafkajs/src/**', 'packages/kafkajs/types/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

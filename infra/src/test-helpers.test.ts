@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from '@gateway/kafkajs';
 import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { redisCommand } from './redis-local';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigResourceTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, Partitioners } from '@gateway/kafkajs';
 import { createTopics, readAllMessages, uniqueName } from '@gateway/tests/support/infra';
 import { startLocalKafka, type LocalKafka } from '.';
 

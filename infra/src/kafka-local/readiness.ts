@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@gateway/kafkajs';
 import { sleep } from './command';
 
 // Readiness (also used for external and containerised brokers).

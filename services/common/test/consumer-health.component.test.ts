@@ -3,7 +3,7 @@
  * a process doing nothing: superviseConsumer reports it not consuming and resolves `failed`. The
  * embedded mode's in-process bus fails the same way on the same error.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@gateway/kafkajs';
 import { createKafkaBus, eachRecord, type Bus } from '@gateway/bus';
 import { MemoryBus } from '@gateway/memory-bus';
 import { kafkaBrokers, uniqueName, waitFor } from '@gateway/tests/support/infra';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@gateway/kafkajs';
 import { generateVapidKeys } from '@gateway/worker-push';
 import { createKey } from '@gateway/common';
 import { kafkaBrokers, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@gateway/kafkajs';
 import type { BusAdmin, GroupOffsets, NewTopic, PartitionOffsets } from '../port';
 
 export class KafkaAdmin implements BusAdmin {

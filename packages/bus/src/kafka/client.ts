@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type ConsumerConfig, type RetryOptions } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type ConsumerConfig, type RetryOptions } from '@gateway/kafkajs';
 import type { Bus, BusAdmin, BusConsumer, BusPublisher, ConsumerOptions, PublisherOptions } from '../port';
 import type { BusLogger } from '../log';
 import { KafkaAdmin } from './admin';
@@ -15,7 +15,7 @@ export interface KafkaSettings {
   requestTimeoutMs?: number;
 }
 
-/** The bus on Kafka, through kafkajs (patched: docs/adr/0001-patched-kafkajs-encoder.md, docs/adr/0011-kafka-client.md). */
+/** The bus on Kafka, through kafkajs (vendored with our encoder changes: packages/kafkajs, docs/adr/0011-kafka-client.md). */
 export class KafkaBus implements Bus {
   constructor(private readonly kafka: Kafka) {}
 

@@ -1,4 +1,4 @@
-import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
+import type { Consumer, IHeaders, KafkaMessage } from '@gateway/kafkajs';
 import type { BusConsumer, BusRecord, ConsumerEvents, RunOptions, Subscription } from '../port';
 
 type Listeners = { [E in keyof ConsumerEvents]: Set<(payload: ConsumerEvents[E]) => void> };

@@ -1,4 +1,4 @@
-import { logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { logLevel, type LogEntry, type logCreator } from '@gateway/kafkajs';
 import type { BusLogger } from '../log';
 
 // kafkajs logs every retried request at ERROR (e.g. "coordinator is loading" while a broker

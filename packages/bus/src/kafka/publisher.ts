@@ -1,4 +1,4 @@
-import { CompressionTypes, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Message, type Producer } from '@gateway/kafkajs';
 import type { BusPublisher, OutgoingRecord, PublishOptions } from '../port';
 
 /** A kafkajs producer behind the port: one `publish` is one produce request, acks from every in-sync replica. */

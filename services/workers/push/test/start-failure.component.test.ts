@@ -7,7 +7,7 @@ import net from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@gateway/kafkajs';
 import { createKey } from '@gateway/common';
 import { kafkaBrokers, redisUrl, uniqueName } from '@gateway/tests/support/infra';
 import { generateVapidKeys } from '../src';

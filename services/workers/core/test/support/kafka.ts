@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@gateway/kafkajs';
 import { createKafkaBus, eachRecord, type Bus, type BusPublisher } from '@gateway/bus';
 import { createLogger } from '@gateway/common';
 import type { ChannelMessageInput, DeadLetter, DeliveryStatus } from '@gateway/contracts';
