@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Topics } from '@gateway/contracts';
+import type { CallbackDispatchOptions } from './app/callback-dispatcher';
 import { consumerGroupSettings, infrastructureSettings, kafkaSettings, parseSettings, redisSettings, setting, topicSettings, type ConsumerGroupSettings, type KafkaServiceSettings, type RedisSettings } from '@gateway/common';
 
 const operatorSettingsSchema = z.object({
@@ -19,6 +20,19 @@ const operatorSettingsSchema = z.object({
   RESEND_IN_FLIGHT_MS: setting.positiveInt(5 * 60_000),
   RESEND_JOB_BATCH: setting.positiveInt(25),
   RESEND_JOB_MAX_ITEMS: setting.positiveInt(100_000),
+  /** Status callbacks to the sending systems (docs/adr/0014-status-callbacks.md). */
+  CALLBACKS_ENABLED: setting.bool(true),
+  /** Default: gateway-status-callbacks after the group prefix. */
+  CALLBACKS_GROUP_ID: z.string().min(1).optional(),
+  CALLBACK_BATCH_MAX: setting.positiveInt(100),
+  CALLBACK_BATCH_WAIT_MS: setting.positiveInt(250),
+  CALLBACK_CONCURRENCY: setting.positiveInt(2),
+  CALLBACK_TIMEOUT_MS: setting.positiveInt(5000),
+  CALLBACK_MAX_ATTEMPTS: setting.positiveInt(6),
+  CALLBACK_BACKOFF_MS: setting.positiveInt(1000),
+  CALLBACK_BACKOFF_MAX_MS: setting.positiveInt(60_000),
+  /** Plain http callback URLs; for loopback receivers in tests, never in production. */
+  CALLBACK_ALLOW_HTTP: setting.bool(false),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),
   LOG_LEVEL: setting.logLevel(),
 });
@@ -33,6 +47,7 @@ export interface OperatorSettings {
   /** As ResendService takes them: the dedup window without a requestId, a requestId's memory, a resend on its way. */
   resend: { autoWindowMs: number; requestWindowMs: number; inFlightMs: number };
   resendJobs: { batchSize: number; maxItems: number };
+  callbacks: { enabled: boolean; groupId: string; dispatch: CallbackDispatchOptions };
   shutdownTimeoutMs: number;
   logLevel: string;
 }
@@ -48,6 +63,19 @@ export function loadOperatorSettings(env: Record<string, string | undefined>): O
     statusRetentionMs: s.STATUS_RETENTION_DAYS * 24 * 3600 * 1000,
     resend: { autoWindowMs: s.RESEND_DEDUP_WINDOW_MS, requestWindowMs: s.RESEND_REQUEST_TTL_MS, inFlightMs: s.RESEND_IN_FLIGHT_MS },
     resendJobs: { batchSize: s.RESEND_JOB_BATCH, maxItems: s.RESEND_JOB_MAX_ITEMS },
+    callbacks: {
+      enabled: s.CALLBACKS_ENABLED,
+      groupId: consumerGroupSettings(s, s.CALLBACKS_GROUP_ID, 'gateway-status-callbacks').groupId,
+      dispatch: {
+        batchMax: s.CALLBACK_BATCH_MAX,
+        lingerMs: s.CALLBACK_BATCH_WAIT_MS,
+        concurrency: s.CALLBACK_CONCURRENCY,
+        timeoutMs: s.CALLBACK_TIMEOUT_MS,
+        maxAttempts: s.CALLBACK_MAX_ATTEMPTS,
+        backoff: { baseMs: s.CALLBACK_BACKOFF_MS, maxMs: s.CALLBACK_BACKOFF_MAX_MS },
+        allowHttp: s.CALLBACK_ALLOW_HTTP,
+      },
+    },
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     logLevel: s.LOG_LEVEL,
   };
