@@ -98,4 +98,26 @@ describe('callback dispatcher', () => {
     dispatcher.stop();
     await expect(pending).rejects.toThrow('stopping');
   });
+
+  it('when stopped while a receiver hangs, then the POST is aborted and its items given back', async () => {
+    let aborted = false;
+    let started: () => void = () => undefined;
+    const posting = new Promise<void>((resolve) => (started = resolve));
+    const poster: CallbackPoster = {
+      post: (_url, _body, _headers, { signal }) =>
+        new Promise((_resolve, reject) => {
+          started();
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(new Error('aborted'));
+          });
+        }),
+    };
+    const dispatcher = new CallbackDispatcher({ poster, store: createMemoryCallbackStore(), publisher: { publish: async () => undefined }, topics: { status: 's', deadLetter: 'd' }, logger: createLogger({ name: 'test', level: 'silent' }), options: { ...options, lingerMs: 1 } });
+    const pending = dispatcher.enqueue(target, [item(1)]);
+    await posting;
+    dispatcher.stop();
+    await expect(pending).rejects.toThrow('stopping');
+    expect(aborted).toBe(true);
+  });
 });

@@ -5,9 +5,9 @@ import { backoffMs, outcomeOfAnswer, signCallback, type AttemptOutcome, type Bac
 import type { CallbackStore, DeadCallback } from '../data-access/callback-store';
 import type { Publisher } from './publisher';
 
-/** Port: one HTTP POST; rejects when there is no answer (timeout, refused, reset). */
+/** Port: one HTTP POST; rejects when there is no answer (timeout, refused, reset) or `signal` aborts it. */
 export interface CallbackPoster {
-  post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; retryAfter: string | null }>;
+  post(url: string, body: string, headers: Record<string, string>, options: { timeoutMs: number; signal: AbortSignal }): Promise<{ status: number; retryAfter: string | null }>;
 }
 
 export interface CallbackDispatchOptions {
@@ -60,6 +60,8 @@ export class CallbackDispatcher {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   private stopping = false;
+  /** Aborts the POSTs in flight at stop: a hanging receiver does not hold the shutdown. */
+  private readonly stopped = new AbortController();
 
   constructor(private readonly deps: CallbackDispatcherDeps) {}
 
@@ -113,7 +115,7 @@ export class CallbackDispatcher {
     const body = JSON.stringify({ ...batch, sentAt: new Date().toISOString() });
     const headers = { [CALLBACK_SIGNATURE_HEADER]: signCallback(target.secret, body, Date.now() / 1000), [CALLBACK_DELIVERY_HEADER]: batch.id };
     try {
-      const answer = await this.deps.poster.post(target.url, body, headers, this.deps.options.timeoutMs);
+      const answer = await this.deps.poster.post(target.url, body, headers, { timeoutMs: this.deps.options.timeoutMs, signal: this.stopped.signal });
       return outcomeOfAnswer(answer.status, answer.retryAfter);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
@@ -131,6 +133,8 @@ export class CallbackDispatcher {
       attempts += 1;
       last = await this.attempt(target, batch);
       if (last.kind === 'delivered') return;
+      // An answer lost to the stop is not the receiver's failure: the next run sends it again.
+      if (this.stopping) throw new Stopping('the callback dispatcher is stopping');
       if (last.kind === 'give up' || attempts >= maxAttempts) break;
       await this.sleep(backoffMs(attempts, backoff, last.retryAfterMs));
     }
@@ -162,6 +166,7 @@ export class CallbackDispatcher {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const entry = { timer: setTimeout(() => done(), ms), wake: () => done() };
       const done = () => {
@@ -184,5 +189,6 @@ export class CallbackDispatcher {
       for (const w of left) w.settled.reject(new Stopping('the callback dispatcher is stopping'));
     }
     for (const sleep of [...this.sleeps]) sleep.wake();
+    this.stopped.abort();
   }
 }
