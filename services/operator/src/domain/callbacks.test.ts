@@ -1,4 +1,5 @@
-import { backoffMs, callbackItemOf, chunk, outcomeOfAnswer, parseRetryAfter, signCallback, verifyCallbackSignature } from './callbacks';
+import { documentedVerifier } from '../../test/callback-receiver';
+import { backoffMs, callbackItemOf, outcomeOfAnswer, parseRetryAfter, signCallback, verifyCallbackSignature } from './callbacks';
 
 describe('callback signatures', () => {
   const secret = 'whsec_test-secret-of-enough-length-0123456789';
@@ -27,6 +28,22 @@ describe('callback signatures', () => {
   });
 });
 
+describe('the verification snippet of the sending teams\' guide (contracts/README.md)', () => {
+  const secret = 'whsec_snippet-secret-0123456789abcdef0123';
+  const body = '{"version":1,"type":"notification.status"}';
+  const now = 1_800_000_000;
+  const verify = documentedVerifier();
+
+  it('when given what the gateway signs, then it accepts it; a tampered body, another secret or an old timestamp it refuses', () => {
+    const header = signCallback(secret, body, now);
+    expect(verify(secret, header, body, now + 5)).toBe(true);
+    expect(verify(secret, header, `${body} `, now)).toBe(false);
+    expect(verify('whsec_other', header, body, now)).toBe(false);
+    expect(verify(secret, header, body, now + 301)).toBe(false);
+    expect(verify(secret, 'garbage', body, now)).toBe(false);
+  });
+});
+
 describe('callback answers and backoff', () => {
   it('when the receiver answers, then 2xx is delivered, 5xx/408/429 retried (with Retry-After), other 4xx given up', () => {
     expect(outcomeOfAnswer(204, null)).toEqual({ kind: 'delivered' });
@@ -43,10 +60,6 @@ describe('callback answers and backoff', () => {
     expect(backoffMs(2, policy, undefined, () => 1)).toBe(1600);
     expect(backoffMs(1, policy, 5000, () => 0)).toBe(5000);
     expect(backoffMs(1, policy, 60_000, () => 0)).toBe(8000);
-  });
-
-  it('when items are chunked, then batches keep the order and hold at most the maximum', () => {
-    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
   });
 });
 

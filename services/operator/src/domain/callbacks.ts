@@ -79,10 +79,3 @@ export function backoffMs(attempt: number, policy: BackoffPolicy, retryAfterMs?:
   const jittered = Math.round(exponential * (1 - 0.2 * random()));
   return retryAfterMs === undefined ? jittered : Math.min(policy.maxMs, Math.max(jittered, retryAfterMs));
 }
-
-/** Splits items into batches of at most `max`, in order. */
-export function chunk<T>(items: readonly T[], max: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += max) out.push(items.slice(i, i + max));
-  return out;
-}
