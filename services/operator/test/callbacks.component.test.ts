@@ -47,7 +47,7 @@ describe('status callbacks to the sending systems (real SMS worker, Kafka, Redis
       env: {
         CALLBACKS_GROUP_ID: `${sms.bed.prefix}-callbacks`,
         CALLBACK_ALLOW_HTTP: 'true',
-        CALLBACK_BATCH_WAIT_MS: '1000',
+        CALLBACK_BATCH_WAIT_MS: '2000',
         CALLBACK_MAX_ATTEMPTS: '3',
         CALLBACK_BACKOFF_MS: '50',
         CALLBACK_BACKOFF_MAX_MS: '200',
