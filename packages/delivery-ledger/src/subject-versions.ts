@@ -30,11 +30,13 @@ export const SUPERSEDED_REASON: Readonly<Record<SubjectKey['kind'], string>> = {
 /**
  * Why a message must not be sent any more, or undefined: a meeting message rendered for an older
  * SEQUENCE than the latest, or a document alert whose document was recalled since (the recall
- * notice itself still goes). A message without a subject (older producers) is never superseded.
+ * notice itself still goes). A message without a subject (older producers) is never superseded,
+ * nor an operator's resend: the operator asked for that one explicitly, and the person it was
+ * corrected for may be on no newer message at all.
  */
-export function supersededReason(message: { eventType: EventType; about?: SubjectRef | undefined }, latest: SubjectLatest | undefined): string | undefined {
+export function supersededReason(message: { eventType: EventType; about?: SubjectRef | undefined; resendOf?: string | undefined }, latest: SubjectLatest | undefined): string | undefined {
   const subject = message.about;
-  if (subject === undefined || latest === undefined) return undefined;
+  if (subject === undefined || latest === undefined || message.resendOf !== undefined) return undefined;
   if (subject.kind === 'meeting') {
     const stale = subject.version !== undefined && latest.version !== undefined && subject.version < latest.version;
     return stale ? SUPERSEDED_REASON.meeting : undefined;

@@ -25,6 +25,11 @@ describe('supersededReason', () => {
     expect(supersededReason({ eventType: 'meeting.scheduled', about: meeting(0) }, { recalled: true })).toBeUndefined();
   });
 
+  it('when an operator resends a message of an older version, then it goes: the operator asked for it', () => {
+    expect(supersededReason({ eventType: 'meeting.scheduled', about: meeting(0), resendOf: 'm-original' }, { version: 1 })).toBeUndefined();
+    expect(supersededReason({ eventType: 'document.dispatched', about: document, resendOf: 'm-original' }, { recalled: true })).toBeUndefined();
+  });
+
   it('when a document was recalled, then its alert is superseded and the recall notice itself goes', () => {
     expect(supersededReason({ eventType: 'document.dispatched', about: document }, { recalled: true })).toBe('Văn bản đã bị thu hồi');
     expect(supersededReason({ eventType: 'document.recalled', about: document }, { recalled: true })).toBeUndefined();
