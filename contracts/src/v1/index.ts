@@ -12,5 +12,6 @@ export * from './phone';
 export * from './primitives';
 export * from './readdress';
 export * from './recipients';
+export * from './subjects';
 export * from './text';
 export * from './topics';

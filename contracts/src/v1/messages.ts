@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHANNELS, channelSchema, secrecySchema, urgencySchema } from './classification';
 import { EVENT_TYPES } from './event';
 import { dateTimeSchema, e164Schema, idSchema, nonBlankText, urlSchema } from './primitives';
+import { subjectRefSchema } from './subjects';
 
 const messageId = z
   .string()
@@ -32,6 +33,11 @@ const commonFields = {
   attempt: z.int().min(1).default(1),
   /** Set by an operator resend: the message this one replaces. */
   resendOf: messageId.optional(),
+  /**
+   * The meeting or document (and its version) the message is about; optional: older messages omit
+   * it and are never superseded. Not `subject`: an email has one.
+   */
+  about: subjectRefSchema.optional(),
 };
 
 const smsMessageSchema = z.strictObject({
@@ -103,6 +109,8 @@ export const DELIVERY_STATES = [
   'retrying',
   'failed',
   'dead',
+  /** Not sent: a newer version of its meeting came first, or its document was recalled. */
+  'superseded',
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
@@ -114,6 +122,7 @@ export const FINAL_DELIVERY_STATES: ReadonlySet<DeliveryState> = new Set<Deliver
   'read',
   'failed',
   'dead',
+  'superseded',
 ]);
 
 const ERROR_CLASSES = ['transient', 'permanent'] as const;

@@ -69,7 +69,7 @@ async function post(name: string, baseUrl: string, path: string, key: string, bo
 
 /** Follows the channel topics (what was rendered) and the status topic (what became of it). */
 async function watch(bus: Bus, topics: Topics, eventIds: Set<string>) {
-  const messages = new Map<string, { channel: Channel; sms?: SmsMessage }>();
+  const messages = new Map<string, { channel: Channel; eventId: string; sms?: SmsMessage }>();
   const finals = new Map<string, DeliveryStatus>();
   const consumers: BusConsumer[] = [];
   const follow = async (topicNames: string[], each: (value: string) => void) => {
@@ -83,13 +83,13 @@ async function watch(bus: Bus, topics: Topics, eventIds: Set<string>) {
     CHANNELS.map((c) => topics[c]),
     (value) => {
       const m = JSON.parse(value) as { id: string; eventId: string; channel: Channel } & Partial<SmsMessage>;
-      if (eventIds.has(m.eventId)) messages.set(m.id, { channel: m.channel, ...(m.channel === 'sms' ? { sms: m as SmsMessage } : {}) });
+      if (eventIds.has(m.eventId)) messages.set(m.id, { channel: m.channel, eventId: m.eventId, ...(m.channel === 'sms' ? { sms: m as SmsMessage } : {}) });
     },
   );
   await follow([topics.status], (value) => {
     const s = JSON.parse(value) as DeliveryStatus;
     if (!eventIds.has(s.eventId)) return;
-    if (s.status === 'skipped') messages.set(s.messageId, { channel: s.channel });
+    if (s.status === 'skipped') messages.set(s.messageId, { channel: s.channel, eventId: s.eventId });
     if (FINAL_DELIVERY_STATES.has(s.status) || s.status === 'sent') finals.set(s.messageId, s);
   });
   return { messages, finals, stop: () => Promise.all(consumers.map((c) => c.disconnect())) };
@@ -125,7 +125,19 @@ export async function runDemo(gateway: DevGateway, options: { progress?: boolean
   const events = demoEvents(runId, JSON.parse(directory) as { groups: Array<{ id: string }> });
   const eventIds = new Set(events.map((e) => String(e.id)));
   const watcher = await watch(gateway.bus, gateway.topics, eventIds);
-  for (const event of events) await post('intake', gateway.url('intake'), '/v1/events', key, JSON.stringify(event));
+  const [invitation, ...rest] = events;
+  if (invitation) {
+    await post('intake', gateway.url('intake'), '/v1/events', key, JSON.stringify(invitation));
+    // The change of time comes once the invitation went out, as in a meeting's life: posted at
+    // once, it would supersede the invitations still queued (they would never be sent).
+    const settled = () => {
+      const own = [...watcher.messages].filter(([, m]) => m.eventId === invitation.id);
+      return own.length > 0 && own.every(([id]) => watcher.finals.has(id));
+    };
+    const until = Date.now() + (options.timeoutMs ?? 120_000);
+    while (!settled() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  }
+  for (const event of rest) await post('intake', gateway.url('intake'), '/v1/events', key, JSON.stringify(event));
 
   const bar = options.progress ? new cliProgress.SingleBar({ format: '  Đang gửi / sending  [{bar}] {value}/{total} tin', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(1, 0);

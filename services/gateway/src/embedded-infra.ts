@@ -4,7 +4,7 @@
  * and one Redis. Each service gets it in the shape its Redis factory returns (docs/adr/0013).
  */
 import type { Channel } from '@gateway/contracts';
-import { createMemoryLedger, type SharedLedger } from '@gateway/delivery-ledger';
+import { createMemoryLedger, createMemorySubjectVersions, type SharedLedger, type SubjectVersions } from '@gateway/delivery-ledger';
 import { createMemoryDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { MemoryBus } from '@gateway/memory-bus';
 import { createMemoryIntakeStores, type IntakeSettings, type IntakeStores } from '@gateway/intake';
@@ -19,6 +19,8 @@ export interface EmbeddedInfra {
   directory: DirectoryStore;
   /** One state for every channel worker (each through its own port) and the operator's failed records. */
   ledger: SharedLedger;
+  /** Each meeting's and document's latest version: the renderer writes it, the channel workers read it. */
+  versions: SubjectVersions;
   /** Shared by the workers and their providers' limits, as the Redis one is. */
   rateLimiter: RateLimiter;
   delays: Record<Channel, Delays>;
@@ -44,23 +46,25 @@ const UNUSED_CAPS = { maxItemsPerUser: 1000, maxSubscriptionsPerUser: 10 };
 export function createEmbeddedInfra(options: EmbeddedInfraOptions = {}): EmbeddedInfra {
   const directory = createMemoryDirectoryStore();
   const ledger = createMemoryLedger();
+  const versions = createMemorySubjectVersions();
   return {
     bus: new MemoryBus(),
     directory,
     ledger,
+    versions,
     rateLimiter: new MemoryRateLimiter(),
     delays: { sms: new MemoryDelayQueue(), email: new MemoryDelayQueue(), push: new MemoryDelayQueue(), inapp: new MemoryDelayQueue() },
     inbox: createMemoryInboxStore({ maxItemsPerUser: options.push?.inbox.maxItemsPerUser ?? UNUSED_CAPS.maxItemsPerUser }),
     subscriptions: createMemorySubscriptionStore({ maxPerUser: options.push?.webPush.maxSubscriptionsPerUser ?? UNUSED_CAPS.maxSubscriptionsPerUser }),
     intake: createMemoryIntakeStores(options.intake ?? UNUSED_RETENTION),
-    renderer: createMemoryRendererStores(directory),
+    renderer: createMemoryRendererStores(directory, versions),
     operator: createMemoryOperatorStores({ directory, failed: ledger }),
   };
 }
 
-/** A channel worker's stores: its own port on the shared ledger (owner and lease from its settings), its channel's delays, the shared limiter. */
+/** A channel worker's stores: its own port on the shared ledger (owner and lease from its settings), the shared subject versions, its channel's delays, the shared limiter. */
 export function workerStores(infra: EmbeddedInfra, settings: WorkerSettings): WorkerStores {
-  return { ledger: infra.ledger.forWorker(workerLedgerOptions(settings)), delay: infra.delays[settings.channel], limiter: infra.rateLimiter };
+  return { ledger: infra.ledger.forWorker(workerLedgerOptions(settings)), versions: infra.versions, delay: infra.delays[settings.channel], limiter: infra.rateLimiter };
 }
 
 /** The push process's stores: the shared subscriptions and inbox, and its two channel workers' stores. */

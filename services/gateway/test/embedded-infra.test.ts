@@ -33,6 +33,15 @@ describe('the embedded infrastructure', () => {
     expect(sms.delay).not.toBe(email.delay);
   });
 
+  it('when the renderer records a meeting\'s new version, then every channel worker reads it', async () => {
+    const infra = createEmbeddedInfra();
+    const meeting = { kind: 'meeting', source: 'vpthanhuy-lichhop', id: 'H-2025-001' } as const;
+    await infra.renderer.versions.raise(meeting, 2);
+    const sms = workerStores(infra, loadWorkerSettings('sms', env));
+    const push = pushStores(infra, { push: loadWorkerSettings('push', env), inapp: loadWorkerSettings('inapp', env) });
+    for (const stores of [sms, push.push, push.inapp]) expect(await stores.versions.latest(meeting)).toEqual({ version: 2 });
+  });
+
   it('when the push worker takes its stores, then its inbox is the one the development sink writes to', () => {
     const infra = createEmbeddedInfra();
     const push = pushStores(infra, { push: loadWorkerSettings('push', env), inapp: loadWorkerSettings('inapp', env) });

@@ -3,6 +3,7 @@ import { topicSpecs, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
 import { closeOnce, createLogger, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
+import { createRedisSubjectVersions, type SubjectVersions } from '@gateway/delivery-ledger';
 import { createTemplateEngine } from './adapters/handlebars-engine';
 import { loadTemplates } from './adapters/template-files';
 import { createRenderer } from './app/render';
@@ -19,10 +20,14 @@ export interface RunningRenderer {
   failed: Promise<Error>;
 }
 
-/** What the renderer keeps: the directory it resolves recipients in, and each meeting's calendar SEQUENCE. */
+/**
+ * What the renderer keeps: the directory it resolves recipients in, each meeting's calendar
+ * SEQUENCE, and the latest version of each meeting and document, which the workers read.
+ */
 export interface RendererStores {
   directory: DirectoryStore;
   sequences: SequenceStore;
+  versions: SubjectVersions;
   ping: () => Promise<boolean>;
   close: () => Promise<unknown>;
 }
@@ -32,14 +37,15 @@ function redisStores(settings: RendererSettings, logger: Logger): RendererStores
   return {
     directory: createRedisDirectoryStore(redis, { prefix: `${settings.redis.keyPrefix}dir:` }),
     sequences: createRedisSequenceStore(redis, { prefix: settings.redis.keyPrefix }),
+    versions: createRedisSubjectVersions(redis, { prefix: settings.redis.keyPrefix }),
     ping: () => probe(() => redis.ping(), 1000),
     close: () => redis.quit().catch(() => redis.disconnect()),
   };
 }
 
-/** In-process stores (embedded mode); pass the directory other services of the process share. */
-export function createMemoryRendererStores(directory: DirectoryStore): RendererStores {
-  return { directory, sequences: createMemorySequenceStore(), ping: async () => true, close: async () => undefined };
+/** In-process stores (embedded mode); pass the directory and subject versions other services of the process share. */
+export function createMemoryRendererStores(directory: DirectoryStore, versions: SubjectVersions): RendererStores {
+  return { directory, sequences: createMemorySequenceStore(), versions, ping: async () => true, close: async () => undefined };
 }
 
 export interface RendererDeps {
@@ -65,7 +71,7 @@ export async function startRenderer(settings: RendererSettings, options: Rendere
   const keys = watchKeyRing(settings.keysFile, logger);
 
   const stores = options.stores ?? redisStores(settings, logger);
-  const { directory, sequences } = stores;
+  const { directory, sequences, versions } = stores;
 
   const kafka: Bus = options.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const admin = kafka.admin();
@@ -85,7 +91,7 @@ export async function startRenderer(settings: RendererSettings, options: Rendere
     topics,
     logger,
     service: 'renderer',
-    processor: { directory, sequences, renderer },
+    processor: { directory, sequences, versions, renderer },
     partitionsConsumedConcurrently: settings.concurrency,
     gzip: settings.compression === 'gzip',
   });

@@ -26,7 +26,7 @@ export interface NotificationView extends NotificationRecord {
 
 const FINAL = FINAL_DELIVERY_STATES;
 /** How far along a state is; a final state is only replaced by a later one (or a new attempt). */
-export const STATUS_RANK: Readonly<Record<DeliveryState, number>> = { rendered: 0, skipped: 1, queued: 1, sending: 2, retrying: 2, sent: 3, undelivered: 4, delivered: 4, failed: 4, dead: 4, read: 5 };
+export const STATUS_RANK: Readonly<Record<DeliveryState, number>> = { rendered: 0, skipped: 1, queued: 1, sending: 2, retrying: 2, sent: 3, undelivered: 4, delivered: 4, failed: 4, dead: 4, superseded: 4, read: 5 };
 const RANK = STATUS_RANK;
 
 /**

@@ -18,6 +18,7 @@ export const STATUS_LABELS: Readonly<Record<DeliveryState, string>> = {
   retrying: 'Đang thử lại',
   failed: 'Thất bại',
   dead: 'Hết lượt thử',
+  superseded: 'Đã có tin mới hơn',
 };
 
 export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = { sms: 'SMS', email: 'Email', push: 'Thông báo trình duyệt', inapp: 'Hộp thư ứng dụng' };

@@ -1,5 +1,6 @@
-import { loadExample, parseEvent, withPrefix, type DeliveryStatus } from '@gateway/contracts';
-import { rendererWithSmsCap, variant } from '../../test/render-support';
+import { loadExample, parseEvent, withPrefix, type ChannelMessage, type DeliveryStatus } from '@gateway/contracts';
+import { createMemorySubjectVersions, type SubjectVersions } from '@gateway/delivery-ledger';
+import { realRenderer, rendererWithSmsCap, variant } from '../../test/render-support';
 import { messageIdFor, processEvent, summaryFor, type ProcessorDeps } from './process-event';
 
 function parsed(name: string) {
@@ -40,6 +41,7 @@ describe('processEvent (the rendered status of an SMS over its cap)', () => {
     // The document's recipients are written inline: the directory is never asked.
     directory: { getPeople: async () => new Map(), getGroupsMembers: async () => new Map() },
     sequences: { sequenceFor: async () => ({ sequence: 0, first: true }) },
+    versions: createMemorySubjectVersions(),
     renderer: rendererWithSmsCap(1),
     topics,
     now: () => new Date('2025-09-25T08:30:01.000Z'),
@@ -63,5 +65,42 @@ describe('processEvent (the rendered status of an SMS over its cap)', () => {
     const statuses = await smsStatuses('https://vanban.danang.gov.vn/van-ban/vb-1');
     expect(statuses.length).toBeGreaterThan(0);
     for (const s of statuses) expect(s.reason).toBeUndefined();
+  });
+});
+
+describe('processEvent (the subject and version the workers supersede by)', () => {
+  const topics = withPrefix('process-event-subjects');
+  const deps = (versions: SubjectVersions, sequence: number): ProcessorDeps => ({
+    directory: { getPeople: async () => new Map(), getGroupsMembers: async () => new Map() },
+    sequences: { sequenceFor: async () => ({ sequence, first: true }) },
+    versions,
+    renderer: realRenderer(),
+    topics,
+    now: () => new Date('2025-09-25T08:30:01.000Z'),
+  });
+  const messages = (records: Array<{ topic: string; value: Buffer }>): ChannelMessage[] =>
+    records.filter((r) => r.topic !== topics.status).map((r) => JSON.parse(r.value.toString('utf8')) as ChannelMessage);
+
+  it('when a meeting change is rendered, then every message names the meeting and its SEQUENCE, and the latest version is raised to it', async () => {
+    const versions = createMemorySubjectVersions();
+    const event = parsed('meeting-updated-chuyen-chieu');
+    const { records } = await processEvent(event, 'corr-1', deps(versions, 3));
+    const rendered = messages(records);
+    expect(rendered.length).toBeGreaterThan(0);
+    for (const m of rendered) expect(m.about).toEqual({ kind: 'meeting', source: 'vpthanhuy-lichhop', id: 'vptu-hop-2025-0518', version: 3 });
+    expect(await versions.latest({ kind: 'meeting', source: 'vpthanhuy-lichhop', id: 'vptu-hop-2025-0518' })).toEqual({ version: 3 });
+  });
+
+  it('when a document is recalled, then it is recorded recalled; a new dispatch under its id clears that', async () => {
+    const versions = createMemorySubjectVersions();
+    const document = { kind: 'document', source: 'vpthanhuy-vanban', id: 'vb-2025-tu-130' } as const;
+    const { records } = await processEvent(parsed('document-recalled'), 'corr-2', deps(versions, 0));
+    for (const m of messages(records)) expect(m.about).toEqual(document);
+    expect(await versions.latest(document)).toEqual({ recalled: true });
+    const again = variant('document-dispatched-hoa-toc', (data) => {
+      data.documentId = 'vb-2025-tu-130';
+    });
+    await processEvent(again, 'corr-3', deps(versions, 0));
+    expect(await versions.latest(document)).toEqual({ recalled: false });
   });
 });

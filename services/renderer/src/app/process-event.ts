@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
-import { isMeetingEvent, type Channel, type DeliveryStatus, type GatewayEvent, type MessageSummary, type Topics } from '@gateway/contracts';
+import { isMeetingEvent, type Channel, type DeliveryStatus, type GatewayEvent, type MessageSummary, type SubjectRef, type Topics } from '@gateway/contracts';
+import type { SubjectVersions } from '@gateway/delivery-ledger';
 import { resolveRecipients, type DirectoryReader, type ResolvedPerson, type UnresolvedRecipient } from '@gateway/directory';
 import { chooseChannels } from '../domain';
 import { isSkipped, type Renderer } from './render';
@@ -21,6 +22,8 @@ export interface OutputRecord {
 export interface ProcessorDeps {
   directory: DirectoryReader;
   sequences: SequenceStore;
+  /** Where each meeting's latest SEQUENCE and each document's recall are recorded for the workers. */
+  versions: SubjectVersions;
   renderer: Renderer;
   topics: Topics;
   now?: () => Date;
@@ -79,6 +82,7 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
   const meeting = isMeetingEvent(event) ? await deps.sequences.sequenceFor({ sender, meetingId: event.data.meetingId }, eventId) : undefined;
   const sequence = meeting?.sequence;
   const prepared = deps.renderer.prepareEvent(event, { sequence, uidScope: meeting && !meeting.first ? sender : undefined });
+  const subject: SubjectRef = isMeetingEvent(event) ? { kind: 'meeting', source: sender, id: event.data.meetingId, ...(sequence !== undefined ? { version: sequence } : {}) } : { kind: 'document', source: sender, id: event.data.documentId };
 
   const records: OutputRecord[] = [];
   let rendered = 0;
@@ -99,6 +103,7 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
       correlationId,
       now,
       sequence,
+      about: subject,
     });
     for (const result of results) {
       if (isSkipped(result)) {
@@ -112,6 +117,13 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
       const reason = result.channel === 'sms' && result.segments > cap ? overCapReason(result.segments, cap) : undefined;
       status({ messageId: result.id, eventId, channel: result.channel, status: 'rendered', at: now, summary, ...(reason !== undefined ? { reason } : {}) });
     }
+  }
+  // Recorded once every message rendered (a template error leaves the older messages valid) and
+  // before any is published: from here on, what is still queued for an older version is superseded.
+  if (subject.kind === 'meeting') {
+    if (sequence !== undefined) await deps.versions.raise(subject, sequence);
+  } else {
+    await deps.versions.setRecalled(subject, event.type === 'document.recalled');
   }
   return { records, rendered, skipped, recipients: people.length, unresolved };
 }

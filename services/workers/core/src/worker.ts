@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { TOPICS, topicSpecs, withPrefix, type Channel, type MessageOf, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, BatchingPublisher, createKafkaBus, ensureTopics, type Bus, type OutgoingRecord } from '@gateway/bus';
 import { closeOnce, superviseConsumer, type Logger, createRedisClient } from '@gateway/common';
-import { createRedisLedger, type DeliveryLedger, type OnUnreadable, type WorkerLedgerOptions } from '@gateway/delivery-ledger';
+import { createRedisLedger, createRedisSubjectVersions, type DeliveryLedger, type OnUnreadable, type SubjectVersionReader, type WorkerLedgerOptions } from '@gateway/delivery-ledger';
 import type { ChannelSender } from './domain/ports';
 import { DelayQueue, type Delays } from './data-access/delay-queue';
 import { workerKeys, type WorkerKeys } from './data-access/keys';
@@ -40,6 +40,8 @@ export interface ChannelWorkerOptions<C extends Channel> {
 export interface WorkerStores {
   /** This worker's own port (`SharedLedger.forWorker`): the owner and lease of its claims are its own. */
   ledger: DeliveryLedger;
+  /** The renderer's record of each meeting's and document's latest version: stale messages are superseded. */
+  versions: SubjectVersionReader;
   delay: Delays;
   limiter: RateLimiter;
 }
@@ -55,6 +57,7 @@ export function redisWorkerStores(redis: Redis, settings: WorkerSettings, ledger
   const onUnreadable: OnUnreadable = (problem) => logger.warn(problem, 'a failed record no longer parses; skipped');
   return {
     ledger: createRedisLedger(redis, { prefix: settings.redis.keyPrefix, onUnreadable }).forWorker(ledgerOptions),
+    versions: createRedisSubjectVersions(redis, { prefix: settings.redis.keyPrefix }),
     delay: new DelayQueue(redis, keys),
     limiter: new RedisRateLimiter(redis, keys.rate),
   };
@@ -103,13 +106,13 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
     owner = ledgerOptions.owner;
     stores = redisWorkerStores(redis, settings, ledgerOptions, logger);
   }
-  const { ledger, delay, limiter } = stores;
+  const { ledger, versions, delay, limiter } = stores;
   const sender: ChannelSender<MessageOf<C>> = settings.rateLimit ? rateLimited(options.sender, limiter, settings.rateLimit, `${channel}:${options.sender.name}`) : options.sender;
 
   const kafka: Bus = options.bus ?? createKafkaBus({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId }, logger);
   const cleanups: Array<[string, () => Promise<unknown> | unknown]> = [];
   const stopping = { aborted: false };
-  const counters: WorkerCounters = { sent: 0, duplicate: 0, retrying: 0, deferred: 0, failed: 0, dead: 0, invalid: 0, moved: 0 };
+  const counters: WorkerCounters = { sent: 0, duplicate: 0, retrying: 0, deferred: 0, failed: 0, dead: 0, superseded: 0, invalid: 0, moved: 0 };
 
   try {
     if (settings.kafka.createTopics) {
@@ -165,6 +168,7 @@ export async function startChannelWorker<C extends Channel>(options: ChannelWork
           channel,
           sender: sender as ChannelSender,
           ledger,
+          versions,
           delay,
           policy: settings.retry,
           topics,

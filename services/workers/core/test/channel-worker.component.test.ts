@@ -2,8 +2,9 @@ import { withPrefix, type DeadLetter, type SmsMessage, type Topics } from '@gate
 import type { Bus, BusPublisher } from '@gateway/bus';
 import { MemoryBus } from '@gateway/memory-bus';
 import { createLogger } from '@gateway/common';
-import { createMemoryLedger, type SharedLedger } from '@gateway/delivery-ledger';
-import { uniqueName, waitFor } from '@gateway/tests/support/infra';
+import { Redis } from 'ioredis';
+import { createMemoryLedger, createMemorySubjectVersions, createRedisSubjectVersions, type SharedLedger, type SubjectVersions } from '@gateway/delivery-ledger';
+import { redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 import { ProviderError, type ChannelSender, type SendResult } from '../src/domain/ports';
 import { loadWorkerSettings } from '../src/settings';
 import { MemoryDelayQueue, MemoryRateLimiter, type Delays, type RateLimiter } from '../src';
@@ -34,13 +35,14 @@ function fakeSender(script: Script = async () => ({ provider: 'fake', providerMe
  */
 interface MemoryState {
   ledger: SharedLedger;
+  versions: SubjectVersions;
   delay: Delays;
   limiter: RateLimiter;
 }
 
 const INFRA: Array<[string, () => { bus: Bus; memory?: MemoryState }]> = [
   ['a real broker and Redis', () => ({ bus: testKafka('worker-test') })],
-  ['the embedded bus and store', () => ({ bus: new MemoryBus(), memory: { ledger: createMemoryLedger(), delay: new MemoryDelayQueue(), limiter: new MemoryRateLimiter() } })],
+  ['the embedded bus and store', () => ({ bus: new MemoryBus(), memory: { ledger: createMemoryLedger(), versions: createMemorySubjectVersions(), delay: new MemoryDelayQueue(), limiter: new MemoryRateLimiter() } })],
 ];
 
 describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, makeInfra) => {
@@ -50,15 +52,18 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
   const cleanups: Array<() => Promise<unknown>> = [];
   const logger = createLogger({ name: 'core-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
+  let redis: Redis | undefined;
   beforeAll(async () => {
     ({ bus, memory } = makeInfra());
     producer = await connectedProducer(bus);
+    if (!memory) redis = new Redis(redisUrl());
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   });
   afterAll(async () => {
     await producer?.disconnect();
+    await redis?.quit();
   });
 
   async function setup(name: string, extra: Record<string, string> = {}) {
@@ -81,12 +86,15 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     cleanups.push(statuses.stop, deadLetters.stop);
     const start = async (sender: ChannelSender<SmsMessage>, options: Pick<ChannelWorkerOptions<'sms'>, 'keepSentCopy'> = {}): Promise<RunningChannelWorker> => {
       // Embedded: the bus and the in-memory stores, the ledger through this worker's own port.
-      const embedded = memory ? { bus, stores: { ledger: memory.ledger.forWorker(workerLedgerOptions(settings)), delay: memory.delay, limiter: memory.limiter } } : {};
+      const embedded = memory ? { bus, stores: { ledger: memory.ledger.forWorker(workerLedgerOptions(settings)), versions: memory.versions, delay: memory.delay, limiter: memory.limiter } } : {};
       const worker = await startChannelWorker({ channel: 'sms', sender, settings, logger, topics, ...embedded, ...options });
       cleanups.push(() => worker.stop());
       return worker;
     };
-    return { prefix, topics, statuses, deadLetters, start };
+    // Where the renderer would record each meeting's latest version: what this worker reads.
+    const versions: SubjectVersions | undefined = memory?.versions ?? (redis && createRedisSubjectVersions(redis, { prefix: settings.redis.keyPrefix }));
+    if (!versions) throw new Error('no subject versions store');
+    return { prefix, topics, statuses, deadLetters, start, versions };
   }
 
   it('when records are not valid messages of the channel, then each goes to the dead-letter topic with its reason and is committed', async () => {
@@ -169,6 +177,32 @@ describe.each(INFRA)('channel worker core with a fake sender, on %s', (_name, ma
     expect(Date.parse(sent?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(retrying?.nextAttemptAt ?? '') - 5);
     expect(sender.calls.get(message.id)).toBe(1);
     expect(second.counters().moved).toBe(1);
+  });
+
+  it('when a meeting is moved while its invitation waits for a retry, then the retry is superseded (not sent) and the change notice goes', async () => {
+    const t = await setup('core-superseded');
+    const meeting = { kind: 'meeting', source: 'vpthanhuy-lichhop', id: `${t.prefix}-H1` } as const;
+    await t.versions.raise(meeting, 0);
+    const invitation = smsMessage(t.prefix, 1, { about: { ...meeting, version: 0 } });
+    const change = smsMessage(t.prefix, 2, { eventType: 'meeting.updated', about: { ...meeting, version: 1 } });
+    const sender = fakeSender(async (message, nth) => {
+      if (message.id === invitation.id && nth === 1) {
+        // The meeting is moved while the provider is down: the renderer raises its version.
+        await t.versions.raise(meeting, 1);
+        throw new ProviderError('provider down', 'transient', { provider: 'fake', retryAfterMs: 50 });
+      }
+      return { provider: 'fake', providerMessageId: `p-${message.id}` };
+    });
+    const worker = await t.start(sender);
+    await produceMessages(producer, t.topics.sms, [invitation]);
+    await waitFor(() => statusesOf(t.statuses.records, invitation.id).some((s) => s.status === 'superseded'), { timeoutMs: 30_000, message: 'the invitation superseded' });
+    await produceMessages(producer, t.topics.sms, [change]);
+    await waitFor(() => statusesOf(t.statuses.records, change.id).some((s) => s.status === 'sent'), { timeoutMs: 30_000, message: 'the change sent' });
+    const superseded = statusesOf(t.statuses.records, invitation.id).find((s) => s.status === 'superseded');
+    expect(superseded).toMatchObject({ attempt: 2, reason: 'Đã có thông báo mới hơn cho cuộc họp này' });
+    expect(statusesOf(t.statuses.records, invitation.id).some((s) => s.status === 'sent')).toBe(false);
+    expect(sender.calls.get(invitation.id)).toBe(1);
+    expect(worker.counters().superseded).toBe(1);
   });
 
   it('when the worker is stopped mid-batch, then what started finishes with its statuses, and a new replica sends the rest, each once', async () => {

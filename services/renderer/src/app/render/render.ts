@@ -8,6 +8,7 @@ import {
   type PushMessage,
   type Secrecy,
   type SmsMessage,
+  type SubjectRef,
   type Urgency,
 } from '@gateway/contracts';
 import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult, SmsPolicyMemo } from '../../domain';
@@ -51,6 +52,8 @@ export interface RenderContext {
   /** ISO 8601 time stamped on the messages as createdAt. */
   now: string;
   sequence?: number | undefined;
+  /** The meeting or document the messages are about, with its version: the workers supersede stale ones. */
+  about?: SubjectRef | undefined;
 }
 
 /** A channel that produced no message for this recipient; published as a `skipped` status. */
@@ -257,6 +260,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       ...(base.secrecy !== undefined ? { secrecy: base.secrecy } : {}),
       recipient,
       attempt: 1,
+      ...(ctx.about !== undefined ? { about: ctx.about } : {}),
     });
     const skip = (channel: Channel, id: string, reason: string): SkippedMessage => ({ channel, id, skipped: true, reason });
     const link = prepared.view.link;

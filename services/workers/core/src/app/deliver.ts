@@ -7,7 +7,7 @@ import { retryDelay, type RetryPolicy } from '../domain/backoff';
 import { asProviderError, SendTimeoutError, ThrottledError } from '../domain/errors';
 import { deadLetterRecord, type IncomingRecord } from '@gateway/bus';
 import { deliveryStatus, statusRecord } from '../domain/records';
-import type { DeliveryLedger, FailedRecord, FinalClaim } from '@gateway/delivery-ledger';
+import { supersededReason, type DeliveryLedger, type FailedRecord, type FinalClaim, type SubjectVersionReader } from '@gateway/delivery-ledger';
 import type { Delays } from '../data-access/delay-queue';
 
 export type Outcome =
@@ -19,6 +19,8 @@ export type Outcome =
   | 'deferred'
   | 'failed'
   | 'dead'
+  /** A newer version of its meeting came first, or its document was recalled: not sent. */
+  | 'superseded'
   /** Not a valid message of this channel: dead-lettered. */
   | 'invalid';
 
@@ -27,6 +29,8 @@ export interface DeliverDeps {
   sender: ChannelSender;
   /** Claims, failed records and kept copies: this worker's port on the delivery ledger. */
   ledger: DeliveryLedger;
+  /** The latest version of each meeting and document, which the renderer records. */
+  versions: SubjectVersionReader;
   delay: Delays;
   policy: RetryPolicy;
   topics: Topics;
@@ -100,6 +104,16 @@ export async function deliver(record: IncomingRecord, deps: DeliverDeps): Promis
     await schedule(message, message.attempt, Date.now() + deps.busyRetryMs, record, deps);
     log.info('another replica still holds the claim; deferred');
     return 'deferred';
+  }
+
+  // Checked after the claim (a copy already sent repeats `sent` above), on every attempt: a retry
+  // moved back from the delay queue comes through here too. One GET, auto-pipelined with the claim's neighbours.
+  const reason = message.about === undefined ? undefined : supersededReason(message, await deps.versions.latest(message.about));
+  if (reason !== undefined) {
+    await ledger.release(message.id, claim.token);
+    status('superseded', { attempt: message.attempt, reason });
+    log.info({ reason }, 'superseded by a newer version of its subject; not sent');
+    return 'superseded';
   }
 
   // Only a copy that will really be worked on says so: a redelivered settled one repeats its final status instead.
