@@ -1,3 +1,4 @@
+export * from './attendance';
 export * from './classification';
 export * from './document';
 export * from './event';

@@ -8,6 +8,7 @@ import { createMemoryLedger, type SharedLedger } from '@gateway/delivery-ledger'
 import { createMemoryDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { MemoryBus } from '@gateway/memory-bus';
 import { createMemoryIntakeStores, type IntakeSettings, type IntakeStores } from '@gateway/intake';
+import { createMemoryLinkStore } from '@gateway/attendance';
 import { createMemoryRendererStores, type RendererStores } from '@gateway/renderer';
 import { createMemoryOperatorStores, type OperatorStores } from '@gateway/operator';
 import { MemoryDelayQueue, MemoryRateLimiter, workerLedgerOptions, type Delays, type RateLimiter, type WorkerSettings, type WorkerStores } from '@gateway/worker-core';
@@ -44,6 +45,8 @@ const UNUSED_CAPS = { maxItemsPerUser: 1000, maxSubscriptionsPerUser: 10 };
 export function createEmbeddedInfra(options: EmbeddedInfraOptions = {}): EmbeddedInfra {
   const directory = createMemoryDirectoryStore();
   const ledger = createMemoryLedger();
+  // The renderer writes the personal links; the operator's attendance page reads them.
+  const attendanceLinks = createMemoryLinkStore();
   return {
     bus: new MemoryBus(),
     directory,
@@ -53,8 +56,8 @@ export function createEmbeddedInfra(options: EmbeddedInfraOptions = {}): Embedde
     inbox: createMemoryInboxStore({ maxItemsPerUser: options.push?.inbox.maxItemsPerUser ?? UNUSED_CAPS.maxItemsPerUser }),
     subscriptions: createMemorySubscriptionStore({ maxPerUser: options.push?.webPush.maxSubscriptionsPerUser ?? UNUSED_CAPS.maxSubscriptionsPerUser }),
     intake: createMemoryIntakeStores(options.intake ?? UNUSED_RETENTION),
-    renderer: createMemoryRendererStores(directory),
-    operator: createMemoryOperatorStores({ directory, failed: ledger }),
+    renderer: createMemoryRendererStores(directory, attendanceLinks),
+    operator: createMemoryOperatorStores({ directory, failed: ledger, attendanceLinks }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Topics } from '@gateway/contracts';
+import { attendanceEnvSettings, attendanceLinkSettings, type AttendanceLinkSettings } from '@gateway/attendance';
 import { consumerGroupSettings, infrastructureSettings, kafkaSettings, parseSettings, redisSettings, setting, topicSettings, type ConsumerGroupSettings, type KafkaServiceSettings, type RedisSettings } from '@gateway/common';
 
 const operatorSettingsSchema = z.object({
@@ -19,6 +20,9 @@ const operatorSettingsSchema = z.object({
   RESEND_IN_FLIGHT_MS: setting.positiveInt(5 * 60_000),
   RESEND_JOB_BATCH: setting.positiveInt(25),
   RESEND_JOB_MAX_ITEMS: setting.positiveInt(100_000),
+  /** Default: gateway-attendance-projection after the group prefix (consumerGroupId). */
+  ATTENDANCE_GROUP_ID: z.string().min(1).optional(),
+  ...attendanceEnvSettings(),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),
   LOG_LEVEL: setting.logLevel(),
 });
@@ -33,6 +37,10 @@ export interface OperatorSettings {
   /** As ResendService takes them: the dedup window without a requestId, a requestId's memory, a resend on its way. */
   resend: { autoWindowMs: number; requestWindowMs: number; inFlightMs: number };
   resendJobs: { batchSize: number; maxItems: number };
+  /** The attendance projection's consumer group. */
+  attendanceGroupId: string;
+  /** The recipients' attendance page (`/x/<code>`); absent without ATTENDANCE_LINK_SECRET (the page is then not served). */
+  attendance: AttendanceLinkSettings | undefined;
   shutdownTimeoutMs: number;
   logLevel: string;
 }
@@ -48,6 +56,8 @@ export function loadOperatorSettings(env: Record<string, string | undefined>): O
     statusRetentionMs: s.STATUS_RETENTION_DAYS * 24 * 3600 * 1000,
     resend: { autoWindowMs: s.RESEND_DEDUP_WINDOW_MS, requestWindowMs: s.RESEND_REQUEST_TTL_MS, inFlightMs: s.RESEND_IN_FLIGHT_MS },
     resendJobs: { batchSize: s.RESEND_JOB_BATCH, maxItems: s.RESEND_JOB_MAX_ITEMS },
+    attendanceGroupId: consumerGroupSettings(s, s.ATTENDANCE_GROUP_ID, 'gateway-attendance-projection').groupId,
+    attendance: attendanceLinkSettings(s),
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     logLevel: s.LOG_LEVEL,
   };

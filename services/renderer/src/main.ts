@@ -3,6 +3,7 @@ import { topicSpecs, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
 import { closeOnce, createLogger, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
+import { createMemoryLinkStore, createRedisLinkStore, type AttendanceLinkStore } from '@gateway/attendance';
 import { createTemplateEngine } from './adapters/handlebars-engine';
 import { loadTemplates } from './adapters/template-files';
 import { createRenderer } from './app/render';
@@ -23,6 +24,8 @@ export interface RunningRenderer {
 export interface RendererStores {
   directory: DirectoryStore;
   sequences: SequenceStore;
+  /** The personal attendance links and meeting summaries it writes (the operator's attendance page reads them). */
+  attendance: AttendanceLinkStore;
   ping: () => Promise<boolean>;
   close: () => Promise<unknown>;
 }
@@ -32,14 +35,15 @@ function redisStores(settings: RendererSettings, logger: Logger): RendererStores
   return {
     directory: createRedisDirectoryStore(redis, { prefix: `${settings.redis.keyPrefix}dir:` }),
     sequences: createRedisSequenceStore(redis, { prefix: settings.redis.keyPrefix }),
+    attendance: createRedisLinkStore(redis, { prefix: settings.redis.keyPrefix }),
     ping: () => probe(() => redis.ping(), 1000),
     close: () => redis.quit().catch(() => redis.disconnect()),
   };
 }
 
-/** In-process stores (embedded mode); pass the directory other services of the process share. */
-export function createMemoryRendererStores(directory: DirectoryStore): RendererStores {
-  return { directory, sequences: createMemorySequenceStore(), ping: async () => true, close: async () => undefined };
+/** In-process stores (embedded mode); pass the directory and link store other services of the process share. */
+export function createMemoryRendererStores(directory: DirectoryStore, attendance: AttendanceLinkStore = createMemoryLinkStore()): RendererStores {
+  return { directory, sequences: createMemorySequenceStore(), attendance, ping: async () => true, close: async () => undefined };
 }
 
 export interface RendererDeps {
@@ -85,7 +89,7 @@ export async function startRenderer(settings: RendererSettings, options: Rendere
     topics,
     logger,
     service: 'renderer',
-    processor: { directory, sequences, renderer },
+    processor: { directory, sequences, renderer, attendance: settings.attendance && { links: stores.attendance, ...settings.attendance } },
     partitionsConsumedConcurrently: settings.concurrency,
     gzip: settings.compression === 'gzip',
   });

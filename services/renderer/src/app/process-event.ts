@@ -4,6 +4,7 @@ import { resolveRecipients, type DirectoryReader, type ResolvedPerson, type Unre
 import { chooseChannels } from '../domain';
 import { isSkipped, type Renderer } from './render';
 import type { SequenceStore } from '../data-access/sequence-store';
+import { planLinks, type AttendanceLinking } from './attendance-links';
 
 export interface OutputRecord {
   topic: string;
@@ -23,6 +24,8 @@ export interface ProcessorDeps {
   sequences: SequenceStore;
   renderer: Renderer;
   topics: Topics;
+  /** Personal attendance links; absent (no link secret set): invitations carry none. */
+  attendance?: AttendanceLinking | undefined;
   now?: () => Date;
 }
 
@@ -79,6 +82,7 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
   const meeting = isMeetingEvent(event) ? await deps.sequences.sequenceFor({ sender, meetingId: event.data.meetingId }, eventId) : undefined;
   const sequence = meeting?.sequence;
   const prepared = deps.renderer.prepareEvent(event, { sequence, uidScope: meeting && !meeting.first ? sender : undefined });
+  const links = isMeetingEvent(event) && deps.attendance !== undefined ? await planLinks(event, sender, people, sequence ?? 0, deps.attendance) : undefined;
 
   const records: OutputRecord[] = [];
   let rendered = 0;
@@ -99,6 +103,7 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
       correlationId,
       now,
       sequence,
+      confirmLink: links?.urls.get(person.id),
     });
     for (const result of results) {
       if (isSkipped(result)) {
@@ -113,5 +118,7 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
       status({ messageId: result.id, eventId, channel: result.channel, status: 'rendered', at: now, summary, ...(reason !== undefined ? { reason } : {}) });
     }
   }
+  // Stored before the messages are published: a link must answer as soon as it can arrive.
+  if (links !== undefined && deps.attendance !== undefined) await deps.attendance.links.saveMeeting(links.meeting, links.records);
   return { records, rendered, skipped, recipients: people.length, unresolved };
 }

@@ -76,10 +76,10 @@ describe('PartRenderer', () => {
   });
   const view = { meeting: { title: 'Hội nghị <BCH>' } };
   const people: RecipientView[] = [
-    { name: 'Nguyễn Văn An', title: 'Phó Bí thư', unit: null },
-    { name: 'Lê <b>Bình</b> & "Cường"', title: null, unit: null },
-    { name: 'Trần Thị Dung', title: '', unit: 'Ban Tổ chức' },
-    { name: '\u0000x0\u0000', title: 'marker look-alike', unit: null },
+    { name: 'Nguyễn Văn An', title: 'Phó Bí thư', unit: null, confirmLink: null },
+    { name: 'Lê <b>Bình</b> & "Cường"', title: null, unit: null, confirmLink: null },
+    { name: 'Trần Thị Dung', title: '', unit: 'Ban Tổ chức', confirmLink: null },
+    { name: '\u0000x0\u0000', title: 'marker look-alike', unit: null, confirmLink: null },
   ];
 
   test.each([
