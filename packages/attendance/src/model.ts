@@ -20,6 +20,8 @@ export const meetingSummarySchema = z.object({
   title: z.string(),
   start: z.iso.datetime({ offset: true }),
   end: z.iso.datetime({ offset: true }).optional(),
+  /** The time as the invitation printed it ("từ 08 giờ 00 đến 11 giờ 30, Thứ Hai, ngày 29/9/2025"): formatted once, by the renderer. */
+  timeText: z.string(),
   location: z.string().optional(),
   onlineLink: z.string().optional(),
   chair: z.string().optional(),

@@ -11,6 +11,7 @@ export function meetingFixture(overrides: Partial<MeetingSummary> = {}): Meeting
     version: 0,
     title: 'Hội nghị Ban Chấp hành',
     start,
+    timeText: '08 giờ 00, Thứ Hai, ngày 29/9/2025',
     cancelled: false,
     confirmationRequired: true,
     expiresAt: meetingExpiry(start, undefined),

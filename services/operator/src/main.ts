@@ -3,6 +3,7 @@ import { topicSpecs } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
 import { closeOnce, createLogger, superviseConsumer, watchKeyRing, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
 import { runStatusProjection } from './entry-points/status-consumer';
+import { runAttendanceProjection } from './entry-points/attendance-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './settings';
 import { createRedisOperatorStores, type OperatorStores } from './data-access/stores';
@@ -46,7 +47,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const admin = bus.admin();
   await admin.connect();
   if (settings.kafka.createTopics) {
-    const wanted = new Set([topics.status, topics.deadLetter, topics.sms, topics.email, topics.push, topics.inapp]);
+    const wanted = new Set([topics.status, topics.deadLetter, topics.sms, topics.email, topics.push, topics.inapp, topics.attendance]);
     await ensureTopics(admin, topicSpecs(settings.kafka.partitions, topics).filter((t) => wanted.has(t.topic)));
   }
   const producer = bus.publisher({ idempotent: true });
@@ -56,6 +57,9 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   await consumer.connect();
   const publisher = producerPublisher(producer);
   await runStatusProjection({ consumer, topics, store: stores.notifications, publisher, logger: logger.child({ component: 'status-projection' }) });
+  const attendance = superviseConsumer(bus, { groupId: settings.attendanceGroupId }, { name: 'attendance projection', logger });
+  await attendance.consumer.connect();
+  await runAttendanceProjection({ consumer: attendance.consumer, topics, answers: stores.attendance.answers, publisher, logger: logger.child({ component: 'attendance-projection' }) });
 
   const resends = new ResendService({ stores, publisher, topics, options: settings.resend });
   const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: settings.resendJobs });
@@ -66,8 +70,8 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), redis ? probe(() => redis.ping(), 1000) : Promise.resolve(true)]);
       return { bus: busCheck(Boolean(deps.bus), kafkaUp), store: storeCheck(!redis, redisUp) };
     });
-  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() });
-  const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}) });
+  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() && attendance.health.consuming() });
+  const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}), ...(settings.attendance ? { attendancePage: { secret: settings.attendance.secret, publisher, topics } } : {}) });
   const http = await listenHttp(app, settings.http.host, settings.http.port);
   const { url } = http;
   const resumed = await jobs.resume();
@@ -78,6 +82,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       ['stop http', () => http.close()],
       ['stop resend jobs (the batch in flight is finished and counted)', () => jobs.stop()],
       ['stop status projection', () => consumer.disconnect()],
+      ['stop attendance projection', () => attendance.consumer.disconnect()],
       ['disconnect producer', () => producer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],
       ['close redis', () => redis?.quit().catch(() => redis.disconnect())],
@@ -85,7 +90,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     ],
     { timeoutMs: settings.shutdownTimeoutMs, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url, stores, jobs, stop, failed: health.failed };
+  return { url, stores, jobs, stop, failed: Promise.race([health.failed, attendance.health.failed]) };
 }
 
 if (require.main === module) runMain('operator', () => startOperator(loadOperatorSettings(process.env)));

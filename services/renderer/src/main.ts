@@ -104,7 +104,7 @@ export async function startRenderer(settings: RendererSettings, options: Rendere
   app.use(noRoute());
   const http = await listenHttp(app, settings.http.host, settings.http.port);
   const { url } = http;
-  logger.info({ url, events: topics.events }, 'renderer consuming events; directory API listening');
+  logger.info({ url, events: topics.events, attendanceLinks: settings.attendance !== undefined }, 'renderer consuming events; directory API listening');
 
   const stop = closeOnce(
     [

@@ -1,6 +1,7 @@
 import type { MeetingEvent } from '@gateway/contracts';
 import { linkCode, linkUrl, meetingExpiry, type AttendanceLinkStore, type Invitee, type LinkRecord, type MeetingSummary } from '@gateway/attendance';
 import type { ResolvedPerson } from '@gateway/directory';
+import { formatVnTimeRange } from '../domain';
 
 /** What the renderer needs to give each invitee a personal attendance link. */
 export interface AttendanceLinking {
@@ -37,6 +38,7 @@ export async function planLinks(event: MeetingEvent, sender: string, people: rea
     title: data.title,
     start: data.start,
     end: data.end,
+    timeText: formatVnTimeRange(data.start, data.end),
     ...(data.location !== undefined ? { location: data.location } : {}),
     ...(data.onlineLink !== undefined ? { onlineLink: data.onlineLink } : {}),
     chair: data.chair,
