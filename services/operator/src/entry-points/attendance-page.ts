@@ -136,7 +136,7 @@ export function createAttendancePageRouter(deps: AttendancePageDeps): express.Ro
     const greeting = `<p>Kính gửi đồng chí <strong>${esc(person?.name ?? '')}</strong>${person?.title !== undefined ? `, ${esc(person.title)}` : ''}.</p>`;
     const head = `<h1>Xác nhận tham dự</h1>${greeting}${meetingCard(meeting)}`;
     const notice = extra.notice !== undefined ? `<div class="notice${extra.ok === true ? ' ok' : ''}" role="status"><p>${esc(extra.notice)}</p></div>` : '';
-    const currentLine = current !== undefined ? `<p>Ý kiến đã ghi nhận: <strong>${esc(answerText(current))}</strong>.</p>` : '';
+    const currentLine = current !== undefined && extra.notice === undefined ? `<p>Ý kiến đã ghi nhận: <strong>${esc(answerText(current))}</strong>.</p>` : '';
     if (meeting.cancelled) return { status: 200, title: 'Cuộc họp đã hủy', body: `${head}<div class="notice" role="status"><p>Cuộc họp này đã bị hủy. Đồng chí không cần xác nhận tham dự.</p></div>` };
     if (!meeting.confirmationRequired) return { status: 200, title: 'Xác nhận tham dự', body: `${head}<div class="notice" role="status"><p>Cuộc họp này không yêu cầu xác nhận tham dự.</p></div>` };
     if (now() >= Date.parse(meeting.start)) {
