@@ -70,7 +70,7 @@ describe('the attendance page in a real browser at phone width', () => {
     await page.goto(link);
     await page.getByText('Nguyễn Văn An').first().waitFor();
     // Nothing wider than the phone: no sideways scrolling.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(ARTIFACTS, 'attendance-page.png'), fullPage: true });
 
     // Absent without a reason: the page says which field is missing.
