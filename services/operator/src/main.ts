@@ -57,9 +57,12 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   await consumer.connect();
   const publisher = producerPublisher(producer);
   await runStatusProjection({ consumer, topics, store: stores.notifications, publisher, logger: logger.child({ component: 'status-projection' }) });
-  const attendance = superviseConsumer(bus, { groupId: settings.attendanceGroupId }, { name: 'attendance projection', logger });
-  await attendance.consumer.connect();
-  await runAttendanceProjection({ consumer: attendance.consumer, topics, answers: stores.attendance.answers, publisher, logger: logger.child({ component: 'attendance-projection' }) });
+  // Attendance is on with its link secret: the page and the projection of its answers.
+  const attendance = settings.attendance ? superviseConsumer(bus, { groupId: settings.attendanceGroupId }, { name: 'attendance projection', logger }) : undefined;
+  if (attendance) {
+    await attendance.consumer.connect();
+    await runAttendanceProjection({ consumer: attendance.consumer, topics, answers: stores.attendance.answers, publisher, logger: logger.child({ component: 'attendance-projection' }) });
+  }
 
   const resends = new ResendService({ stores, publisher, topics, options: settings.resend });
   const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: settings.resendJobs });
@@ -70,7 +73,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), redis ? probe(() => redis.ping(), 1000) : Promise.resolve(true)]);
       return { bus: busCheck(Boolean(deps.bus), kafkaUp), store: storeCheck(!redis, redisUp) };
     });
-  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() && attendance.health.consuming() });
+  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() && (attendance?.health.consuming() ?? true) });
   const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}), ...(settings.attendance ? { attendancePage: { secret: settings.attendance.secret, publisher, topics } } : {}) });
   const http = await listenHttp(app, settings.http.host, settings.http.port);
   const { url } = http;
@@ -82,7 +85,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       ['stop http', () => http.close()],
       ['stop resend jobs (the batch in flight is finished and counted)', () => jobs.stop()],
       ['stop status projection', () => consumer.disconnect()],
-      ['stop attendance projection', () => attendance.consumer.disconnect()],
+      ['stop attendance projection', () => attendance?.consumer.disconnect()],
       ['disconnect producer', () => producer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],
       ['close redis', () => redis?.quit().catch(() => redis.disconnect())],
@@ -90,7 +93,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     ],
     { timeoutMs: settings.shutdownTimeoutMs, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url, stores, jobs, stop, failed: Promise.race([health.failed, attendance.health.failed]) };
+  return { url, stores, jobs, stop, failed: attendance ? Promise.race([health.failed, attendance.health.failed]) : health.failed };
 }
 
 if (require.main === module) runMain('operator', () => startOperator(loadOperatorSettings(process.env)));
