@@ -1,4 +1,5 @@
 export * from './attendance';
+export * from './callbacks';
 export * from './classification';
 export * from './document';
 export * from './event';

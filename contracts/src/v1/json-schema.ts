@@ -1,10 +1,14 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { attendanceAnsweredSchema } from './attendance';
+import { callbackBatchSchema } from './callbacks';
 import { EVENT_SCHEMAS, EVENT_TYPES, gatewayEventSchema } from './event';
 
 /** Where the committed JSON Schemas live; the generator writes here and a test checks it is current. */
 export const JSON_SCHEMAS_DIR = resolve(__dirname, '..', '..', 'schemas', 'v1');
+
+/** The callback payload's schema, beside the events' but apart: what the gateway sends, not receives. */
+export const CALLBACK_JSON_SCHEMAS_DIR = resolve(JSON_SCHEMAS_DIR, 'callbacks');
 
 export interface JsonSchemaFile {
   /** File name inside `contracts/schemas/v1/`. */
@@ -37,4 +41,9 @@ export function generateJsonSchemas(): JsonSchemaFile[] {
     { fileName: 'event.schema.json', content: render(gatewayEventSchema) },
     { fileName: 'attendance.answered.schema.json', content: render(attendanceAnsweredSchema) },
   ];
+}
+
+/** The batch a sending system's callback receives (`npm run schemas` writes it to schemas/v1/callbacks/). */
+export function generateCallbackJsonSchemas(): JsonSchemaFile[] {
+  return [{ fileName: 'callback-batch.schema.json', content: render(callbackBatchSchema) }];
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from './log';
@@ -122,4 +123,30 @@ export function revokeKey(path: string, name: string, now = new Date()): KeyReco
   key.revokedAt = now.toISOString();
   save(path, file);
   return key;
+}
+
+/** A signing secret: 32 random bytes, prefixed so a leaked one is recognisable in a secret scanner. */
+export function generateCallbackSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+/**
+ * Sets (or clears, with url undefined) the key's callback. The secret is kept unless `rotate` or
+ * there was none; the new one is returned, to be shown once. The file stays mode 0600.
+ */
+export function setKeyCallback(path: string, name: string, options: { url?: string; rotate?: boolean; now?: Date }): { key: KeyRecord; secret?: string } {
+  const file = loadKeys(path);
+  const key = file.keys.find((k) => k.name === name);
+  if (!key) throw new Error(`no key named "${name}" in ${path}`);
+  if (options.url === undefined) {
+    delete key.callback;
+    save(path, file);
+    return { key };
+  }
+  const kept = options.rotate ? undefined : key.callback?.secret;
+  const secret = kept ?? generateCallbackSecret();
+  key.callback = { url: options.url, secret, updatedAt: (options.now ?? new Date()).toISOString() };
+  checked(file);
+  save(path, file);
+  return { key, ...(kept === undefined ? { secret } : {}) };
 }

@@ -18,6 +18,11 @@ const keyRecordSchema = z.object({
    * existed: such a key may send any source, as it always could.
    */
   sources: z.array(z.union([z.literal(ANY_SOURCE), sourceSchema])).min(1).optional(),
+  /**
+   * Where the gateway posts what happened to this key's notifications, and the HMAC secret it
+   * signs them with. Unlike the key, the secret is stored as it is: signing needs it.
+   */
+  callback: z.object({ url: z.url({ protocol: /^https?$/ }).max(2048), secret: z.string().min(32).max(256), updatedAt: z.string().optional() }).optional(),
   createdAt: z.string().optional(),
   /** A revoked key stays in the file for the record but no longer authenticates. */
   revokedAt: z.string().optional(),
@@ -65,12 +70,27 @@ function principalOf(k: KeyRecord): Principal {
   return principal;
 }
 
+/** An active key's callback: where its sources' statuses go, signed with its secret. */
+export interface CallbackTarget {
+  key: string;
+  url: string;
+  secret: string;
+  /** The sources it owns; undefined: any source. */
+  sources?: ReadonlySet<string>;
+}
+
 /** Looks keys up by hash; the keys themselves are never held. */
 export class KeyRing {
   private readonly byHash: Map<string, Principal>;
   private readonly unboundNames: string[];
+  private readonly callbackTargets: CallbackTarget[];
 
   constructor(file: KeysFile) {
+    this.callbackTargets = file.keys.flatMap((k) => {
+      if (k.revokedAt || !k.callback) return [];
+      const { sources } = principalOf(k);
+      return [{ key: k.name, url: k.callback.url, secret: k.callback.secret, ...(sources ? { sources } : {}) }];
+    });
     this.unboundNames = file.keys.filter((k) => !k.revokedAt && !k.sources && k.scopes.includes('events:write') && !k.scopes.includes('admin')).map((k) => k.name);
     this.byHash = new Map(
       file.keys.filter((k) => !k.revokedAt).map((k) => [k.sha256, principalOf(k)]),
@@ -84,6 +104,16 @@ export class KeyRing {
   /** Active non-admin keys that write events with no `sources` binding (files from before it): they may send any source. */
   get unbound(): string[] {
     return this.unboundNames;
+  }
+
+  /** The callbacks of the active keys that own `source` (a source shared by two keys reaches both). */
+  callbacksFor(source: string): CallbackTarget[] {
+    return this.callbackTargets.filter((t) => t.sources === undefined || t.sources.has(source));
+  }
+
+  /** The callback of the active key named `name`. */
+  callbackOf(name: string): CallbackTarget | undefined {
+    return this.callbackTargets.find((t) => t.key === name);
   }
 
   /** Timing of a lookup by SHA-256 digest reveals nothing usable about the key itself. */

@@ -10,6 +10,9 @@ import { createRedisOperatorStores, type OperatorStores } from './data-access/st
 import { producerPublisher } from './app/publisher';
 import { ResendService } from './app/resend-service';
 import { ResendJobRunner } from './app/job-runner';
+import { CallbackDispatcher, type CallbackPoster } from './app/callback-dispatcher';
+import { createFetchCallbackPoster } from './adapters/callback-poster';
+import { runCallbackDispatch } from './entry-points/callbacks-consumer';
 
 export interface RunningOperator {
   url: string;
@@ -30,6 +33,8 @@ export interface OperatorDeps {
   devOutbox?: DevOutbox;
   /** Readiness of injected infrastructure; defaults to "the bus and the store answer" (an injected bus is the embedded one). */
   readiness?: () => Promise<Record<string, InfraCheck>>;
+  /** How status callbacks are POSTed (default: fetch). */
+  callbackPoster?: CallbackPoster;
 }
 
 /** Composition root of the operator service: status projection, notifications and resend API, audit, web console. */
@@ -64,6 +69,14 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     await runAttendanceProjection({ consumer: attendance.consumer, topics, answers: stores.attendance.answers, publisher, logger: logger.child({ component: 'attendance-projection' }) });
   }
 
+  // Status callbacks: a consumer group of their own, so a slow receiver holds back nothing else.
+  const dispatcher = new CallbackDispatcher({ poster: deps.callbackPoster ?? createFetchCallbackPoster(), store: stores.callbacks, publisher, topics, logger: logger.child({ component: 'callbacks' }), options: settings.callbacks.dispatch });
+  const callbacks = settings.callbacks.enabled ? superviseConsumer(bus, { groupId: settings.callbacks.groupId }, { name: 'status callbacks', logger }) : undefined;
+  if (callbacks) {
+    await callbacks.consumer.connect();
+    await runCallbackDispatch({ consumer: callbacks.consumer, topics, keys: keys.current, store: stores.callbacks, dispatcher, logger: logger.child({ component: 'callbacks' }) });
+  }
+
   const resends = new ResendService({ stores, publisher, topics, options: settings.resend });
   const jobs = new ResendJobRunner({ stores, resends, logger: logger.child({ component: 'resend-jobs' }), options: settings.resendJobs });
 
@@ -73,8 +86,8 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), redis ? probe(() => redis.ping(), 1000) : Promise.resolve(true)]);
       return { bus: busCheck(Boolean(deps.bus), kafkaUp), store: storeCheck(!redis, redisUp) };
     });
-  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() && (attendance?.health.consuming() ?? true) });
-  const app = createOperatorApp({ stores, resends, jobs, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}), ...(settings.attendance ? { attendancePage: { secret: settings.attendance.secret, publisher, topics } } : {}) });
+  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() && (callbacks?.health.consuming() ?? true) && (attendance?.health.consuming() ?? true) });
+  const app = createOperatorApp({ stores, resends, jobs, callbacks: dispatcher, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}), ...(settings.attendance ? { attendancePage: { secret: settings.attendance.secret, publisher, topics } } : {}) });
   const http = await listenHttp(app, settings.http.host, settings.http.port);
   const { url } = http;
   const resumed = await jobs.resume();
@@ -86,6 +99,10 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       ['stop resend jobs (the batch in flight is finished and counted)', () => jobs.stop()],
       ['stop status projection', () => consumer.disconnect()],
       ['stop attendance projection', () => attendance?.consumer.disconnect()],
+      ['stop status callbacks (batches waiting for a retry are not committed)', async () => {
+        dispatcher.stop();
+        await callbacks?.consumer.disconnect();
+      }],
       ['disconnect producer', () => producer.disconnect()],
       ['disconnect admin', () => admin.disconnect()],
       ['close redis', () => redis?.quit().catch(() => redis.disconnect())],
@@ -93,7 +110,8 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     ],
     { timeoutMs: settings.shutdownTimeoutMs, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  return { url, stores, jobs, stop, failed: attendance ? Promise.race([health.failed, attendance.health.failed]) : health.failed };
+  const failed = Promise.race([health.failed, ...(callbacks ? [callbacks.health.failed] : []), ...(attendance ? [attendance.health.failed] : [])]);
+  return { url, stores, jobs, stop, failed };
 }
 
 if (require.main === module) runMain('operator', () => startOperator(loadOperatorSettings(process.env)));

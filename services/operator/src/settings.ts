@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Topics } from '@gateway/contracts';
 import { attendanceEnvSettings, attendanceLinkSettings, type AttendanceLinkSettings } from '@gateway/attendance';
+import type { CallbackDispatchOptions } from './app/callback-dispatcher';
 import { consumerGroupSettings, infrastructureSettings, kafkaSettings, parseSettings, redisSettings, setting, topicSettings, type ConsumerGroupSettings, type KafkaServiceSettings, type RedisSettings } from '@gateway/common';
 
 const operatorSettingsSchema = z.object({
@@ -23,6 +24,19 @@ const operatorSettingsSchema = z.object({
   /** Default: gateway-attendance-projection after the group prefix (consumerGroupId). */
   ATTENDANCE_GROUP_ID: z.string().min(1).optional(),
   ...attendanceEnvSettings(),
+  /** Status callbacks to the sending systems (docs/adr/0014-status-callbacks.md). */
+  CALLBACKS_ENABLED: setting.bool(true),
+  /** Default: gateway-status-callbacks after the group prefix. */
+  CALLBACKS_GROUP_ID: z.string().min(1).optional(),
+  CALLBACK_BATCH_MAX: setting.positiveInt(100),
+  CALLBACK_BATCH_WAIT_MS: setting.positiveInt(250),
+  CALLBACK_CONCURRENCY: setting.positiveInt(2),
+  CALLBACK_TIMEOUT_MS: setting.positiveInt(5000),
+  CALLBACK_MAX_ATTEMPTS: setting.positiveInt(6),
+  CALLBACK_BACKOFF_MS: setting.positiveInt(1000),
+  CALLBACK_BACKOFF_MAX_MS: setting.positiveInt(60_000),
+  /** Plain http callback URLs; for loopback receivers in tests, never in production. */
+  CALLBACK_ALLOW_HTTP: setting.bool(false),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(10000),
   LOG_LEVEL: setting.logLevel(),
 });
@@ -41,6 +55,7 @@ export interface OperatorSettings {
   attendanceGroupId: string;
   /** The recipients' attendance page (`/x/<code>`); absent without ATTENDANCE_LINK_SECRET (the page is then not served). */
   attendance: AttendanceLinkSettings | undefined;
+  callbacks: { enabled: boolean; groupId: string; dispatch: CallbackDispatchOptions };
   shutdownTimeoutMs: number;
   logLevel: string;
 }
@@ -58,6 +73,19 @@ export function loadOperatorSettings(env: Record<string, string | undefined>): O
     resendJobs: { batchSize: s.RESEND_JOB_BATCH, maxItems: s.RESEND_JOB_MAX_ITEMS },
     attendanceGroupId: consumerGroupSettings(s, s.ATTENDANCE_GROUP_ID, 'gateway-attendance-projection').groupId,
     attendance: attendanceLinkSettings(s),
+    callbacks: {
+      enabled: s.CALLBACKS_ENABLED,
+      groupId: consumerGroupSettings(s, s.CALLBACKS_GROUP_ID, 'gateway-status-callbacks').groupId,
+      dispatch: {
+        batchMax: s.CALLBACK_BATCH_MAX,
+        lingerMs: s.CALLBACK_BATCH_WAIT_MS,
+        concurrency: s.CALLBACK_CONCURRENCY,
+        timeoutMs: s.CALLBACK_TIMEOUT_MS,
+        maxAttempts: s.CALLBACK_MAX_ATTEMPTS,
+        backoff: { baseMs: s.CALLBACK_BACKOFF_MS, maxMs: s.CALLBACK_BACKOFF_MAX_MS },
+        allowHttp: s.CALLBACK_ALLOW_HTTP,
+      },
+    },
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     logLevel: s.LOG_LEVEL,
   };

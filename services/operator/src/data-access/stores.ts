@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { createMemoryLedger, createRedisLedger, type FailedRecordReader, type OnUnreadable, type SharedLedger } from '@gateway/delivery-ledger';
 import { createMemoryAnswerStore, createMemoryLinkStore, createRedisAttendanceStores, type AttendanceLinkStore, type AttendanceStores } from '@gateway/attendance';
 import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
+import { createMemoryCallbackStore, createRedisCallbackStore, type CallbackStore } from './callback-store';
 import { createMemoryAuditStore, createRedisAuditStore, type AuditStore } from './audit-store';
 import { createMemoryNotificationStore } from './memory-notification-store';
 import { createRedisNotificationStore, type NotificationStore } from './notification-store';
@@ -14,6 +15,8 @@ export interface OperatorStores {
   resends: ResendStore;
   jobs: ResendJobStore;
   audit: AuditStore;
+  /** The status callbacks' message origins and dead-lettered batches. */
+  callbacks: CallbackStore;
   /** The channel workers' failed records (the delivery ledger): the full message an operator resends. */
   failed: Pick<FailedRecordReader, 'getFailed'>;
   /** The renderer's directory, for "also correct the person in the directory". Absent: that option is refused. */
@@ -32,6 +35,7 @@ export function createRedisOperatorStores(redis: Redis, prefix: string, options:
     resends: createRedisResendStore(redis, prefix),
     jobs: createRedisResendJobStore(redis, prefix),
     audit: createRedisAuditStore(redis, prefix),
+    callbacks: createRedisCallbackStore(redis, prefix, { originTtlMs: options.retentionMs ?? 90 * 24 * 3600_000 }),
     // Read only here (the workers write them through their own port on the ledger).
     failed: createRedisLedger(redis, { prefix, ...(options.onUnreadableFailed ? { onUnreadable: options.onUnreadableFailed } : {}) }),
     directory: createRedisDirectoryStore(redis, { prefix: `${prefix}dir:` }),
@@ -49,6 +53,7 @@ export function createMemoryOperatorStores(options: { directory?: DirectoryStore
     resends: createMemoryResendStore(clock),
     jobs: createMemoryResendJobStore(clock),
     audit: createMemoryAuditStore(clock),
+    callbacks: createMemoryCallbackStore(),
     failed: options.failed ?? createMemoryLedger(),
     directory: options.directory ?? createMemoryDirectoryStore(),
     attendance: { links: options.attendanceLinks ?? createMemoryLinkStore(), answers: createMemoryAnswerStore() },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, DELIVERY_STATES, idSchema, URGENCIES } from '@gateway/contracts';
+import { CHANNELS, dateTimeSchema, DELIVERY_STATES, idSchema, URGENCIES } from '@gateway/contracts';
 import { SORTS, RESENDABLE_STATES } from '../domain/notification';
 import type { JobFilter } from '../data-access/resend-job-store';
 
@@ -112,3 +112,11 @@ export const auditQuerySchema = z
   .refine(ordered, { path: ['to'], error: 'must not be before "from"' });
 
 export const messageIdParam = z.string().regex(/^[A-Za-z0-9._:-]{1,256}$/, { error: 'must be a message id (letters, digits, ".", "_", ":" or "-")' });
+
+/** Which dead-lettered callbacks: those of one key, optionally dead within [from, to]. */
+export const callbackReplayBodySchema = z.strictObject({
+  key: z.string().min(1).max(64),
+  from: dateTimeSchema.optional(),
+  to: dateTimeSchema.optional(),
+});
+export const callbackDeadQuerySchema = callbackReplayBodySchema;

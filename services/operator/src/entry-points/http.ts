@@ -5,6 +5,7 @@ import { sourceSchema, type DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
 import type { NewAuditEntry } from '../data-access/audit-store';
+import type { CallbackDispatcher } from '../app/callback-dispatcher';
 import { toEpochRange, type NotificationRecord, type NotificationView } from '../domain/notification';
 import { plainReason } from '../domain/reasons';
 import { buildEventReport, chooseSender, sendersOf } from '../domain/report';
@@ -12,7 +13,7 @@ import { chainOf, resendState, type ResendState } from '../domain/resend-chain';
 import { loadResendStates } from '../app/resend-states';
 import type { ResendService } from '../app/resend-service';
 import type { ResendJobRunner } from '../app/job-runner';
-import { auditQuerySchema, jobBodySchema, messageIdParam, resendBodySchema, searchQuerySchema } from './api-schemas';
+import { auditQuerySchema, callbackDeadQuerySchema, callbackReplayBodySchema, jobBodySchema, messageIdParam, resendBodySchema, searchQuerySchema } from './api-schemas';
 import { mountConsole } from './console';
 import { createAttendancePageRouter, type AttendancePageDeps } from './attendance-page';
 import { attendanceReport } from '../domain/attendance';
@@ -22,6 +23,8 @@ export interface OperatorAppDeps {
   resends: ResendService;
   jobs: ResendJobRunner;
   keys: () => KeyRing;
+  /** Replays dead-lettered status callbacks. */
+  callbacks: Pick<CallbackDispatcher, 'replay'>;
   logger: Logger;
   readiness: () => Promise<Record<string, boolean | InfraCheck>>;
   devOutbox?: DevOutbox;
@@ -107,6 +110,10 @@ function notFound(res: Response, title: string, detail: string): void {
 function publicJob(job: ResendJob) {
   const { cursor: _cursor, ...rest } = job;
   return rest;
+}
+
+function rangeOf(q: { from?: string; to?: string }): { fromMs?: number; toMs?: number } {
+  return { ...(q.from ? { fromMs: Date.parse(q.from) } : {}), ...(q.to ? { toMs: Date.parse(q.to) } : {}) };
 }
 
 const asyncRoute = (fn: (req: AuthedRequest, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
@@ -295,6 +302,36 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       const job = await stores.jobs.cancel(id);
       audit({ actor: actor(req), action: 'resend-job.cancel', outcome: 'ok', status: 200, jobId: id, details: { done: job?.done, total: job?.total } });
       res.json(job ? publicJob(job) : undefined);
+    }),
+  );
+
+  app.get(
+    '/v1/callbacks/dead',
+    guard('notifications:read', 'callbacks.dead.read'),
+    asyncRoute(async (req, res) => {
+      const query = callbackDeadQuerySchema.safeParse(req.query);
+      if (!query.success) return invalid(res, query.error.issues, 'query');
+      const dead = await stores.callbacks.listDead(query.data.key, rangeOf(query.data));
+      res.json({ key: query.data.key, total: dead.length, items: dead.slice(0, 100).map((d) => ({ id: d.batch.id, at: d.at, reason: d.reason, attempts: d.attempts, items: d.batch.events.length })) });
+    }),
+  );
+
+  app.post(
+    '/v1/callbacks/replay',
+    guard('notifications:resend', 'callbacks.replay'),
+    express.json({ limit: '4kb' }),
+    asyncRoute(async (req, res) => {
+      const body = callbackReplayBodySchema.safeParse(req.body ?? {});
+      if (!body.success) return invalid(res, body.error.issues, 'body');
+      const base = { actor: actor(req), action: 'callbacks.replay', filter: { ...body.data } };
+      const target = deps.keys().callbackOf(body.data.key);
+      if (!target) {
+        audit({ ...base, outcome: 'refused', status: 404 });
+        return notFound(res, 'No callback for this key', `The key "${body.data.key}" is not active or has no callback URL (keys callback ${body.data.key} --url ...).`);
+      }
+      const result = await deps.callbacks.replay(target, rangeOf(body.data));
+      audit({ ...base, outcome: 'ok', status: 200, details: { ...result } });
+      res.json(result);
     }),
   );
 

@@ -1,4 +1,4 @@
-import { ANY_SOURCE, createKey, defaultSources, isKeySource, loadKeys, revokeKey, SCOPES, setKeySources, type Scope } from '@gateway/common';
+import { ANY_SOURCE, createKey, defaultSources, isKeySource, loadKeys, revokeKey, SCOPES, setKeyCallback, setKeySources, type Scope } from '@gateway/common';
 import { parseCommandArgs, type Command } from '../command';
 import { EXIT, UsageError } from '../errors';
 import { formatTable } from '../table';
@@ -9,6 +9,10 @@ const USAGE = `Khóa API / API keys (only their SHA-256 is stored; running servi
                                                      prints the new key once
   npm run gateway -- keys sources <name> --sources <source,source>
                                                      sets the sources an existing key may send
+  npm run gateway -- keys callback <name> --url <https://...> [--rotate-secret]
+                                                     where statuses of the key's sources are posted;
+                                                     prints the signing secret once (when new or rotated)
+  npm run gateway -- keys callback <name> --remove   stops the callbacks of the key
   npm run gateway -- keys list
   npm run gateway -- keys revoke <name>
 
@@ -17,6 +21,7 @@ Options:
   --sources <list>    the event "source"s the key may send (hệ thống gửi); the intake refuses any
                       other with 403. Default: the key's name (an admin key: ${ANY_SOURCE}, any source).
                       Keys sharing a source are one sender (e.g. a key and its replacement).
+  --url <url>         https only; http only to a loopback address (127.0.0.1, ::1, localhost), for tests
 Scopes: ${SCOPES.join(', ')} (admin implies all)
 
 Example:
@@ -38,12 +43,27 @@ function parseSources(value: string | undefined): string[] | undefined {
   return sources;
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+function parseCallbackUrl(value: string | undefined): string {
+  if (!value) throw new UsageError('callback needs --url, e.g. --url https://lichhop.example.gov.vn/gateway/callback (or --remove)');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--url is not a URL: ${value}`);
+  }
+  if (url.protocol === 'https:') return url.toString();
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url.toString();
+  throw new UsageError(`--url must be https (http only to a loopback address); got ${value}`);
+}
+
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'create, bind to sources, list or revoke API keys',
+  summary: 'create, bind to sources, set callbacks, list or revoke API keys',
   usage: USAGE,
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, { scopes: { type: 'string' }, sources: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { scopes: { type: 'string' }, sources: { type: 'string' }, file: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' }, 'rotate-secret': { type: 'boolean' }, remove: { type: 'boolean' } });
     const [action, positionalName, ...extra] = positionals;
     if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
     const file = values.file ?? ctx.settings.keysFile;
@@ -67,8 +87,8 @@ export const keysCommand: Command = {
           ctx.out(`Chưa có khóa / no keys in ${file}.`);
           return EXIT.ok;
         }
-        const rows = keys.map((k) => [k.name, k.scopes.join(','), k.sources?.join(',') ?? (k.scopes.includes('events:write') ? `${ANY_SOURCE} (not bound)` : '-'), k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.createdAt ?? '?']);
-        for (const line of formatTable(['name', 'scopes', 'sources', 'state', 'created'], rows)) ctx.out(line);
+        const rows = keys.map((k) => [k.name, k.scopes.join(','), k.sources?.join(',') ?? (k.scopes.includes('events:write') ? `${ANY_SOURCE} (not bound)` : '-'), k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.createdAt ?? '?', k.callback?.url ?? '-']);
+        for (const line of formatTable(['name', 'scopes', 'sources', 'state', 'created', 'callback'], rows)) ctx.out(line);
         return EXIT.ok;
       }
       case 'sources': {
@@ -79,6 +99,24 @@ export const keysCommand: Command = {
         ctx.out(`Đã cập nhật / "${name}" may now send sources ${sources.join(', ')}; running services apply it within a second.`);
         return EXIT.ok;
       }
+      case 'callback': {
+        if (!name) throw new UsageError('callback needs a name: keys callback <name> --url <https://...>');
+        if (values.remove) {
+          setKeyCallback(file, name, {});
+          ctx.out(`Đã bỏ callback / "${name}" gets no more callbacks; running services apply it within a second.`);
+          return EXIT.ok;
+        }
+        const url = parseCallbackUrl(values.url);
+        const { secret } = setKeyCallback(file, name, { url, rotate: values['rotate-secret'] === true });
+        ctx.out(`Đã đặt callback / statuses of "${name}" go to ${url}; running services apply it within a second.`);
+        if (secret) {
+          ctx.out('Khóa ký chỉ hiện một lần / signing secret, shown only this once; the receiver verifies X-Gateway-Signature with it:');
+          ctx.out('');
+          ctx.out(`  ${secret}`);
+          ctx.out('');
+        } else ctx.out('The signing secret is unchanged (--rotate-secret makes a new one).');
+        return EXIT.ok;
+      }
       case 'revoke': {
         if (!name) throw new UsageError('revoke needs a name: keys revoke <name>');
         revokeKey(file, name);
@@ -86,7 +124,7 @@ export const keysCommand: Command = {
         return EXIT.ok;
       }
       default:
-        throw new UsageError(action ? `unknown keys command "${action}"` : 'keys needs a command: create, sources, list or revoke');
+        throw new UsageError(action ? `unknown keys command "${action}"` : 'keys needs a command: create, sources, callback, list or revoke');
     }
   },
 };
