@@ -12,6 +12,7 @@ COPY packages/bus/package.json packages/bus/
 COPY packages/memory-bus/package.json packages/memory-bus/
 COPY packages/directory/package.json packages/directory/
 COPY packages/delivery-ledger/package.json packages/delivery-ledger/
+COPY packages/attendance/package.json packages/attendance/
 COPY services/common/package.json services/common/
 COPY services/intake/package.json services/intake/
 COPY services/renderer/package.json services/renderer/

@@ -1,3 +1,4 @@
+export * from './attendance';
 export * from './callbacks';
 export * from './classification';
 export * from './document';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { attendanceAnsweredSchema } from './attendance';
 import { callbackBatchSchema } from './callbacks';
 import { EVENT_SCHEMAS, EVENT_TYPES, gatewayEventSchema } from './event';
 
@@ -38,6 +39,7 @@ export function generateJsonSchemas(): JsonSchemaFile[] {
   return [
     ...EVENT_TYPES.map((type) => ({ fileName: `${type}.schema.json`, content: render(EVENT_SCHEMAS[type]) })),
     { fileName: 'event.schema.json', content: render(gatewayEventSchema) },
+    { fileName: 'attendance.answered.schema.json', content: render(attendanceAnsweredSchema) },
   ];
 }
 

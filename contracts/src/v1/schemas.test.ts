@@ -29,10 +29,11 @@ describe('committed JSON Schemas', () => {
     expect(generateJsonSchemas()).toEqual(generateJsonSchemas());
   });
 
-  it('when listed, then there is one file per event type plus the union', () => {
+  it('when listed, then there is one file per event type plus the union, and the attendance answer', () => {
     expect(generateJsonSchemas().map((file) => file.fileName)).toEqual([
       ...EVENT_TYPES.map((type) => `${type}.schema.json`),
       'event.schema.json',
+      'attendance.answered.schema.json',
     ]);
   });
 

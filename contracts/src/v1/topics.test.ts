@@ -15,7 +15,7 @@ describe('topics', () => {
 
   it('when all topics are listed, then each appears once and is a legal Kafka name', () => {
     const names = allTopics();
-    expect(names).toHaveLength(11);
+    expect(names).toHaveLength(12);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[A-Za-z0-9._-]{1,249}$/);
   });

@@ -8,6 +8,8 @@ export const TOPICS = {
   inapp: 'gateway.channel.inapp.v1',
   status: 'gateway.status.v1',
   deadLetter: 'gateway.deadletter.v1',
+  /** Recipients' answers to meetings that require confirmation (`attendance.answered`), keyed by meeting. */
+  attendance: 'gateway.attendance.v1',
   retry: {
     sms: 'gateway.retry.sms.v1',
     email: 'gateway.retry.email.v1',
@@ -25,6 +27,7 @@ export interface Topics {
   readonly inapp: string;
   readonly status: string;
   readonly deadLetter: string;
+  readonly attendance: string;
   readonly retry: Readonly<Record<Channel, string>>;
 }
 
@@ -43,6 +46,7 @@ export function allTopics(topics: Topics = TOPICS): string[] {
     ...CHANNELS.map((channel) => topics.retry[channel]),
     topics.status,
     topics.deadLetter,
+    topics.attendance,
   ];
 }
 
@@ -69,6 +73,7 @@ export function withPrefix(prefix: string): Topics {
     inapp: name(TOPICS.inapp),
     status: name(TOPICS.status),
     deadLetter: name(TOPICS.deadLetter),
+    attendance: name(TOPICS.attendance),
     retry: {
       sms: name(TOPICS.retry.sms),
       email: name(TOPICS.retry.email),

@@ -10,6 +10,7 @@
  *   their settings are given (SMS_PROVIDERS, SMTP_HOST, WEB_PUSH_VAPID_*) and the development
  *   sinks for the channels without one, so that every message settles.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { generateVapidKeys } from '@gateway/worker-push';
@@ -64,6 +65,15 @@ function devKeys(keysFile: string): Record<'admin' | 'viewer', string> {
 function withCliKey(dir: string, keys: Record<'admin' | 'viewer', string>): Record<'admin' | 'viewer', string> {
   writeFileSync(join(dir, 'dev-key.txt'), `${keys.admin}\n`, { mode: 0o600 });
   return keys;
+}
+
+/** A development secret for the personal attendance links, kept so links sent before a restart still open. */
+function devAttendanceSecret(stateDir: string): string {
+  const file = join(stateDir, 'dev-attendance-secret.txt');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(33).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 /** Throwaway VAPID keys for the development sink of web push. */
@@ -127,6 +137,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
         KAFKA_BROKERS: 'in-process:0',
         REDIS_URL: 'redis://in-process',
         ...devPushEnv(),
+        ATTENDANCE_LINK_SECRET: devAttendanceSecret(stateDir),
         ...env,
         GATEWAY_KEYS_FILE: keysFile,
       };
@@ -161,7 +172,7 @@ export async function startDevGateway(env: NodeJS.ProcessEnv, say: (line: string
       }
       sinks = devChannels.length ? createDevSinks({ rejectPhones }) : undefined;
       if (devChannels.length) say(`• No provider configured for ${devChannels.join(', ')}: those messages go to development sinks (captured, not sent; see "Hộp thư thử nghiệm" in the console). ${PROVIDER_SETTINGS}`);
-      const serviceEnv = { LOG_LEVEL: 'error', ...devPushEnv(), ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
+      const serviceEnv = { LOG_LEVEL: 'error', ...devPushEnv(), ATTENDANCE_LINK_SECRET: devAttendanceSecret(stateDir), ...env, KAFKA_BROKERS: kafka.brokers.join(','), REDIS_URL: redis.url, GATEWAY_KEYS_FILE: keysFile };
       services = await startServices(names, serviceEnv, { sinks, devPush: devChannels.includes('push') });
       bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'gateway-dev' }, createLogger({ name: 'gateway', level: 'error' }));
     }

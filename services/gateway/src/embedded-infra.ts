@@ -8,6 +8,7 @@ import { createMemoryLedger, createMemorySubjectVersions, type SharedLedger, typ
 import { createMemoryDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { MemoryBus } from '@gateway/memory-bus';
 import { createMemoryIntakeStores, type IntakeSettings, type IntakeStores } from '@gateway/intake';
+import { createMemoryLinkStore } from '@gateway/attendance';
 import { createMemoryRendererStores, type RendererStores } from '@gateway/renderer';
 import { createMemoryOperatorStores, type OperatorStores } from '@gateway/operator';
 import { MemoryDelayQueue, MemoryRateLimiter, workerLedgerOptions, type Delays, type RateLimiter, type WorkerSettings, type WorkerStores } from '@gateway/worker-core';
@@ -47,6 +48,8 @@ export function createEmbeddedInfra(options: EmbeddedInfraOptions = {}): Embedde
   const directory = createMemoryDirectoryStore();
   const ledger = createMemoryLedger();
   const versions = createMemorySubjectVersions();
+  // The renderer writes the personal links; the operator's attendance page reads them.
+  const attendanceLinks = createMemoryLinkStore();
   return {
     bus: new MemoryBus(),
     directory,
@@ -57,8 +60,8 @@ export function createEmbeddedInfra(options: EmbeddedInfraOptions = {}): Embedde
     inbox: createMemoryInboxStore({ maxItemsPerUser: options.push?.inbox.maxItemsPerUser ?? UNUSED_CAPS.maxItemsPerUser }),
     subscriptions: createMemorySubscriptionStore({ maxPerUser: options.push?.webPush.maxSubscriptionsPerUser ?? UNUSED_CAPS.maxSubscriptionsPerUser }),
     intake: createMemoryIntakeStores(options.intake ?? UNUSED_RETENTION),
-    renderer: createMemoryRendererStores(directory, versions),
-    operator: createMemoryOperatorStores({ directory, failed: ledger }),
+    renderer: createMemoryRendererStores(directory, versions, attendanceLinks),
+    operator: createMemoryOperatorStores({ directory, failed: ledger, attendanceLinks }),
   };
 }
 

@@ -3,6 +3,7 @@ import { topicSpecs } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
 import { closeOnce, createLogger, superviseConsumer, watchKeyRing, type DevOutbox, type Logger, runMain, probe, listenHttp, createRedisClient, busCheck, storeCheck, type InfraCheck } from '@gateway/common';
 import { runStatusProjection } from './entry-points/status-consumer';
+import { runAttendanceProjection } from './entry-points/attendance-consumer';
 import { createOperatorApp } from './entry-points/http';
 import { loadOperatorSettings, type OperatorSettings } from './settings';
 import { createRedisOperatorStores, type OperatorStores } from './data-access/stores';
@@ -51,7 +52,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const admin = bus.admin();
   await admin.connect();
   if (settings.kafka.createTopics) {
-    const wanted = new Set([topics.status, topics.deadLetter, topics.sms, topics.email, topics.push, topics.inapp]);
+    const wanted = new Set([topics.status, topics.deadLetter, topics.sms, topics.email, topics.push, topics.inapp, topics.attendance]);
     await ensureTopics(admin, topicSpecs(settings.kafka.partitions, topics).filter((t) => wanted.has(t.topic)));
   }
   const producer = bus.publisher({ idempotent: true });
@@ -61,6 +62,12 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   await consumer.connect();
   const publisher = producerPublisher(producer);
   await runStatusProjection({ consumer, topics, store: stores.notifications, publisher, logger: logger.child({ component: 'status-projection' }) });
+  // Attendance is on with its link secret: the page and the projection of its answers.
+  const attendance = settings.attendance ? superviseConsumer(bus, { groupId: settings.attendanceGroupId }, { name: 'attendance projection', logger }) : undefined;
+  if (attendance) {
+    await attendance.consumer.connect();
+    await runAttendanceProjection({ consumer: attendance.consumer, topics, answers: stores.attendance.answers, publisher, logger: logger.child({ component: 'attendance-projection' }) });
+  }
 
   // Status callbacks: a consumer group of their own, so a slow receiver holds back nothing else.
   const dispatcher = new CallbackDispatcher({ poster: deps.callbackPoster ?? createFetchCallbackPoster(), store: stores.callbacks, publisher, topics, logger: logger.child({ component: 'callbacks' }), options: settings.callbacks.dispatch });
@@ -79,8 +86,8 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       const [kafkaUp, redisUp] = await Promise.all([probe(() => admin.describeCluster(), 1500), redis ? probe(() => redis.ping(), 1000) : Promise.resolve(true)]);
       return { bus: busCheck(Boolean(deps.bus), kafkaUp), store: storeCheck(!redis, redisUp) };
     });
-  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() && (callbacks?.health.consuming() ?? true) });
-  const app = createOperatorApp({ stores, resends, jobs, callbacks: dispatcher, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}) });
+  const readiness = async () => ({ ...(await infraReadiness()), consuming: health.consuming() && (callbacks?.health.consuming() ?? true) && (attendance?.health.consuming() ?? true) });
+  const app = createOperatorApp({ stores, resends, jobs, callbacks: dispatcher, keys: keys.current, logger, readiness, ...(deps.devOutbox ? { devOutbox: deps.devOutbox } : {}), ...(settings.attendance ? { attendancePage: { secret: settings.attendance.secret, publisher, topics } } : {}) });
   const http = await listenHttp(app, settings.http.host, settings.http.port);
   const { url } = http;
   const resumed = await jobs.resume();
@@ -91,6 +98,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
       ['stop http', () => http.close()],
       ['stop resend jobs (the batch in flight is finished and counted)', () => jobs.stop()],
       ['stop status projection', () => consumer.disconnect()],
+      ['stop attendance projection', () => attendance?.consumer.disconnect()],
       ['stop status callbacks (batches waiting for a retry are not committed)', async () => {
         dispatcher.stop();
         await callbacks?.consumer.disconnect();
@@ -102,7 +110,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
     ],
     { timeoutMs: settings.shutdownTimeoutMs, onError: (step, err) => logger.error({ step, err: (err as Error).message }, 'shutdown step failed') },
   );
-  const failed = callbacks ? Promise.race([health.failed, callbacks.health.failed]) : health.failed;
+  const failed = Promise.race([health.failed, ...(callbacks ? [callbacks.health.failed] : []), ...(attendance ? [attendance.health.failed] : [])]);
   return { url, stores, jobs, stop, failed };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Topics } from '@gateway/contracts';
+import { attendanceEnvSettings, attendanceLinkSettings, type AttendanceLinkSettings } from '@gateway/attendance';
 import type { CallbackDispatchOptions } from './app/callback-dispatcher';
 import { consumerGroupSettings, infrastructureSettings, kafkaSettings, parseSettings, redisSettings, setting, topicSettings, type ConsumerGroupSettings, type KafkaServiceSettings, type RedisSettings } from '@gateway/common';
 
@@ -20,6 +21,9 @@ const operatorSettingsSchema = z.object({
   RESEND_IN_FLIGHT_MS: setting.positiveInt(5 * 60_000),
   RESEND_JOB_BATCH: setting.positiveInt(25),
   RESEND_JOB_MAX_ITEMS: setting.positiveInt(100_000),
+  /** Default: gateway-attendance-projection after the group prefix (consumerGroupId). */
+  ATTENDANCE_GROUP_ID: z.string().min(1).optional(),
+  ...attendanceEnvSettings(),
   /** Status callbacks to the sending systems (docs/adr/0014-status-callbacks.md). */
   CALLBACKS_ENABLED: setting.bool(true),
   /** Default: gateway-status-callbacks after the group prefix. */
@@ -47,6 +51,10 @@ export interface OperatorSettings {
   /** As ResendService takes them: the dedup window without a requestId, a requestId's memory, a resend on its way. */
   resend: { autoWindowMs: number; requestWindowMs: number; inFlightMs: number };
   resendJobs: { batchSize: number; maxItems: number };
+  /** The attendance projection's consumer group. */
+  attendanceGroupId: string;
+  /** The recipients' attendance page (`/x/<code>`); absent without ATTENDANCE_LINK_SECRET (the page is then not served). */
+  attendance: AttendanceLinkSettings | undefined;
   callbacks: { enabled: boolean; groupId: string; dispatch: CallbackDispatchOptions };
   shutdownTimeoutMs: number;
   logLevel: string;
@@ -63,6 +71,8 @@ export function loadOperatorSettings(env: Record<string, string | undefined>): O
     statusRetentionMs: s.STATUS_RETENTION_DAYS * 24 * 3600 * 1000,
     resend: { autoWindowMs: s.RESEND_DEDUP_WINDOW_MS, requestWindowMs: s.RESEND_REQUEST_TTL_MS, inFlightMs: s.RESEND_IN_FLIGHT_MS },
     resendJobs: { batchSize: s.RESEND_JOB_BATCH, maxItems: s.RESEND_JOB_MAX_ITEMS },
+    attendanceGroupId: consumerGroupSettings(s, s.ATTENDANCE_GROUP_ID, 'gateway-attendance-projection').groupId,
+    attendance: attendanceLinkSettings(s),
     callbacks: {
       enabled: s.CALLBACKS_ENABLED,
       groupId: consumerGroupSettings(s, s.CALLBACKS_GROUP_ID, 'gateway-status-callbacks').groupId,

@@ -3,6 +3,7 @@ import { topicSpecs, type Topics } from '@gateway/contracts';
 import { adoptLegacyGroupOffsets, createKafkaBus, ensureTopics, type Bus } from '@gateway/bus';
 import { closeOnce, createLogger, allReady, busCheck, storeCheck, healthRoutes, noRoute, superviseConsumer, watchKeyRing, type Logger, runMain, probe, listenHttp, createRedisClient } from '@gateway/common';
 import { createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
+import { createMemoryLinkStore, createRedisLinkStore, type AttendanceLinkStore } from '@gateway/attendance';
 import { createRedisSubjectVersions, type SubjectVersions } from '@gateway/delivery-ledger';
 import { createTemplateEngine } from './adapters/handlebars-engine';
 import { loadTemplates } from './adapters/template-files';
@@ -28,6 +29,8 @@ export interface RendererStores {
   directory: DirectoryStore;
   sequences: SequenceStore;
   versions: SubjectVersions;
+  /** The personal attendance links and meeting summaries it writes (the operator's attendance page reads them). */
+  attendance: AttendanceLinkStore;
   ping: () => Promise<boolean>;
   close: () => Promise<unknown>;
 }
@@ -38,14 +41,15 @@ function redisStores(settings: RendererSettings, logger: Logger): RendererStores
     directory: createRedisDirectoryStore(redis, { prefix: `${settings.redis.keyPrefix}dir:` }),
     sequences: createRedisSequenceStore(redis, { prefix: settings.redis.keyPrefix }),
     versions: createRedisSubjectVersions(redis, { prefix: settings.redis.keyPrefix }),
+    attendance: createRedisLinkStore(redis, { prefix: settings.redis.keyPrefix }),
     ping: () => probe(() => redis.ping(), 1000),
     close: () => redis.quit().catch(() => redis.disconnect()),
   };
 }
 
-/** In-process stores (embedded mode); pass the directory and subject versions other services of the process share. */
-export function createMemoryRendererStores(directory: DirectoryStore, versions: SubjectVersions): RendererStores {
-  return { directory, sequences: createMemorySequenceStore(), versions, ping: async () => true, close: async () => undefined };
+/** In-process stores (embedded mode); pass the directory, subject versions and link store other services of the process share. */
+export function createMemoryRendererStores(directory: DirectoryStore, versions: SubjectVersions, attendance: AttendanceLinkStore = createMemoryLinkStore()): RendererStores {
+  return { directory, sequences: createMemorySequenceStore(), versions, attendance, ping: async () => true, close: async () => undefined };
 }
 
 export interface RendererDeps {
@@ -91,7 +95,7 @@ export async function startRenderer(settings: RendererSettings, options: Rendere
     topics,
     logger,
     service: 'renderer',
-    processor: { directory, sequences, versions, renderer },
+    processor: { directory, sequences, versions, renderer, attendance: settings.attendance && { links: stores.attendance, ...settings.attendance } },
     partitionsConsumedConcurrently: settings.concurrency,
     gzip: settings.compression === 'gzip',
   });
@@ -106,7 +110,7 @@ export async function startRenderer(settings: RendererSettings, options: Rendere
   app.use(noRoute());
   const http = await listenHttp(app, settings.http.host, settings.http.port);
   const { url } = http;
-  logger.info({ url, events: topics.events }, 'renderer consuming events; directory API listening');
+  logger.info({ url, events: topics.events, attendanceLinks: settings.attendance !== undefined }, 'renderer consuming events; directory API listening');
 
   const stop = closeOnce(
     [

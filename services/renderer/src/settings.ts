@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Topics } from '@gateway/contracts';
+import { attendanceEnvSettings, attendanceLinkSettings, type AttendanceLinkSettings } from '@gateway/attendance';
 import { consumerGroupSettings, infrastructureSettings, kafkaSettings, parseSettings, redisSettings, setting, topicSettings, type ConsumerGroupSettings, type KafkaServiceSettings, type RedisSettings } from '@gateway/common';
 
 const rendererSettingsSchema = z.object({
@@ -18,6 +19,7 @@ const rendererSettingsSchema = z.object({
   RENDERER_CONCURRENCY: setting.positiveInt(3),
   /** Compression of the channel messages the renderer publishes: none (least CPU) or gzip (less broker disk and network; docs/benchmarks.md). */
   RENDERER_COMPRESSION: z.enum(['none', 'gzip'], { message: 'must be none or gzip' }).default('none'),
+  ...attendanceEnvSettings(),
   SHUTDOWN_TIMEOUT_MS: setting.positiveInt(15000),
   LOG_LEVEL: setting.logLevel(),
 });
@@ -34,6 +36,8 @@ export interface RendererSettings {
   concurrency: number;
   /** Compression of the channel messages the renderer publishes. */
   compression: 'none' | 'gzip';
+  /** Personal attendance links in invitations that require confirmation; absent without ATTENDANCE_LINK_SECRET. */
+  attendance: AttendanceLinkSettings | undefined;
   shutdownTimeoutMs: number;
   logLevel: string;
 }
@@ -50,6 +54,7 @@ export function loadRendererSettings(env: Record<string, string | undefined>): R
     agency: { name: s.AGENCY_NAME, emailFrom: s.AGENCY_EMAIL_FROM, calendarDomain: s.CALENDAR_DOMAIN },
     concurrency: s.RENDERER_CONCURRENCY,
     compression: s.RENDERER_COMPRESSION,
+    attendance: attendanceLinkSettings(s),
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     logLevel: s.LOG_LEVEL,
   };

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createMemoryLedger, createRedisLedger, type FailedRecordReader, type OnUnreadable, type SharedLedger } from '@gateway/delivery-ledger';
+import { createMemoryAnswerStore, createMemoryLinkStore, createRedisAttendanceStores, type AttendanceLinkStore, type AttendanceStores } from '@gateway/attendance';
 import { createMemoryDirectoryStore, createRedisDirectoryStore, type DirectoryStore } from '@gateway/directory';
 import { createMemoryCallbackStore, createRedisCallbackStore, type CallbackStore } from './callback-store';
 import { createMemoryAuditStore, createRedisAuditStore, type AuditStore } from './audit-store';
@@ -20,6 +21,8 @@ export interface OperatorStores {
   failed: Pick<FailedRecordReader, 'getFailed'>;
   /** The renderer's directory, for "also correct the person in the directory". Absent: that option is refused. */
   directory?: DirectoryStore;
+  /** The renderer's personal links and meeting summaries (read), and the answers the attendance projection keeps. */
+  attendance: AttendanceStores;
 }
 
 /**
@@ -36,13 +39,14 @@ export function createRedisOperatorStores(redis: Redis, prefix: string, options:
     // Read only here (the workers write them through their own port on the ledger).
     failed: createRedisLedger(redis, { prefix, ...(options.onUnreadableFailed ? { onUnreadable: options.onUnreadableFailed } : {}) }),
     directory: createRedisDirectoryStore(redis, { prefix: `${prefix}dir:` }),
+    attendance: createRedisAttendanceStores(redis, { prefix }),
   };
 }
 
 export type MemoryOperatorStores = OperatorStores & { failed: SharedLedger; directory: DirectoryStore };
 
 /** In-process stores; pass `directory` (and fill `failed`) to share them with embedded renderer and workers. */
-export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: SharedLedger; now?: () => number } = {}): MemoryOperatorStores {
+export function createMemoryOperatorStores(options: { directory?: DirectoryStore; failed?: SharedLedger; attendanceLinks?: AttendanceLinkStore; now?: () => number } = {}): MemoryOperatorStores {
   const clock = options.now ? { now: options.now } : {};
   return {
     notifications: createMemoryNotificationStore(),
@@ -52,5 +56,6 @@ export function createMemoryOperatorStores(options: { directory?: DirectoryStore
     callbacks: createMemoryCallbackStore(),
     failed: options.failed ?? createMemoryLedger(),
     directory: options.directory ?? createMemoryDirectoryStore(),
+    attendance: { links: options.attendanceLinks ?? createMemoryLinkStore(), answers: createMemoryAnswerStore() },
   };
 }

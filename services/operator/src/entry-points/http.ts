@@ -15,6 +15,8 @@ import type { ResendService } from '../app/resend-service';
 import type { ResendJobRunner } from '../app/job-runner';
 import { auditQuerySchema, callbackDeadQuerySchema, callbackReplayBodySchema, jobBodySchema, messageIdParam, resendBodySchema, searchQuerySchema } from './api-schemas';
 import { mountConsole } from './console';
+import { createAttendancePageRouter, type AttendancePageDeps } from './attendance-page';
+import { attendanceReport } from '../domain/attendance';
 
 export interface OperatorAppDeps {
   stores: OperatorStores;
@@ -26,6 +28,8 @@ export interface OperatorAppDeps {
   logger: Logger;
   readiness: () => Promise<Record<string, boolean | InfraCheck>>;
   devOutbox?: DevOutbox;
+  /** The recipients' attendance page (`/x/<code>`); absent: not served (no link secret). */
+  attendancePage?: Omit<AttendancePageDeps, 'stores' | 'logger'>;
 }
 
 /** One message as a list shows it: its state, who it is for, the reason in plain words, and what its chain's resends mean for it. */
@@ -342,6 +346,27 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       res.json({ items: result.items, total: result.total, page: q.page, pageSize: q.pageSize });
     }),
   );
+
+  app.get(
+    '/v1/meetings/:meetingId/attendance',
+    guard('notifications:read', 'meeting.attendance'),
+    asyncRoute(async (req, res) => {
+      const meetingId = String(req.params.meetingId);
+      if (!/^[A-Za-z0-9._:-]{1,128}$/.test(meetingId)) return invalid(res, [{ code: 'custom', path: ['meetingId'], message: 'must be a meeting id', input: meetingId }], 'params');
+      const asked = typeof req.query.source === 'string' ? req.query.source : undefined;
+      if (asked !== undefined && !sourceSchema.safeParse(asked).success) return invalid(res, [{ code: 'custom', path: ['source'], message: 'must be a source (hệ thống gửi)', input: asked }], 'query');
+      const own = req.principal?.sources;
+      // Meeting ids are the senders' own: a key of one source needs no ?source=; others name it.
+      const source = asked ?? (own !== undefined && own.size === 1 ? [...own][0] : undefined);
+      if (source === undefined) return invalid(res, [{ code: 'custom', path: ['source'], message: 'required: the source (hệ thống gửi) that owns the meeting', input: undefined }], 'query');
+      const meeting = own === undefined || own.has(source) ? await stores.attendance.links.meeting(source, meetingId) : undefined;
+      // Another source's meeting reads as unknown: its existence is not this key's to learn.
+      if (!meeting) return notFound(res, 'Unknown meeting', `No meeting ${meetingId} of ${source} that requires confirmation is known.`);
+      res.json(attendanceReport(meeting, await stores.attendance.answers.answers(source, meetingId)));
+    }),
+  );
+
+  if (deps.attendancePage) app.use(createAttendancePageRouter({ ...deps.attendancePage, stores: stores.attendance, logger: logger.child({ component: 'attendance-page' }) }));
 
   if (deps.devOutbox) {
     const outbox = deps.devOutbox;

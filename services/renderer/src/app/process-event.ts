@@ -5,6 +5,7 @@ import { resolveRecipients, type DirectoryReader, type ResolvedPerson, type Unre
 import { chooseChannels } from '../domain';
 import { isSkipped, type Renderer } from './render';
 import type { SequenceStore } from '../data-access/sequence-store';
+import { planLinks, type AttendanceLinking } from './attendance-links';
 
 export interface OutputRecord {
   topic: string;
@@ -26,6 +27,8 @@ export interface ProcessorDeps {
   versions: SubjectVersions;
   renderer: Renderer;
   topics: Topics;
+  /** Personal attendance links; absent (no link secret set): invitations carry none. */
+  attendance?: AttendanceLinking | undefined;
   now?: () => Date;
 }
 
@@ -83,6 +86,7 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
   const sequence = meeting?.sequence;
   const prepared = deps.renderer.prepareEvent(event, { sequence, uidScope: meeting && !meeting.first ? sender : undefined });
   const subject: SubjectRef = isMeetingEvent(event) ? { kind: 'meeting', source: sender, id: event.data.meetingId, ...(sequence !== undefined ? { version: sequence } : {}) } : { kind: 'document', source: sender, id: event.data.documentId };
+  const links = isMeetingEvent(event) && deps.attendance !== undefined ? await planLinks(event, sender, people, sequence ?? 0, deps.attendance) : undefined;
 
   const records: OutputRecord[] = [];
   let rendered = 0;
@@ -104,6 +108,7 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
       now,
       sequence,
       about: subject,
+      confirmLink: links?.urls.get(person.id),
     });
     for (const result of results) {
       if (isSkipped(result)) {
@@ -125,5 +130,7 @@ export async function processEvent(event: GatewayEvent, correlationId: string, d
   } else {
     await deps.versions.setRecalled(subject, event.type === 'document.recalled');
   }
+  // Stored before the messages are published: a link must answer as soon as it can arrive.
+  if (links !== undefined && deps.attendance !== undefined) await deps.attendance.links.saveMeeting(links.meeting, links.records);
   return { records, rendered, skipped, recipients: people.length, unresolved };
 }

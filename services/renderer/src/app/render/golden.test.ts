@@ -22,6 +22,8 @@ interface Fixture {
   event: GatewayEvent;
   person: RecipientPerson;
   sequence?: number;
+  /** The personal attendance link, for meetings that require confirmation. */
+  confirmLink?: string;
 }
 
 const bch = example('meeting-scheduled-hoi-nghi-bch');
@@ -62,9 +64,9 @@ const secretRecall = variant('document-recalled', (data) => {
 const noTitle: RecipientPerson = { id: 'nguyen-thi-b', name: 'Nguyễn Thị B', email: 'ntb@danang.gov.vn', phone: '+84905000111', userId: 'u-30001' };
 
 const FIXTURES: Fixture[] = [
-  { name: 'meeting-scheduled-hoi-nghi-bch', about: 'City Party committee conference, broadcast to every ward and commune', event: bch, person: person(bch, 'nguyen-van-an') },
+  { name: 'meeting-scheduled-hoi-nghi-bch', about: 'City Party committee conference, broadcast to every ward and commune', event: bch, person: person(bch, 'nguyen-van-an'), confirmLink: 'https://tb.danang.gov.vn/x/3kT9wQ2mLx7a' },
   { name: 'meeting-scheduled-truc-tuyen', about: 'Online-only meeting of a state body, no optional fields, recipient without title', event: onlineOnly, person: noTitle },
-  { name: 'meeting-updated-chuyen-chieu', about: 'Meeting moved to the afternoon', event: moved, person: person(moved, 'nguyen-van-an'), sequence: 3 },
+  { name: 'meeting-updated-chuyen-chieu', about: 'Meeting moved to the afternoon', event: moved, person: person(moved, 'nguyen-van-an'), sequence: 3, confirmLink: 'https://tb.danang.gov.vn/x/3kT9wQ2mLx7a' },
   { name: 'meeting-updated-doi-dia-diem', about: 'Meeting moved to a larger hall and opened online', event: placeMoved, person: person(placeMoved, 'dang-van-khoa'), sequence: 4 },
   { name: 'meeting-cancelled', about: 'Cancelled meeting', event: cancelled, person: person(cancelled, 'le-minh-tuan'), sequence: 2 },
   { name: 'document-dispatched-hoa-toc', about: 'Hỏa tốc dispatch with a deadline', event: hoaToc, person: person(hoaToc, 'le-minh-tuan') },
@@ -129,7 +131,7 @@ describe('golden messages', () => {
 
   describe.each(FIXTURES)('$name', (fixture) => {
     test(`when "${fixture.about}" is rendered on every channel, then every part matches the golden files`, () => {
-      const results = renderer.renderMessages(fixture.event, fixture.person, ALL_CHANNELS, contextFor(fixture.event, fixture.person, fixture.sequence));
+      const results = renderer.renderMessages(fixture.event, fixture.person, ALL_CHANNELS, { ...contextFor(fixture.event, fixture.person, fixture.sequence), confirmLink: fixture.confirmLink });
       const { txt, html, ics } = dump(fixture, results);
       expect(results.every((r) => !isSkipped(r))).toBe(true);
       expectGolden(`${fixture.name}.txt`, txt);

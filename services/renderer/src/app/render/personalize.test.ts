@@ -58,11 +58,14 @@ describe('analyzeRecipientUse', () => {
     expect(use('{{recipient.name}} {{{recipient.name}}}', 'html').kind).toBe('any');
   });
 
-  test('when the real templates are loaded, then only the email bodies depend on the recipient, and only through plain fields', () => {
+  test('when the real templates are loaded, then the email bodies depend on the recipient, the SMS and in-app body only through the personal link, all through plain fields', () => {
     const set = realTemplates().forType('meeting.scheduled').standard;
-    expect(set.emailHtml.use).toEqual({ kind: 'fields', fields: [{ name: 'name', escape: true }, { name: 'title', escape: true }] });
-    expect(set.emailText.use).toEqual({ kind: 'fields', fields: [{ name: 'name', escape: false }, { name: 'title', escape: false }] });
-    for (const part of [set.emailSubject, set.pushTitle, set.pushBody, set.inappTitle, set.inappBody, ...set.sms]) {
+    expect(set.emailHtml.use).toEqual({ kind: 'fields', fields: [{ name: 'confirmLink', escape: true }, { name: 'name', escape: true }, { name: 'title', escape: true }] });
+    expect(set.emailText.use).toEqual({ kind: 'fields', fields: [{ name: 'confirmLink', escape: false }, { name: 'name', escape: false }, { name: 'title', escape: false }] });
+    expect(set.inappBody.use).toEqual({ kind: 'fields', fields: [{ name: 'confirmLink', escape: false }] });
+    const confirmPart = set.sms.find((part) => part.use.kind !== 'none');
+    expect(confirmPart?.use).toEqual({ kind: 'fields', fields: [{ name: 'confirmLink', escape: false }] });
+    for (const part of [set.emailSubject, set.pushTitle, set.pushBody, set.inappTitle, ...set.sms.filter((p) => p !== confirmPart)]) {
       expect(part.use).toEqual({ kind: 'none' });
     }
   });
@@ -76,10 +79,10 @@ describe('PartRenderer', () => {
   });
   const view = { meeting: { title: 'Hội nghị <BCH>' } };
   const people: RecipientView[] = [
-    { name: 'Nguyễn Văn An', title: 'Phó Bí thư', unit: null },
-    { name: 'Lê <b>Bình</b> & "Cường"', title: null, unit: null },
-    { name: 'Trần Thị Dung', title: '', unit: 'Ban Tổ chức' },
-    { name: '\u0000x0\u0000', title: 'marker look-alike', unit: null },
+    { name: 'Nguyễn Văn An', title: 'Phó Bí thư', unit: null, confirmLink: null },
+    { name: 'Lê <b>Bình</b> & "Cường"', title: null, unit: null, confirmLink: null },
+    { name: 'Trần Thị Dung', title: '', unit: 'Ban Tổ chức', confirmLink: null },
+    { name: '\u0000x0\u0000', title: 'marker look-alike', unit: null, confirmLink: null },
   ];
 
   test.each([

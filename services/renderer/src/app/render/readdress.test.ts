@@ -37,7 +37,7 @@ describe('readdressMessage (a resend to a corrected address)', () => {
     expect(readdressMessage(sms, { ...sms.recipient, phone: '+84905123456' })).toEqual({ ...sms, recipient: { ...sms.recipient, phone: '+84905123456' } });
   });
 
-  it('when no text part could carry the address, then that is because templates never see it', () => {
-    expect(Object.keys(recipientView({ id: 'a', name: 'A', phone: '+84905123456', email: 'a@danang.gov.vn', userId: 'u', title: 'T', unit: 'U' })).sort()).toEqual(['name', 'title', 'unit']);
+  it('when no text part could carry the address, then that is because templates never see it (the personal attendance link is per person, not per address)', () => {
+    expect(Object.keys(recipientView({ id: 'a', name: 'A', phone: '+84905123456', email: 'a@danang.gov.vn', userId: 'u', title: 'T', unit: 'U' })).sort()).toEqual(['confirmLink', 'name', 'title', 'unit']);
   });
 });

@@ -11,7 +11,7 @@ import {
   type SubjectRef,
   type Urgency,
 } from '@gateway/contracts';
-import { applySmsPolicy, meetingUid, type SmsPart, type SmsPolicyResult, SmsPolicyMemo } from '../../domain';
+import { applySmsPolicy, markWhole, meetingUid, type SmsPart, type SmsPolicyResult, SmsPolicyMemo } from '../../domain';
 import { prepareEventCalendar, type EventCalendar } from './calendar-part';
 import { PartRenderer, type Part } from './personalize';
 import { smsView } from './sms-view';
@@ -54,6 +54,8 @@ export interface RenderContext {
   sequence?: number | undefined;
   /** The meeting or document the messages are about, with its version: the workers supersede stale ones. */
   about?: SubjectRef | undefined;
+  /** The recipient's personal attendance link (`<PUBLIC_BASE_URL>/x/<code>`), for meetings that ask for confirmation. */
+  confirmLink?: string | undefined;
 }
 
 /** A channel that produced no message for this recipient; published as a `skipped` status. */
@@ -212,7 +214,9 @@ export function createRenderer(options: RendererOptions): Renderer {
       end: data.end,
       organizer: { name: agency.name, email: agency.emailFrom },
       stamp: event.occurredAt,
-      rsvp: data.confirmationRequired,
+      // Nothing receives calendar replies yet (iMIP REPLY is left for later): an "Accept" would go
+      // to the no-reply organizer. Ask for none; a meeting that needs answers carries personal links.
+      rsvp: false,
     });
   }
 
@@ -247,7 +251,9 @@ export function createRenderer(options: RendererOptions): Renderer {
   ): RenderResult[] {
     const prepared = resolve(event, ctx.sequence);
     const { partSet: parts, base } = prepared;
-    const who = recipientView(person);
+    const who = { ...recipientView(person), confirmLink: ctx.confirmLink ?? null };
+    // A cut link is worse than none: the SMS policy keeps it whole, like the meeting's own link.
+    const smsWho = ctx.confirmLink === undefined ? who : { ...who, confirmLink: markWhole(ctx.confirmLink) };
     const render = (part: Part): string => prepared.parts.render(part, who);
     const recipient = messageRecipient(person);
     const common = (id: string) => ({
@@ -272,7 +278,7 @@ export function createRenderer(options: RendererOptions): Renderer {
           if (person.phone === undefined) return skip(channel, id, 'no phone number');
           const smsParts: SmsPart[] = [];
           for (const part of parts.sms) {
-            const text = prepared.smsParts.render(part, who);
+            const text = prepared.smsParts.render(part, smsWho);
             if (text !== '') smsParts.push({ text, optional: part.optional });
           }
           if (smsParts.length === 0) return skip(channel, id, 'the SMS template rendered no text');

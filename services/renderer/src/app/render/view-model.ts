@@ -67,6 +67,8 @@ export type RecipientView = {
   name: string;
   title: string | null;
   unit: string | null;
+  /** The recipient's personal attendance link when the meeting asks for confirmation; null otherwise. */
+  confirmLink: string | null;
 };
 
 export interface PreviousView {
@@ -303,7 +305,7 @@ export function buildEventView(event: GatewayEvent, agency: AgencyInfo): EventVi
 }
 
 export function recipientView(person: RecipientPerson): RecipientView {
-  return { name: person.name, title: person.title ?? null, unit: person.unit ?? null };
+  return { name: person.name, title: person.title ?? null, unit: person.unit ?? null, confirmLink: null };
 }
 
 /** The full view model of one message; renderers reuse `buildEventView` across recipients instead. */

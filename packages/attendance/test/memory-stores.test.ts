@@ -1,0 +1,4 @@
+import { createMemoryAttendanceStores } from '../src';
+import { describeAttendanceStoreConformance } from './store-conformance';
+
+describeAttendanceStoreConformance('memory', () => createMemoryAttendanceStores());
