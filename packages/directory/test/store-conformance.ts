@@ -78,7 +78,8 @@ export function describeDirectoryStoreConformance(name: string, factory: () => D
         let pages = 0;
         do {
           const page = await store.listPeople(cursor === undefined ? { limit: 3 } : { cursor, limit: 3 });
-          expect(page.items.length).toBeLessThanOrEqual(3);
+          const pageSize = page.items.length;
+          expect(pageSize).toBeLessThanOrEqual(3);
           seen.push(...page.items.map((p) => p.id));
           cursor = page.nextCursor;
           pages++;
