@@ -26,24 +26,32 @@ export const delegateSchema = z.strictObject({
   phone: phoneSchema.optional(),
 });
 
+/** The answer itself, without who owns the meeting: shared with the callback batch item. */
+export const attendanceAnswerFields = {
+  meetingId: idSchema,
+  personId: refIdSchema,
+  answer: z.enum(ATTENDANCE_ANSWERS),
+  reason: nonBlankText(1000).optional(),
+  delegate: delegateSchema.optional(),
+  channel: z.enum(ATTENDANCE_CHANNELS),
+  at: dateTimeSchema,
+};
+
+/** A reason goes with absent, a delegate with delegate and only with it. */
+export function checkAttendanceAnswer(value: { answer: AttendanceAnswer; reason?: string | undefined; delegate?: unknown }, ctx: z.RefinementCtx): void {
+  if (value.answer === 'absent' && value.reason === undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'required when the answer is absent' });
+  if (value.answer === 'delegate' && value.delegate === undefined) ctx.addIssue({ code: 'custom', path: ['delegate'], message: 'required when the answer is delegate' });
+  if (value.answer !== 'delegate' && value.delegate !== undefined) ctx.addIssue({ code: 'custom', path: ['delegate'], message: 'only with the answer delegate' });
+}
+
 export const attendanceAnsweredSchema = z
   .strictObject({
     type: z.literal('attendance.answered'),
     /** The sending system that owns the meeting: meeting ids are the senders' to choose. */
     source: sourceSchema,
-    meetingId: idSchema,
-    personId: refIdSchema,
-    answer: z.enum(ATTENDANCE_ANSWERS),
-    reason: nonBlankText(1000).optional(),
-    delegate: delegateSchema.optional(),
-    channel: z.enum(ATTENDANCE_CHANNELS),
-    at: dateTimeSchema,
+    ...attendanceAnswerFields,
   })
-  .superRefine((value, ctx) => {
-    if (value.answer === 'absent' && value.reason === undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'required when the answer is absent' });
-    if (value.answer === 'delegate' && value.delegate === undefined) ctx.addIssue({ code: 'custom', path: ['delegate'], message: 'required when the answer is delegate' });
-    if (value.answer !== 'delegate' && value.delegate !== undefined) ctx.addIssue({ code: 'custom', path: ['delegate'], message: 'only with the answer delegate' });
-  })
+  .superRefine(checkAttendanceAnswer)
   .meta({ title: 'Xác nhận tham dự / Attendance answered', description: "A recipient's answer to a meeting invitation that requires confirmation." });
 
 export type AttendanceAnswered = z.infer<typeof attendanceAnsweredSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attendanceAnswerFields, checkAttendanceAnswer } from './attendance';
 import { channelSchema } from './classification';
 import { DELIVERY_STATES, type DeliveryState } from './messages';
 import { dateTimeSchema, idSchema } from './primitives';
@@ -47,15 +48,35 @@ const notificationStatusBatchSchema = z.strictObject({
   events: z.array(notificationStatusItemSchema).min(1).max(1000),
 });
 
+/** One recipient's answer to a meeting, as the attendance topic carries it (the source is the key's). */
+export const attendanceAnswerItemSchema = z.strictObject(attendanceAnswerFields).superRefine(checkAttendanceAnswer);
+
+const attendanceAnsweredBatchSchema = z.strictObject({
+  ...batchFields,
+  type: z.literal('attendance.answered'),
+  answers: z.array(attendanceAnswerItemSchema).min(1).max(1000),
+});
+
 /**
  * What the gateway POSTs to a sending system's callback URL (JSON, signed: contracts/README.md).
  * A union on `type` so other kinds of batch (attendance answers) join without a new version.
  */
 export const callbackBatchSchema = z
-  .discriminatedUnion('type', [notificationStatusBatchSchema])
+  .discriminatedUnion('type', [notificationStatusBatchSchema, attendanceAnsweredBatchSchema])
   .meta({ title: 'Gateway callback batch', description: 'POSTed to the callback URL of an API key, signed with X-Gateway-Signature.' });
 
-export const CALLBACK_TYPES = ['notification.status'] as const;
+export const CALLBACK_TYPES = ['notification.status', 'attendance.answered'] as const;
 export type CallbackType = (typeof CALLBACK_TYPES)[number];
 export type NotificationStatusItem = z.output<typeof notificationStatusItemSchema>;
+export type AttendanceAnswerItem = z.output<typeof attendanceAnswerItemSchema>;
 export type CallbackBatch = z.output<typeof callbackBatchSchema>;
+
+/** How many items a batch carries, whatever its type. */
+export function callbackBatchSize(batch: CallbackBatch): number {
+  return batch.type === 'notification.status' ? batch.events.length : batch.answers.length;
+}
+
+/** The status items of a batch (none in a batch of another type). */
+export function statusEventsOf(batch: CallbackBatch): NotificationStatusItem[] {
+  return batch.type === 'notification.status' ? batch.events : [];
+}

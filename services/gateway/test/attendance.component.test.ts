@@ -2,16 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allTopics, loadExample, withPrefix, type Topics } from '@gateway/contracts';
-import { createLogger, generateKey, hashKey } from '@gateway/common';
+import { createLogger, generateKey, hashKey, setKeyCallback } from '@gateway/common';
 import { loadIntakeSettings, startIntake, type RunningIntake } from '@gateway/intake';
 import { loadRendererSettings, startRenderer, type RunningRenderer } from '@gateway/renderer';
 import { loadOperatorSettings, startOperator, type RunningOperator } from '@gateway/operator';
+import { startCallbackReceiver, type CallbackReceiver } from '@gateway/operator/test/callback-receiver';
 import { createTopics, kafkaBrokers, readAllMessages, redisUrl, uniqueName, waitFor } from '@gateway/tests/support/infra';
 
 /**
  * Attendance confirmation end to end on a real Kafka and Redis: intake -> renderer (personal links
  * in every message, the link store) -> a recipient opens the link on the operator's page and
- * answers -> gateway.attendance.v1 -> the projection -> the attendance API.
+ * answers -> gateway.attendance.v1 -> the projection -> the attendance API, and the sending
+ * system's callback.
  */
 
 const SOURCE = 'vpthanhuy-lichhop';
@@ -40,6 +42,8 @@ let topics: Topics;
 let operator: RunningOperator | undefined;
 let renderer: RunningRenderer | undefined;
 let intake: RunningIntake | undefined;
+let receiver: CallbackReceiver | undefined;
+let callbackSecret = '';
 
 beforeAll(async () => {
   prefix = uniqueName('attendance');
@@ -47,13 +51,18 @@ beforeAll(async () => {
   await createTopics(kafkaBrokers(), allTopics(topics), 3);
   const common = { KAFKA_BROKERS: kafkaBrokers().join(','), REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: `${prefix}:`, GATEWAY_KEYS_FILE: keysFile, TOPIC_PREFIX: prefix, KAFKA_CREATE_TOPICS: 'false', LOG_LEVEL: 'silent', ATTENDANCE_LINK_SECRET: 'component-test-secret-of-enough-length-0123' };
   const logger = (service: string) => ({ logger: createLogger({ name: service, level: 'silent' }) });
-  operator = await startOperator(loadOperatorSettings({ ...common, OPERATOR_PORT: '0', STATUS_GROUP_ID: `${prefix}-status`, ATTENDANCE_GROUP_ID: `${prefix}-attendance` }), logger('operator'));
+  // The sending system's callback endpoint, verifying each signature with the documented snippet.
+  receiver = await startCallbackReceiver(() => callbackSecret);
+  callbackSecret = setKeyCallback(keysFile, 'lich-hop', { url: receiver.url }).secret ?? '';
+  const callbacks = { CALLBACKS_GROUP_ID: `${prefix}-callbacks`, CALLBACK_ALLOW_HTTP: 'true', CALLBACK_BATCH_WAIT_MS: '50' };
+  operator = await startOperator(loadOperatorSettings({ ...common, ...callbacks, OPERATOR_PORT: '0', STATUS_GROUP_ID: `${prefix}-status`, ATTENDANCE_GROUP_ID: `${prefix}-attendance` }), logger('operator'));
   renderer = await startRenderer(loadRendererSettings({ ...common, RENDERER_PORT: '0', RENDERER_GROUP_ID: `${prefix}-renderer`, PUBLIC_BASE_URL: operator.url }), logger('renderer'));
   intake = await startIntake(loadIntakeSettings({ ...common, INTAKE_PORT: '0' }), logger('intake'));
 });
 
 afterAll(async () => {
   await Promise.allSettled([intake?.stop(), renderer?.stop(), operator?.stop()]);
+  await receiver?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -184,5 +193,21 @@ describe('attendance confirmation (intake -> renderer -> page -> gateway.attenda
     expect(html).not.toContain('<form');
     const late = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ answer: 'attending', token: 'x' }) });
     expect([403, 409]).toContain(late.status);
+  });
+
+  it('when an invitee answers on the page, then the sending system receives it as a signed attendance.answered batch', async () => {
+    const meetingId = `${prefix}-hop-callback`;
+    const start = new Date(Date.now() + 2 * 24 * 3600_000);
+    await post(meetingEvent(`${prefix}-e3`, meetingId, start, new Date(start.getTime() + 3 * 3600_000)));
+    const link = (await linksOf(3)).get(`${prefix}-e3/${C.id}`) as string;
+    expect((await answer(link, { answer: 'absent', reason: 'Trùng lịch tiếp dân' })).status).toBe(200);
+
+    const answered = () => (receiver?.requests ?? []).flatMap((r) => (r.batch.type === 'attendance.answered' ? r.batch.answers.filter((a) => a.meetingId === meetingId).map((a) => ({ ...r, answer: a })) : []));
+    await waitFor(() => answered().length > 0, { timeoutMs: 30_000, message: 'the answer posted to the callback' });
+    const [got] = answered();
+    expect(got?.verified).toBe(true);
+    expect(got?.batch.key).toBe('lich-hop');
+    expect(got?.deliveryHeader).toBe(got?.batch.id);
+    expect(got?.answer).toEqual({ meetingId, personId: C.id, answer: 'absent', reason: 'Trùng lịch tiếp dân', channel: 'link', at: expect.any(String) });
   });
 });

@@ -74,7 +74,7 @@ export async function startOperator(settings: OperatorSettings, deps: OperatorDe
   const callbacks = settings.callbacks.enabled ? superviseConsumer(bus, { groupId: settings.callbacks.groupId }, { name: 'status callbacks', logger }) : undefined;
   if (callbacks) {
     await callbacks.consumer.connect();
-    await runCallbackDispatch({ consumer: callbacks.consumer, topics, keys: keys.current, store: stores.callbacks, dispatcher, logger: logger.child({ component: 'callbacks' }) });
+    await runCallbackDispatch({ consumer: callbacks.consumer, topics, answers: Boolean(settings.attendance), keys: keys.current, store: stores.callbacks, dispatcher, logger: logger.child({ component: 'callbacks' }) });
   }
 
   const resends = new ResendService({ stores, publisher, topics, options: settings.resend });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deadLetterSchema, type ChannelMessageInput } from '@gateway/contracts';
+import { deadLetterSchema, statusEventsOf, type ChannelMessageInput } from '@gateway/contracts';
 import { hashKey, setKeyCallback } from '@gateway/common';
 import { kafkaBrokers, readAllMessages, waitFor } from '@gateway/tests/support/infra';
 import { produceMessages, smsMessage } from '@gateway/worker-core/test/support/kafka';
@@ -71,7 +71,7 @@ describe('status callbacks to the sending systems (real SMS worker, Kafka, Redis
     await produceMessages(sms.producer, sms.bed.topics.sms, messages);
     return messages;
   }
-  const processedItems = (system: System) => receiver(system).processed.flatMap((b) => b.events);
+  const processedItems = (system: System) => receiver(system).processed.flatMap((b) => statusEventsOf(b));
 
   it('when the receiver answers 503 twice then 200, then every SMS status arrives batched, signed and processed once', async () => {
     receiver('lichhop').mode = (nth) => (nth <= 2 ? 503 : 200);

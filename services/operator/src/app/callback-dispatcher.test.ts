@@ -1,4 +1,4 @@
-import { callbackBatchSchema, deadLetterSchema, type NotificationStatusItem } from '@gateway/contracts';
+import { callbackBatchSchema, callbackBatchSize, deadLetterSchema, statusEventsOf, type AttendanceAnswerItem, type NotificationStatusItem } from '@gateway/contracts';
 import { createLogger, type CallbackTarget } from '@gateway/common';
 import type { OutgoingRecord } from '@gateway/bus';
 import { createMemoryCallbackStore } from '../data-access/callback-store';
@@ -32,7 +32,7 @@ function setup(answers: Array<number | Error>, overrides: Partial<CallbackDispat
   };
   const letters: OutgoingRecord[] = [];
   const store = createMemoryCallbackStore();
-  const dispatcher = new CallbackDispatcher({ poster, store, publisher: { publish: async (r) => void letters.push(...r) }, topics: { status: 't.status', deadLetter: 't.dead' }, logger: createLogger({ name: 'test', level: 'silent' }), options: { ...options, ...overrides } });
+  const dispatcher = new CallbackDispatcher({ poster, store, publisher: { publish: async (r) => void letters.push(...r) }, topics: { status: 't.status', attendance: 't.attendance', deadLetter: 't.dead' }, logger: createLogger({ name: 'test', level: 'silent' }), options: { ...options, ...overrides } });
   const batches = () => posted.map((p) => callbackBatchSchema.parse(JSON.parse(p.body)));
   return { dispatcher, posted, batches, letters, store, maxInFlight: () => maxInFlight };
 }
@@ -41,14 +41,37 @@ describe('callback dispatcher', () => {
   it('when 7 items arrive for one endpoint, then they go in batches of at most 3, in order, each signed', async () => {
     const { dispatcher, posted, batches } = setup([]);
     await dispatcher.enqueue(target, [1, 2, 3, 4, 5, 6, 7].map(item));
-    expect(batches().map((b) => b.events.map((e) => e.messageId))).toEqual([['m-1', 'm-2', 'm-3'], ['m-4', 'm-5', 'm-6'], ['m-7']]);
+    expect(batches().map((b) => statusEventsOf(b).map((e) => e.messageId))).toEqual([['m-1', 'm-2', 'm-3'], ['m-4', 'm-5', 'm-6'], ['m-7']]);
     for (const p of posted) expect(verifyCallbackSignature(target.secret, p.headers['X-Gateway-Signature'] ?? '', p.body, Date.now() / 1000)).toEqual({ ok: true });
+  });
+
+  it('when attendance answers arrive, then they go in their own attendance.answered batch, signed, apart from the statuses', async () => {
+    const { dispatcher, posted, batches } = setup([], { batchMax: 10 });
+    const answers: AttendanceAnswerItem[] = [
+      { meetingId: 'hop-bch', personId: 'nguyen-van-an', answer: 'absent', reason: 'Đi công tác', channel: 'link', at: '2026-12-02T01:00:00Z' },
+      { meetingId: 'hop-bch', personId: 'tran-thi-bich', answer: 'delegate', delegate: { name: 'Lê Văn Cường' }, channel: 'link', at: '2026-12-02T01:01:00Z' },
+    ];
+    await Promise.all([dispatcher.enqueueAnswers(target, answers), dispatcher.enqueue(target, [item(1)])]);
+    const byType = new Map(batches().map((b) => [b.type, b]));
+    expect(batches()).toHaveLength(2);
+    expect(byType.get('attendance.answered')).toMatchObject({ version: 1, key: 'lich-hop', answers });
+    expect(batches().flatMap((b) => statusEventsOf(b)).map((e) => e.messageId)).toEqual(['m-1']);
+    for (const p of posted) expect(verifyCallbackSignature(target.secret, p.headers['X-Gateway-Signature'] ?? '', p.body, Date.now() / 1000)).toEqual({ ok: true });
+  });
+
+  it('when every attempt at an answer batch fails, then it is dead-lettered from the attendance topic and replayed', async () => {
+    const { dispatcher, letters, store, posted } = setup([500, 500, 500]);
+    await dispatcher.enqueueAnswers(target, [{ meetingId: 'hop-bch', personId: 'nguyen-van-an', answer: 'attending', channel: 'link', at: '2026-12-02T01:00:00Z' }]);
+    expect(deadLetterSchema.parse(JSON.parse(String(letters[0]?.value))).sourceTopic).toBe('t.attendance');
+    expect(await dispatcher.replay(target)).toEqual({ replayed: 1, failed: 0, reasons: [] });
+    expect(callbackBatchSchema.parse(JSON.parse(posted[3]?.body ?? '{}')).type).toBe('attendance.answered');
+    expect(await store.listDead('lich-hop')).toEqual([]);
   });
 
   it('when items arrive in two calls within the wait, then they share one batch', async () => {
     const { dispatcher, batches } = setup([], { batchMax: 10, lingerMs: 50 });
     await Promise.all([dispatcher.enqueue(target, [item(1)]), dispatcher.enqueue(target, [item(2)])]);
-    expect(batches().map((b) => b.events.length)).toEqual([2]);
+    expect(batches().map((b) => callbackBatchSize(b))).toEqual([2]);
   });
 
   it('when the receiver answers 503 twice, then the third attempt delivers the same batch id and nothing is dead-lettered', async () => {
@@ -66,7 +89,7 @@ describe('callback dispatcher', () => {
     expect(posted).toHaveLength(3);
     const letter = deadLetterSchema.parse(JSON.parse(String(letters[0]?.value)));
     expect(letter.reason).toBe('callback to key "lich-hop" failed: HTTP 502 after 3 attempt(s)');
-    expect(callbackBatchSchema.parse(JSON.parse(letter.value)).events).toHaveLength(2);
+    expect(callbackBatchSize(callbackBatchSchema.parse(JSON.parse(letter.value)))).toBe(2);
     expect(await store.listDead('lich-hop')).toHaveLength(1);
 
     expect(await dispatcher.replay(target)).toEqual({ replayed: 1, failed: 0, reasons: [] });
@@ -113,7 +136,7 @@ describe('callback dispatcher', () => {
           });
         }),
     };
-    const dispatcher = new CallbackDispatcher({ poster, store: createMemoryCallbackStore(), publisher: { publish: async () => undefined }, topics: { status: 's', deadLetter: 'd' }, logger: createLogger({ name: 'test', level: 'silent' }), options: { ...options, lingerMs: 1 } });
+    const dispatcher = new CallbackDispatcher({ poster, store: createMemoryCallbackStore(), publisher: { publish: async () => undefined }, topics: { status: 's', attendance: 'a', deadLetter: 'd' }, logger: createLogger({ name: 'test', level: 'silent' }), options: { ...options, lingerMs: 1 } });
     const pending = dispatcher.enqueue(target, [item(1)]);
     await posting;
     dispatcher.stop();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CALLBACK_DELIVERY_HEADER, CALLBACK_SIGNATURE_HEADER, type CallbackBatch, type DeadLetter, type NotificationStatusItem, type Topics } from '@gateway/contracts';
+import { CALLBACK_DELIVERY_HEADER, CALLBACK_SIGNATURE_HEADER, callbackBatchSize, type AttendanceAnswerItem, type CallbackBatch, type DeadLetter, type NotificationStatusItem, type Topics } from '@gateway/contracts';
 import type { CallbackTarget, Logger } from '@gateway/common';
 import { backoffMs, outcomeOfAnswer, signCallback, type AttemptOutcome, type BackoffPolicy } from '../domain/callbacks';
 import type { CallbackStore, DeadCallback } from '../data-access/callback-store';
@@ -28,22 +28,24 @@ export interface CallbackDispatcherDeps {
   poster: CallbackPoster;
   store: CallbackStore;
   publisher: Publisher;
-  topics: Pick<Topics, 'status' | 'deadLetter'>;
+  topics: Pick<Topics, 'status' | 'attendance' | 'deadLetter'>;
   logger: Logger;
   options: CallbackDispatchOptions;
   service?: string;
 }
 
-interface Waiting {
-  item: NotificationStatusItem;
+interface Waiting<T> {
+  item: T;
   settled: { resolve: () => void; reject: (err: Error) => void };
 }
 
-/** One endpoint's queue: items wait at most `lingerMs` for a batch, at most `concurrency` POSTs at once. */
-interface Endpoint {
+/** One endpoint's queue of one kind of item: items wait at most `lingerMs` for a batch, at most `concurrency` POSTs at once. */
+interface Endpoint<T> {
   target: CallbackTarget;
-  waiting: Waiting[];
-  ready: Waiting[][];
+  /** The batch body around some items (without id and time). */
+  toBatch: (items: T[]) => CallbackBatch;
+  waiting: Array<Waiting<T>>;
+  ready: Array<Array<Waiting<T>>>;
   active: number;
   timer?: NodeJS.Timeout;
 }
@@ -51,13 +53,14 @@ interface Endpoint {
 class Stopping extends Error {}
 
 /**
- * Posts status items to the callbacks of the keys, batched per endpoint, signed, retried with
+ * Posts status items and attendance answers (each kind its own batches) to the callbacks of the keys, batched per endpoint, signed, retried with
  * backoff and dead-lettered after the last attempt. `enqueue` resolves once its items are
  * delivered or dead-lettered, so the consumer commits only what is settled (at least once: a
  * receiver deduplicates by the batch id, or by messageId + status).
  */
 export class CallbackDispatcher {
-  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly statusEndpoints = new Map<string, Endpoint<NotificationStatusItem>>();
+  private readonly answerEndpoints = new Map<string, Endpoint<AttendanceAnswerItem>>();
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   private stopping = false;
   /** Aborts the POSTs in flight at stop: a hanging receiver does not hold the shutdown. */
@@ -66,12 +69,25 @@ export class CallbackDispatcher {
   constructor(private readonly deps: CallbackDispatcherDeps) {}
 
   enqueue(target: CallbackTarget, items: readonly NotificationStatusItem[]): Promise<void> {
+    return this.queue(this.statusEndpoints, target, items, (events) => ({ ...this.batchHead(target), type: 'notification.status', events }));
+  }
+
+  /** Attendance answers of the key's sources, in `attendance.answered` batches. */
+  enqueueAnswers(target: CallbackTarget, answers: readonly AttendanceAnswerItem[]): Promise<void> {
+    return this.queue(this.answerEndpoints, target, answers, (items) => ({ ...this.batchHead(target), type: 'attendance.answered', answers: items }));
+  }
+
+  private batchHead(target: CallbackTarget): { version: 1; id: string; key: string; sentAt: string } {
+    return { version: 1, id: `cb-${randomUUID()}`, key: target.key, sentAt: new Date().toISOString() };
+  }
+
+  private queue<T>(endpoints: Map<string, Endpoint<T>>, target: CallbackTarget, items: readonly T[], toBatch: (items: T[]) => CallbackBatch): Promise<void> {
     if (this.stopping) return Promise.reject(new Stopping('the callback dispatcher is stopping'));
     const id = `${target.key}\u0000${target.url}\u0000${target.secret}`;
-    let endpoint = this.endpoints.get(id);
+    let endpoint = endpoints.get(id);
     if (!endpoint) {
-      endpoint = { target, waiting: [], ready: [], active: 0 };
-      this.endpoints.set(id, endpoint);
+      endpoint = { target, toBatch, waiting: [], ready: [], active: 0 };
+      endpoints.set(id, endpoint);
     }
     const queued = endpoint;
     const settled = items.map(
@@ -92,11 +108,11 @@ export class CallbackDispatcher {
     return Promise.all(settled).then(() => undefined);
   }
 
-  private pump(endpoint: Endpoint): void {
+  private pump<T>(endpoint: Endpoint<T>): void {
     while (endpoint.active < this.deps.options.concurrency && endpoint.ready.length > 0) {
       const waiting = endpoint.ready.shift() ?? [];
       endpoint.active += 1;
-      const batch: CallbackBatch = { version: 1, id: `cb-${randomUUID()}`, key: endpoint.target.key, sentAt: new Date().toISOString(), type: 'notification.status', events: waiting.map((w) => w.item) };
+      const batch = endpoint.toBatch(waiting.map((w) => w.item));
       this.deliver(endpoint.target, batch)
         .then(
           () => waiting.forEach((w) => w.settled.resolve()),
@@ -145,9 +161,10 @@ export class CallbackDispatcher {
   private async deadLetter(dead: DeadCallback): Promise<void> {
     const { topics, publisher, store, logger } = this.deps;
     await store.addDead(dead);
-    const letter: DeadLetter = { sourceTopic: topics.status, key: dead.batch.key, value: JSON.stringify(dead.batch), reason: `callback to key "${dead.batch.key}" failed: ${dead.reason}`.slice(0, 2000), service: this.deps.service ?? 'operator-callbacks', at: dead.at };
-    await publisher.publish([{ topic: topics.deadLetter, key: dead.batch.key, value: JSON.stringify(letter), headers: { 'source-topic': topics.status, reason: letter.reason.slice(0, 200), 'callback-batch': dead.batch.id } }]);
-    logger.warn({ key: dead.batch.key, batch: dead.batch.id, items: dead.batch.events.length, reason: dead.reason }, 'callback dead-lettered');
+    const sourceTopic = dead.batch.type === 'attendance.answered' ? topics.attendance : topics.status;
+    const letter: DeadLetter = { sourceTopic, key: dead.batch.key, value: JSON.stringify(dead.batch), reason: `callback to key "${dead.batch.key}" failed: ${dead.reason}`.slice(0, 2000), service: this.deps.service ?? 'operator-callbacks', at: dead.at };
+    await publisher.publish([{ topic: topics.deadLetter, key: dead.batch.key, value: JSON.stringify(letter), headers: { 'source-topic': sourceTopic, reason: letter.reason.slice(0, 200), 'callback-batch': dead.batch.id } }]);
+    logger.warn({ key: dead.batch.key, batch: dead.batch.id, type: dead.batch.type, items: callbackBatchSize(dead.batch), reason: dead.reason }, 'callback dead-lettered');
   }
 
   /** Sends the key's dead batches again, once each (same batch ids); those delivered leave the dead store. */
@@ -181,12 +198,12 @@ export class CallbackDispatcher {
   /** Starts nothing new; batches waiting for a retry give up their items to the next run (not committed). */
   stop(): void {
     this.stopping = true;
-    for (const endpoint of this.endpoints.values()) {
+    for (const endpoint of [...this.statusEndpoints.values(), ...this.answerEndpoints.values()]) {
       clearTimeout(endpoint.timer);
-      const left = [...endpoint.waiting, ...endpoint.ready.flat()];
+      const left = [...endpoint.waiting.map((w) => w.settled), ...endpoint.ready.flat().map((w) => w.settled)];
       endpoint.waiting = [];
       endpoint.ready = [];
-      for (const w of left) w.settled.reject(new Stopping('the callback dispatcher is stopping'));
+      for (const settled of left) settled.reject(new Stopping('the callback dispatcher is stopping'));
     }
     for (const sleep of [...this.sleeps]) sleep.wake();
     this.stopped.abort();

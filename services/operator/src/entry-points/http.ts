@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { allReady, ANY_KEY, bodyErrorProblem, hasScope, healthRoutes, noRoute, PROBLEM_BASE, requireScope, sendInvalidFields, sendProblem, type AuthedRequest, type DevOutbox, type KeyRing, type Logger, type Principal, type Scope, type InfraCheck } from '@gateway/common';
-import { sourceSchema, type DeliveryStatus } from '@gateway/contracts';
+import { callbackBatchSize, sourceSchema, type DeliveryStatus } from '@gateway/contracts';
 import type { OperatorStores } from '../data-access/stores';
 import type { ResendJob } from '../data-access/resend-job-store';
 import type { NewAuditEntry } from '../data-access/audit-store';
@@ -312,7 +312,7 @@ export function createOperatorApp(deps: OperatorAppDeps): express.Express {
       const query = callbackDeadQuerySchema.safeParse(req.query);
       if (!query.success) return invalid(res, query.error.issues, 'query');
       const dead = await stores.callbacks.listDead(query.data.key, rangeOf(query.data));
-      res.json({ key: query.data.key, total: dead.length, items: dead.slice(0, 100).map((d) => ({ id: d.batch.id, at: d.at, reason: d.reason, attempts: d.attempts, items: d.batch.events.length })) });
+      res.json({ key: query.data.key, total: dead.length, items: dead.slice(0, 100).map((d) => ({ id: d.batch.id, at: d.at, reason: d.reason, attempts: d.attempts, items: callbackBatchSize(d.batch), type: d.batch.type })) });
     }),
   );
 
