@@ -217,6 +217,7 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
   Intake:               ${url('intake')}/v1/events      (health: ${url('intake')}/readyz)
   Directory API:        ${url('renderer')}/v1/directory
   Inbox and push API:   ${url('push')}/v1/inbox
+  Attendance page:      ${url('operator')}/x/<code>      (the personal link in each invitation that asks for confirmation)
 ${idle.length ? `  Channels:             ${idle.join(', ')} not started (GATEWAY_SERVICES): their messages wait on Kafka until a worker runs.\n` : ''}${
   !gateway.embedded && gateway.devChannels.length
     ? `  Development sinks:    ${gateway.devChannels.join(', ')} (no provider configured): captured, not sent; see "Hộp thư thử nghiệm" in the console.\n`
